@@ -1,0 +1,46 @@
+"""asgion: an ASGI protocol inspector.
+
+This package only re-exports the public API; the implementation lives in ``asgion_core`` and the plugin packages.
+"""
+
+from asgion_core.checks import EndCheck, EventCheck, Outcome, ScopeCheck
+from asgion_core.config import AsgionConfig, ConfigError, load_config, load_user_profiles
+from asgion_core.connection import Connection
+from asgion_core.errors import ASGIProtocolError
+from asgion_core.fsm import OrderingError, StateMachine
+from asgion_core.hookspecs import hookimpl, hookspec
+from asgion_core.inspector import Inspector, inspect
+from asgion_core.plugins import create_plugin_manager
+from asgion_core.report import Report, ReportOptions, ScopeResult
+from asgion_core.rules import Rule, Severity
+from asgion_core.selection import BUILTIN_PROFILES, Profile
+from asgion_core.violation import SourceLocation, Violation
+
+__all__ = [
+    "ASGIProtocolError",
+    "AsgionConfig",
+    "BUILTIN_PROFILES",
+    "ConfigError",
+    "Connection",
+    "EndCheck",
+    "EventCheck",
+    "Inspector",
+    "OrderingError",
+    "Outcome",
+    "Profile",
+    "Report",
+    "ReportOptions",
+    "Rule",
+    "ScopeCheck",
+    "ScopeResult",
+    "Severity",
+    "SourceLocation",
+    "StateMachine",
+    "Violation",
+    "create_plugin_manager",
+    "hookimpl",
+    "hookspec",
+    "inspect",
+    "load_config",
+    "load_user_profiles",
+]

@@ -1,0 +1,1 @@
+"""The asgion command line: app loading, an in-process ASGI driver, and rendering."""

@@ -1,0 +1,92 @@
+"""Import the app named on the command line: ``module:attr``, ``module:factory()`` or ``path/file.py:attr``.
+
+Every failure (missing module, syntax error, exception at import, missing attribute, not callable, a sync
+function) becomes a ``UserError`` with one line that says what went wrong and what to do.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import inspect
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from asgion_cli.errors import UserError
+
+
+def load_app(spec: str) -> Any:
+    """Return the ASGI app ``spec`` names; the current directory is importable, as with uvicorn."""
+    target, sep, attr = spec.rpartition(":")
+    if not sep or not target or not attr:
+        raise UserError(f"app {spec!r} is not MODULE:ATTR or path/to/file.py:ATTR (e.g. main:app)")
+    call = attr.endswith("()")
+    name = attr[:-2] if call else attr
+    module = _import(target)
+    obj: Any = module
+    for part in name.split("."):
+        if not part.isidentifier():
+            raise UserError(f"app attribute {name!r} in {spec!r} is not a dotted Python name")
+        try:
+            obj = getattr(obj, part)
+        except AttributeError:
+            raise UserError(f"{target} has no attribute {name!r}") from None
+    if call:
+        if not callable(obj):
+            raise UserError(f"{target}:{name} is not callable, so it cannot be used as a factory")
+        try:
+            obj = obj()
+        except Exception as exc:
+            raise UserError(f"the factory {target}:{name}() raised {type(exc).__name__}: {exc}") from None
+    if not callable(obj):
+        raise UserError(f"{spec} is a {type(obj).__name__}, not an ASGI app (an async callable)")
+    if inspect.isclass(obj):
+        raise UserError(f"{spec} is a class; pass an instance, or a factory with {target}:{name}()")
+    call_target = obj if inspect.isfunction(obj) or inspect.ismethod(obj) else getattr(obj, "__call__", obj)
+    if (inspect.isfunction(call_target) or inspect.ismethod(call_target)) and not (
+        inspect.iscoroutinefunction(call_target) or inspect.iscoroutinefunction(obj)
+    ):
+        raise UserError(f"{spec} is a regular function; an ASGI app is 'async def app(scope, receive, send)'"
+                        " (for a factory, add '()')")
+    return obj
+
+
+def _import(target: str) -> Any:
+    if target.endswith(".py") or os.sep in target or "/" in target:
+        return _import_file(Path(target))
+    if "" not in sys.path and os.getcwd() not in sys.path:
+        sys.path.insert(0, os.getcwd())
+    try:
+        return importlib.import_module(target)
+    except ModuleNotFoundError as exc:
+        if exc.name and (target == exc.name or target.startswith(exc.name + ".")):
+            raise UserError(f"cannot import module {target!r}: no such module (run from the project directory?)")\
+                from None
+        raise UserError(f"importing {target!r} failed: module {exc.name!r} is not installed") from None
+    except SyntaxError as exc:
+        raise UserError(f"syntax error in {exc.filename}:{exc.lineno}: {exc.msg}") from None
+    except BaseException as exc:  # an app that raises or exits at import must not escape as a traceback
+        raise UserError(f"importing {target!r} raised {type(exc).__name__}: {exc}") from None
+
+
+def _import_file(path: Path) -> Any:
+    if not path.is_file():
+        raise UserError(f"app file {path} does not exist")
+    name = path.stem if path.stem.isidentifier() else "asgion_app"
+    folder = str(path.resolve().parent)
+    if folder not in sys.path:
+        sys.path.insert(0, folder)
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise UserError(f"cannot import {path}: not a Python file")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except SyntaxError as exc:
+        raise UserError(f"syntax error in {exc.filename}:{exc.lineno}: {exc.msg}") from None
+    except BaseException as exc:
+        raise UserError(f"importing {path} raised {type(exc).__name__}: {exc}") from None
+    return module

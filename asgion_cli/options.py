@@ -1,0 +1,53 @@
+"""Options shared by several commands, and turning them into a plugin manager and a config."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from asgion_core.config import AsgionConfig, ConfigError, load_config
+from asgion_core.plugins import AsgionPluginManager, PluginError, create_plugin_manager
+from asgion_core.rules import Severity
+
+from asgion_cli.errors import UserError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def plugin_options(func: F) -> F:
+    func = click.option("-p", "plugins", multiple=True, metavar="NAME",
+                        help="Load plugin NAME (entry point or module); 'no:NAME' blocks it. Repeatable.")(func)
+    func = click.option("--disable-plugin-autoload", is_flag=True,
+                        help="Load no third-party plugins unless named with -p (built-ins stay).")(func)
+    return func
+
+
+def config_options(func: F) -> F:
+    func = click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+                        help="Config file (.asgion.toml or pyproject.toml). Default: discovered upwards.")(func)
+    return func
+
+
+def make_plugin_manager(plugins: tuple[str, ...], disable_autoload: bool) -> AsgionPluginManager:
+    try:
+        return create_plugin_manager(plugins=plugins, autoload=False if disable_autoload else None)
+    except PluginError as exc:
+        raise UserError(str(exc)) from None
+
+
+def read_config(path: Path | None) -> AsgionConfig:
+    try:
+        return load_config(path)
+    except ConfigError as exc:
+        raise UserError(str(exc)) from None
+
+
+def split_patterns(values: tuple[str, ...]) -> tuple[str, ...]:
+    """Rule patterns may be repeated or comma-separated: ``--select HF,SEM-001``."""
+    return tuple(p.strip() for v in values for p in v.split(",") if p.strip())
+
+
+SEVERITY_CHOICE = click.Choice([s.value for s in Severity], case_sensitive=False)

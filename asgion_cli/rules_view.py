@@ -1,0 +1,93 @@
+"""Rendering for ``asgion rules`` and ``asgion plugins``: tables for people, JSON for scripts."""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from asgion_core.config import AsgionConfig
+from asgion_core.plugins import AsgionPluginManager
+from asgion_core.rules import Rule
+
+from asgion_cli.errors import UserError
+
+
+def _console(buffer: io.StringIO, color: bool) -> Console:
+    return Console(file=buffer, force_terminal=color, no_color=not color, width=200 if not color else None,
+                   highlight=False)
+
+
+def rule_dict(rule: Rule, plugin: str) -> dict[str, Any]:
+    return {
+        "id": rule.id, "name": rule.name, "severity": rule.severity.value, "layer": rule.layer, "side": rule.side,
+        "status": rule.status, "default_enabled": rule.default_enabled, "plugin": plugin, "summary": rule.summary,
+        "hint": rule.hint, "explanation": rule.explanation,
+    }
+
+
+def listing(pm: AsgionPluginManager, output_format: str, layers: tuple[str, ...], *, color: bool) -> str:
+    registry = pm.rule_registry()
+    chosen = [r for r in registry if not layers or any(r.layer == c or r.layer.startswith(c + ".") for c in layers)]
+    if output_format == "json":
+        return json.dumps([rule_dict(r, registry.plugin_of(r.id)) for r in chosen], indent=2) + "\n"
+    buffer = io.StringIO()
+    table = Table("id", "severity", "layer", "status", "default", "name", "summary", box=None, pad_edge=False)
+    for rule in chosen:
+        summary = rule.summary if len(rule.summary) <= 90 else rule.summary[:87] + "..."
+        table.add_row(rule.id, rule.severity.value, rule.layer, rule.status, "on" if rule.default_enabled else "off",
+                      rule.name, summary)
+    console = _console(buffer, color)
+    console.print(table)
+    console.print(f"{len(chosen)} rules; explain one with: asgion rules ID")
+    return buffer.getvalue()
+
+
+def explain(pm: AsgionPluginManager, key: str, output_format: str) -> str:
+    registry = pm.rule_registry()
+    rule = registry.get(key.strip().upper()) or next((r for r in registry if r.name == key.strip()), None)
+    if rule is None:
+        raise UserError(f"unknown rule {key!r} (list them with: asgion rules)")
+    if output_format == "json":
+        return json.dumps(rule_dict(rule, registry.plugin_of(rule.id)), indent=2)
+    default = "on" if rule.default_enabled else "off"
+    lines = [
+        f"{rule.id}  {rule.name}",
+        f"severity: {rule.severity.value}   layer: {rule.layer}   blames: {rule.side}   status: {rule.status}   "
+        f"default: {default}   plugin: {registry.plugin_of(rule.id)}",
+        "",
+        "What it checks",
+        f"  {rule.summary}",
+    ]
+    if rule.hint:
+        lines += ["", "How to fix", f"  {rule.hint}"]
+    if rule.explanation:
+        lines += ["", rule.explanation.rstrip()]
+    return "\n".join(lines)
+
+
+def state_machine(pm: AsgionPluginManager, scope_type: str) -> str:
+    for _, machine in pm.collect("asgion_state_machine", scope_type=scope_type, config=AsgionConfig()):
+        return str(machine.describe())
+    raise UserError(f"no loaded plugin has a state machine for scope type {scope_type!r}")
+
+
+def plugin_listing(pm: AsgionPluginManager, output_format: str, *, color: bool) -> str:
+    infos = pm.plugin_infos()
+    if output_format == "json":
+        data = {"plugins": [info.__dict__ | {"reporters": list(info.reporters), "hooks": list(info.hooks)}
+                            for info in infos], "errors": list(pm.plugin_errors)}
+        return json.dumps(data, indent=2) + "\n"
+    buffer = io.StringIO()
+    table = Table("name", "distribution", "version", "rules", "reporters", "hooks", box=None, pad_edge=False)
+    for info in infos:
+        hooks = ", ".join(h.removeprefix("asgion_") for h in info.hooks)
+        table.add_row(info.name, info.distribution, info.version, str(info.rules), ", ".join(info.reporters), hooks)
+    console = _console(buffer, color)
+    console.print(table)
+    for error in pm.plugin_errors:
+        console.print(f"error: {error}", style="red")
+    return buffer.getvalue()

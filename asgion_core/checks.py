@@ -1,0 +1,69 @@
+"""The three kinds of check a protocol plugin hands to the core, and the types they work on.
+
+Checks are plain functions. The core asks the plugins for them once per scope type, keeps those whose rules are
+enabled, and calls them directly on every message: a check is the unit of work on the hot path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, MutableMapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from asgion_core.connection import Connection
+
+__all__ = ["EndCheck", "EventCheck", "Message", "Outcome", "Scope", "ScopeCheck", "Direction"]
+
+Scope = MutableMapping[str, Any]
+Message = Any  # whatever the app or server passed; checks must not assume a dict unless routed by type
+Direction = Literal["send", "receive"]
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """How the app call ended: a return value, or an exception (cancellation included)."""
+
+    result: Any = None
+    exception: BaseException | None = None
+
+    @property
+    def raised(self) -> bool:
+        return self.exception is not None
+
+
+@dataclass(frozen=True, slots=True)
+class ScopeCheck:
+    """Runs once when the app is called, before any message; ``func(conn, scope)``."""
+
+    func: Callable[[Connection, Scope], None]
+    rules: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class EventCheck:
+    """Runs on messages of one direction; ``func(conn, message)``.
+
+    ``types`` names the message types it wants. ``None`` means every well-formed message (a dict with a str type);
+    ``unmatched=True`` means only types the scope's state machine does not know (how "unknown type" rules work).
+    Send checks run before the message is forwarded; receive checks after ``receive()`` returned it.
+    """
+
+    func: Callable[[Connection, Message], None]
+    rules: tuple[str, ...]
+    direction: Direction
+    types: tuple[str, ...] | None = None
+    unmatched: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class EndCheck:
+    """Runs once when the app call ends; ``func(conn, outcome)``.
+
+    End-of-connection rules judge only a normal return (an exception is G-021's business), so by default the core
+    skips them when the app raised; ``on_exception=True`` runs the check in both cases.
+    """
+
+    func: Callable[[Connection, Outcome], None]
+    rules: tuple[str, ...]
+    on_exception: bool = False

@@ -1,0 +1,200 @@
+"""Configuration: the ``AsgionConfig`` value, and loading it from ``.asgion.toml`` or ``[tool.asgion]``.
+
+Discovery walks up from the working directory. A ``.asgion.toml`` wins; a ``pyproject.toml`` with a
+``[tool.asgion]`` table is used; a ``pyproject.toml`` without one marks the project root and stops the walk (so a
+config of an unrelated parent directory never leaks in). Every mistake raises ``ConfigError`` naming the key and
+the file, because a silently ignored typo in a rule id is worse than no config at all.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from asgion_core.rules import Severity
+from asgion_core.selection import BUILTIN_PROFILES, Profile
+
+__all__ = ["AsgionConfig", "ConfigError", "find_config_file", "load_config", "load_user_profiles"]
+
+CONFIG_FILE = ".asgion.toml"
+
+
+class ConfigError(ValueError):
+    """The configuration cannot be used; the message names the file and the key."""
+
+
+@dataclass(frozen=True)
+class AsgionConfig:
+    """Everything a run can be configured with. Defaults are the recommended behaviour."""
+
+    profile: str = "recommended"
+    min_severity: Severity | None = None
+    include_rules: tuple[str, ...] = ()
+    exclude_rules: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    select: tuple[str, ...] = ()
+    exclude_paths: tuple[str, ...] = ()
+    app: str | None = None
+    paths: tuple[str, ...] = ()
+    ttfb_threshold: float = 5.0
+    lifecycle_threshold: float = 30.0
+    body_delivery_threshold: float = 10.0
+    startup_threshold: float = 30.0
+    body_size_threshold: int = 10 * 1024 * 1024
+    buffer_chunk_threshold: int = 1024 * 1024
+    chunk_count_threshold: int = 100
+    profiles: Mapping[str, Profile] = field(default_factory=dict)
+    source: Path | None = None
+
+    def merged(self, **overrides: Any) -> AsgionConfig:
+        """A copy with the given fields replaced; ``None`` values mean "keep what the config says"."""
+        return replace(self, **{k: v for k, v in overrides.items() if v is not None})
+
+
+_STR_KEYS = {"profile", "app"}
+_LIST_KEYS = {"include_rules", "exclude_rules", "categories", "exclude_paths", "paths", "select"}
+_FLOAT_KEYS = {"ttfb_threshold", "lifecycle_threshold", "body_delivery_threshold", "startup_threshold"}
+_INT_KEYS = {"body_size_threshold", "buffer_chunk_threshold", "chunk_count_threshold"}
+_PROFILE_KEYS = {"extends", "description", "min_severity", "categories", "include_rules", "exclude_rules"}
+KNOWN_KEYS = _STR_KEYS | _LIST_KEYS | _FLOAT_KEYS | _INT_KEYS | {"min_severity", "profiles"}
+
+
+def find_config_file(start: Path | None = None) -> Path | None:
+    """The nearest ``.asgion.toml``, or ``pyproject.toml`` holding ``[tool.asgion]``, walking up from ``start``."""
+    directory = (start or Path.cwd()).resolve()
+    for folder in (directory, *directory.parents):
+        candidate = folder / CONFIG_FILE
+        if candidate.is_file():
+            return candidate
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file():
+            data = _read_toml(pyproject)
+            return pyproject if "asgion" in data.get("tool", {}) else None
+    return None
+
+
+def load_config(path: str | Path | None = None, *, start: Path | None = None) -> AsgionConfig:
+    """Load the config file at ``path``, or discover one; without any file, return the defaults."""
+    if path is not None:
+        file = Path(path)
+        if not file.is_file():
+            raise ConfigError(f"config file {file} does not exist")
+    else:
+        found = find_config_file(start)
+        if found is None:
+            return AsgionConfig()
+        file = found
+    data = _read_toml(file)
+    if file.name == "pyproject.toml":
+        table = data.get("tool", {}).get("asgion")
+        if table is None:
+            raise ConfigError(f"{file}: no [tool.asgion] table")
+        where = "[tool.asgion]"
+    else:
+        table, where = data, ""
+    return parse_config(table, file, where)
+
+
+def load_user_profiles(path: str | Path | None = None) -> dict[str, Profile]:
+    """Only the ``[tool.asgion.profiles.NAME]`` tables of the discovered (or given) config."""
+    return dict(load_config(path).profiles)
+
+
+def parse_config(table: Mapping[str, Any], file: Path | None = None, where: str = "") -> AsgionConfig:
+    """Validate a config mapping (as read from TOML) and build the config value."""
+    origin = f"{file}{' ' + where if where else ''}" if file else "config"
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        if key not in KNOWN_KEYS:
+            raise ConfigError(f"{origin}: unknown key {key!r} (known keys: {', '.join(sorted(KNOWN_KEYS))})")
+        if key == "profiles":
+            values["profiles"] = _parse_profiles(value, origin)
+        elif key == "min_severity":
+            values[key] = _severity(value, f"{origin}: min_severity")
+        elif key in _STR_KEYS:
+            values[key] = _expect(value, str, key, origin, "a string")
+        elif key in _LIST_KEYS:
+            values[key] = _str_list(value, key, origin)
+        elif key in _FLOAT_KEYS:
+            values[key] = _positive(value, key, origin, allow_float=True)
+        else:
+            values[key] = _positive(value, key, origin, allow_float=False)
+    config = AsgionConfig(source=file, **values)
+    known_profiles = {**BUILTIN_PROFILES, **config.profiles}
+    if config.profile not in known_profiles:
+        raise ConfigError(f"{origin}: unknown profile {config.profile!r} (known: {', '.join(sorted(known_profiles))})")
+    return config
+
+
+def _parse_profiles(value: Any, origin: str) -> dict[str, Profile]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{origin}: profiles must be a table of tables")
+    profiles: dict[str, Profile] = {}
+    for name, body in value.items():
+        where = f"{origin}: profiles.{name}"
+        if name in BUILTIN_PROFILES:
+            raise ConfigError(f"{where}: {name!r} is a built-in profile; choose another name")
+        if not isinstance(body, dict):
+            raise ConfigError(f"{where} must be a table")
+        unknown = set(body) - _PROFILE_KEYS
+        if unknown:
+            raise ConfigError(f"{where}: unknown key {sorted(unknown)[0]!r} (known: {', '.join(sorted(_PROFILE_KEYS))})")
+        profiles[name] = Profile(
+            name=name,
+            description=_expect(body.get("description", ""), str, "description", where, "a string"),
+            base=_expect(body.get("extends", "recommended"), str, "extends", where, "a profile name"),
+            min_severity=_severity(body["min_severity"], f"{where}.min_severity") if "min_severity" in body else None,
+            categories=_str_list(body.get("categories", []), "categories", where),
+            include_rules=_str_list(body.get("include_rules", []), "include_rules", where),
+            exclude_rules=_str_list(body.get("exclude_rules", []), "exclude_rules", where),
+        )
+    known = {**BUILTIN_PROFILES, **profiles}
+    for prof in profiles.values():
+        if prof.base not in known:
+            raise ConfigError(f"{origin}: profiles.{prof.name}.extends names unknown profile {prof.base!r}")
+    return profiles
+
+
+def _read_toml(file: Path) -> dict[str, Any]:
+    try:
+        with file.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{file}: invalid TOML: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"{file}: cannot read: {exc.strerror}") from None
+
+
+def _expect(value: Any, kind: type, key: str, origin: str, what: str) -> Any:
+    if not isinstance(value, kind):
+        raise ConfigError(f"{origin}: {key} must be {what}, not {type(value).__name__}")
+    return value
+
+
+def _str_list(value: Any, key: str, origin: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{origin}: {key} must be a list of strings")
+    return tuple(value)
+
+
+def _positive(value: Any, key: str, origin: str, *, allow_float: bool) -> Any:
+    kinds: tuple[type, ...] = (int, float) if allow_float else (int,)
+    if isinstance(value, bool) or not isinstance(value, kinds) or value <= 0:
+        what = "a positive number" if allow_float else "a positive integer"
+        raise ConfigError(f"{origin}: {key} must be {what}, not {value!r}")
+    return float(value) if allow_float else value
+
+
+def _severity(value: Any, where: str) -> Severity:
+    try:
+        return Severity.parse(value)
+    except ValueError as exc:
+        raise ConfigError(f"{where}: {exc}") from None
+
+
+CONFIG_FIELDS = tuple(f.name for f in fields(AsgionConfig))

@@ -1,0 +1,133 @@
+"""Per-connection state: one small slots object per app call, O(1) in the number of messages."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from asgion_core.checks import Scope
+from asgion_core.config import AsgionConfig
+from asgion_core.location import find_send_caller
+from asgion_core.rules import Rule
+from asgion_core.violation import Violation
+
+__all__ = ["Connection", "MAX_KEPT_PER_RULE", "parse_spec_version"]
+
+#: Occurrences of one rule kept per connection; later ones are only counted, so memory stays flat.
+MAX_KEPT_PER_RULE = 50
+
+
+def parse_spec_version(scope: Scope) -> tuple[int, int]:
+    """``asgi["spec_version"]`` as (major, minor); absent or unparsable counts as 2.0."""
+    asgi = scope.get("asgi")
+    raw = asgi.get("spec_version") if isinstance(asgi, dict) else None
+    if isinstance(raw, str):
+        major, _, minor = raw.partition(".")
+        if major.isdigit() and (minor.isdigit() or not minor):
+            return int(major), int(minor or 0)
+    return 2, 0
+
+
+class Connection:
+    """What one connection's checks share: protocol state, counters, and the violations found so far.
+
+    Checks report through :meth:`report`; everything else here is read or written by checks directly.
+    ``data`` belongs to the protocol plugin (created by its state machine's ``new_data``).
+    """
+
+    __slots__ = (
+        "scope", "scope_type", "path", "method", "label", "config", "state", "prev_state", "rejected", "data",
+        "direction", "receive_calls", "disconnected", "started_ns", "violations", "counts", "reported",
+        "server_exceptions", "extras", "_enabled", "_rules", "_sink",
+    )
+
+    def __init__(
+        self,
+        scope: Scope,
+        scope_type: str,
+        *,
+        config: AsgionConfig,
+        enabled: frozenset[str],
+        rules: Mapping[str, Rule],
+        initial_state: str = "",
+        data: Any = None,
+        sink: Callable[[Connection, Violation], None] | None = None,
+    ) -> None:
+        self.scope = scope
+        self.scope_type = scope_type
+        path = scope.get("path")
+        method = scope.get("method")
+        self.path: str = path if isinstance(path, str) else ""
+        self.method: str = method if isinstance(method, str) else ""
+        self.label = _label(scope_type, self.method, self.path)
+        self.config = config
+        self.state = initial_state
+        self.prev_state = initial_state
+        self.rejected = False
+        self.data = data
+        self.direction = "scope"
+        self.receive_calls = 0
+        self.disconnected = False
+        self.started_ns = time.perf_counter_ns()
+        self.violations: list[Violation] = []
+        self.counts: dict[str, int] = {}
+        self.reported = 0
+        self.server_exceptions: list[BaseException] = []
+        #: Free slots for plugins that need a little per-connection state outside ``data``.
+        self.extras: dict[str, Any] = {}
+        self._enabled = enabled
+        self._rules = rules
+        self._sink = sink
+
+    def is_enabled(self, rule_id: str) -> bool:
+        return rule_id in self._enabled
+
+    @property
+    def spec_version(self) -> tuple[int, int]:
+        return parse_spec_version(self.scope)
+
+    def elapsed_s(self) -> float:
+        return (time.perf_counter_ns() - self.started_ns) / 1e9
+
+    def report(self, rule_id: str, message: str) -> None:
+        """Record one occurrence of ``rule_id``; silently ignored when the rule is not enabled."""
+        if rule_id not in self._enabled:
+            return
+        rule = self._rules[rule_id]
+        side = rule.side
+        if side == "either":
+            side = "app" if self.direction == "send" else "server"
+        location = find_send_caller() if side == "app" and self.direction == "send" else None
+        violation = Violation(
+            rule_id=rule_id,
+            severity=rule.severity,
+            message=message,
+            hint=rule.hint,
+            scope_type=self.scope_type,
+            path=self.path,
+            method=self.method,
+            side=side,
+            layer=rule.layer,
+            location=location,
+            scope_label=self.label,
+        )
+        count = self.counts.get(rule_id, 0) + 1
+        self.counts[rule_id] = count
+        self.reported += 1
+        if count <= MAX_KEPT_PER_RULE:
+            self.violations.append(violation)
+        if self._sink is not None:
+            self._sink(self, violation)
+
+    @property
+    def suppressed(self) -> dict[str, int]:
+        return {rid: n - MAX_KEPT_PER_RULE for rid, n in self.counts.items() if n > MAX_KEPT_PER_RULE}
+
+
+def _label(scope_type: str, method: str, path: str) -> str:
+    if scope_type == "http":
+        return f"{method or '?'} {path or '?'}"
+    if scope_type == "websocket":
+        return f"WS {path or '?'}"
+    return scope_type

@@ -1,0 +1,113 @@
+"""Compile the plugins' answers for one scope type into an immutable dispatch table.
+
+This is the only place the check hooks are called. The result maps each message type to the tuple of check
+functions to call, with the state-machine step first; checks whose rules are all disabled are left out, so a
+disabled rule costs nothing per message. Checks with no rules are bookkeeping and always kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from asgion_core.checks import EndCheck, EventCheck, ScopeCheck
+from asgion_core.config import AsgionConfig
+from asgion_core.fsm import StateMachine
+from asgion_core.plugins import AsgionPluginManager
+from asgion_core.rules import Rule
+
+__all__ = ["CompiledProtocol", "compile_protocol"]
+
+CheckFunc = Callable[..., None]
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledProtocol:
+    """Everything the hot path of one scope type needs, resolved ahead of time."""
+
+    scope_type: str
+    machine: StateMachine
+    scope_checks: tuple[CheckFunc, ...]
+    send: Mapping[str, tuple[CheckFunc, ...]]
+    send_other: tuple[CheckFunc, ...]
+    receive: Mapping[str, tuple[CheckFunc, ...]]
+    receive_other: tuple[CheckFunc, ...]
+    end_normal: tuple[CheckFunc, ...]
+    end_always: tuple[CheckFunc, ...]
+    enabled: frozenset[str]
+    rules: Mapping[str, Rule]
+    #: check function -> plugin name, to name the culprit when a check raises.
+    owners: Mapping[CheckFunc, str]
+
+
+def _wanted(rules: tuple[str, ...], enabled: frozenset[str]) -> bool:
+    return not rules or any(r in enabled for r in rules)
+
+
+def compile_protocol(
+    pm: AsgionPluginManager, scope_type: str, config: AsgionConfig, enabled: frozenset[str]
+) -> CompiledProtocol | None:
+    """Ask the plugins once; return ``None`` when no plugin implements ``scope_type``."""
+    machine: StateMachine | None = None
+    for _, value in pm.collect("asgion_state_machine", scope_type=scope_type, config=config):
+        machine = value
+        break
+    if machine is None:
+        return None
+    owners: dict[CheckFunc, str] = {}
+
+    def gather(hook: str, kind: type) -> list[Any]:
+        kept = []
+        for plugin, checks in pm.collect(hook, scope_type=scope_type, config=config):
+            for check in checks:
+                if isinstance(check, kind) and _wanted(check.rules, enabled):
+                    kept.append(check)
+                    owners.setdefault(check.func, plugin)
+        return kept
+
+    scope_checks: list[ScopeCheck] = gather("asgion_scope_checks", ScopeCheck)
+    events: list[EventCheck] = gather("asgion_event_checks", EventCheck)
+    ends: list[EndCheck] = gather("asgion_connection_checks", EndCheck)
+
+    def table(direction: str, declared: frozenset[str]) -> tuple[dict[str, tuple[CheckFunc, ...]], tuple[CheckFunc, ...]]:
+        mine = [c for c in events if c.direction == direction]
+        types = set(declared)
+        for check in mine:
+            types.update(check.types or ())
+        result: dict[str, tuple[CheckFunc, ...]] = {}
+        for message_type in sorted(types):
+            funcs: list[CheckFunc] = []
+            key_func = machine.keys.get((direction, message_type))  # type: ignore[union-attr,arg-type]
+            if key_func is not None:
+                step = machine.compile_step(key_func)  # type: ignore[union-attr]
+                owners[step] = "state machine"
+                funcs.append(step)
+            unknown = message_type not in declared
+            for check in mine:
+                if check.unmatched:
+                    if unknown:
+                        funcs.append(check.func)
+                elif check.types is None or message_type in check.types:
+                    funcs.append(check.func)
+            result[message_type] = tuple(funcs)
+        other = tuple(c.func for c in mine if c.types is None or c.unmatched)
+        return result, other
+
+    send, send_other = table("send", machine.send_types)
+    receive, receive_other = table("receive", machine.receive_types)
+    registry = pm.rule_registry()
+    return CompiledProtocol(
+        scope_type=scope_type,
+        machine=machine,
+        scope_checks=tuple(c.func for c in scope_checks),
+        send=send,
+        send_other=send_other,
+        receive=receive,
+        receive_other=receive_other,
+        end_normal=tuple(c.func for c in ends if not c.on_exception),
+        end_always=tuple(c.func for c in ends if c.on_exception),
+        enabled=enabled,
+        rules={rule.id: rule for rule in registry},
+        owners=owners,
+    )

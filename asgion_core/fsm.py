@@ -1,0 +1,96 @@
+"""A protocol-agnostic, table-driven state machine engine.
+
+A protocol describes its message order as data: ``transitions[state][key] -> next_state``, where a key function
+folds the interesting flags of a message into a short key (``http.response.body`` with ``more_body`` true becomes
+``"body_more"``). A key missing from the current state's row is an ordering error; ``errors[(state, key)]`` says
+which rule reports it. A rejected message leaves the state unchanged, so one mistake does not cascade.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from asgion_core.checks import Direction, Message, Scope
+
+if TYPE_CHECKING:
+    from asgion_core.connection import Connection
+
+__all__ = ["OrderingError", "StateMachine"]
+
+KeyFunc = Callable[[Message], str]
+#: How an ordering error is worded: a fixed text, or a function of the connection and the message.
+Wording = str | Callable[["Connection", Message], str]
+
+
+@dataclass(frozen=True, slots=True)
+class OrderingError:
+    rule_id: str
+    wording: Wording
+
+    def text(self, conn: Connection, message: Message) -> str:
+        return self.wording if isinstance(self.wording, str) else self.wording(conn, message)
+
+
+@dataclass(frozen=True)
+class StateMachine:
+    """One protocol's message order, plus what the core needs to route its scope type.
+
+    ``keys`` maps ``(direction, message_type)`` to the key function of the messages the table orders; other
+    declared types (``send_types``, ``receive_types``) are known to the protocol but unordered. ``new_data`` builds
+    the protocol's per-connection data object, kept on ``conn.data``.
+    """
+
+    scope_type: str
+    initial: str
+    transitions: Mapping[str, Mapping[str, str]]
+    errors: Mapping[tuple[str, str], OrderingError]
+    keys: Mapping[tuple[Direction, str], KeyFunc]
+    send_types: frozenset[str]
+    receive_types: frozenset[str]
+    disconnect_types: frozenset[str] = frozenset()
+    new_data: Callable[[Scope], Any] = field(default=lambda scope: None)
+
+    def step(self, state: str, key: str) -> tuple[str | None, OrderingError | None]:
+        """The next state, or ``None`` and the error that reports the disallowed key."""
+        nxt = self.transitions[state].get(key)
+        if nxt is not None:
+            return nxt, None
+        return None, self.errors.get((state, key))
+
+    @property
+    def rule_ids(self) -> frozenset[str]:
+        return frozenset(err.rule_id for err in self.errors.values())
+
+    def describe(self) -> str:
+        """The table as text: one line per state with its allowed keys, then the error map."""
+        lines = [f"state machine for {self.scope_type!r} (initial state {self.initial})"]
+        for state, row in self.transitions.items():
+            allowed = ", ".join(f"{key} -> {nxt}" for key, nxt in row.items()) or "(final: nothing allowed)"
+            lines.append(f"  {state}: {allowed}")
+        lines.append("disallowed:")
+        for (state, key), err in sorted(self.errors.items()):
+            lines.append(f"  {state} + {key}: {err.rule_id}")
+        return "\n".join(lines)
+
+    def compile_step(self, key_func: KeyFunc) -> Callable[[Connection, Message], None]:
+        """The event check that advances this machine for one message type (first in that type's checks)."""
+        transitions = self.transitions
+        errors = self.errors
+
+        def advance(conn: Connection, message: Message) -> None:
+            key = key_func(message)
+            state = conn.state
+            conn.prev_state = state
+            nxt = transitions[state].get(key)
+            if nxt is None:
+                conn.rejected = True
+                err = errors.get((state, key))
+                if err is not None:
+                    conn.report(err.rule_id, err.text(conn, message))
+            else:
+                conn.rejected = False
+                conn.state = nxt
+
+        return advance

@@ -1,0 +1,248 @@
+"""The core's own plugin: the general (G-*) rules that apply to every scope type.
+
+G-001 to G-007 and G-020 need the inspector's routing and send wrapper and are checked there; everything else is
+an ordinary check returned from the same hooks every protocol plugin implements.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+from asgion_core.checks import EndCheck, EventCheck, Message, Outcome, Scope, ScopeCheck
+from asgion_core.config import AsgionConfig
+from asgion_core.connection import Connection
+from asgion_core.general_catalogue import RULES
+from asgion_core.hookspecs import hookimpl
+from asgion_core.rules import RuleRegistry
+
+WWW = ("http", "websocket")
+MAX_DEPTH = 32
+INT_MIN, INT_MAX = -(2**63), 2**63 - 1
+#: Values the spec allows in messages (tuples pass, A6).
+_ALLOWED = (bytes, str, int, float, bool, type(None), list, tuple, dict)
+_PLAIN = frozenset({bytes, str, bool, type(None)})
+#: Message fields an extension defines and the value rules must not look into (A9).
+_OPAQUE = {"http.response.zerocopysend": "file", "http.response.debug": "info"}
+_SPEC_VERSIONS = {
+    "http": frozenset({"2.0", "2.1", "2.2", "2.3", "2.4", "2.5"}),
+    "websocket": frozenset({"2.0", "2.1", "2.2", "2.3", "2.4", "2.5"}),
+    "lifespan": frozenset({"1.0", "2.0"}),
+}
+
+
+@hookimpl
+def asgion_register_rules(registry: RuleRegistry) -> None:
+    for rule in RULES:
+        registry.register(rule)
+
+
+@hookimpl
+def asgion_scope_checks(scope_type: str, config: AsgionConfig) -> Sequence[ScopeCheck]:
+    checks = [
+        ScopeCheck(check_asgi, ("G-011", "G-012", "G-013", "G-018", "G-022")),
+        ScopeCheck(remember_scope, ("G-019",)),
+    ]
+    if scope_type in WWW:
+        checks.append(ScopeCheck(check_extensions, ("G-023", "G-024", "G-025", "G-026")))
+    return checks
+
+
+@hookimpl
+def asgion_event_checks(scope_type: str, config: AsgionConfig) -> Sequence[EventCheck]:
+    rules = ("G-008", "G-009", "G-010", "G-014", "G-016", "G-017")
+    checks = [EventCheck(check_values, rules, "send"), EventCheck(check_values, rules, "receive")]
+    if scope_type == "lifespan":
+        checks.append(EventCheck(remember_lifespan_send, (), "send"))
+    return checks
+
+
+@hookimpl
+def asgion_connection_checks(scope_type: str, config: AsgionConfig) -> Sequence[EndCheck]:
+    return [
+        EndCheck(check_outcome, ("G-015", "G-021"), on_exception=True),
+        EndCheck(check_scope_mutation, ("G-019",), on_exception=True),
+    ]
+
+
+# -- scope ----------------------------------------------------------------------------------------------------------
+def check_asgi(conn: Connection, scope: Scope) -> None:
+    """specs/asgi.rst: "asgi: a dict with version (str) and optional spec_version (str)"."""
+    if "asgi" not in scope:
+        conn.report("G-011", f"{conn.scope_type} scope has no 'asgi' key")
+        return
+    asgi = scope["asgi"]
+    if not isinstance(asgi, dict):
+        conn.report("G-018", f"scope['asgi'] is {type(asgi).__name__}, not dict")
+        return
+    if "version" in asgi and asgi["version"] not in ("2.0", "3.0"):
+        conn.report("G-012", f"asgi version {asgi['version']!r} is neither '2.0' nor '3.0'")
+    spec = asgi.get("spec_version")
+    if spec is not None and not isinstance(spec, str):
+        conn.report("G-013", f"asgi spec_version is {type(spec).__name__}, not str")
+    elif isinstance(spec, str) and conn.scope_type in _SPEC_VERSIONS and spec not in _SPEC_VERSIONS[conn.scope_type]:
+        known = ", ".join(sorted(_SPEC_VERSIONS[conn.scope_type]))
+        conn.report("G-022", f"spec_version {spec!r} is not defined for {conn.scope_type} scopes ({known})")
+
+
+def check_extensions(conn: Connection, scope: Scope) -> None:
+    """specs/tls.rst: the tls extension describes TLS connections, with fixed field types."""
+    extensions = scope.get("extensions")
+    if not isinstance(extensions, dict):
+        return
+    for name, value in extensions.items():
+        if not isinstance(value, dict):
+            conn.report("G-026", f"extensions[{name!r}] is {type(value).__name__}, not dict")
+    if "tls" not in extensions:
+        return
+    default = "http" if conn.scope_type == "http" else "ws"
+    scheme = scope.get("scheme", default)
+    if scheme in ("http", "ws"):
+        conn.report("G-023", f"extensions['tls'] present on a plain {scheme!r} connection")
+    tls = extensions["tls"]
+    problem = _tls_problem(tls)
+    if problem:
+        conn.report("G-024", f"extensions['tls']: {problem}")
+    if isinstance(tls, dict):
+        chain = tls.get("client_cert_chain")
+        if isinstance(chain, (list, tuple)) and chain and tls.get("client_cert_name") is None:
+            conn.report("G-025", "client_cert_chain is given but client_cert_name is missing")
+
+
+def _tls_problem(tls: Any) -> str | None:
+    if not isinstance(tls, dict):
+        return f"is {type(tls).__name__}, not dict"
+    for key in ("server_cert", "tls_version", "cipher_suite"):
+        if key not in tls:
+            return f"required key {key!r} is missing"
+    if not (tls["server_cert"] is None or isinstance(tls["server_cert"], str)):
+        return "server_cert must be str or None"
+    version = tls["tls_version"]
+    if version is not None and (isinstance(version, bool) or not isinstance(version, int)):
+        return "tls_version must be int or None"
+    suite = tls["cipher_suite"]
+    if suite is not None and (isinstance(suite, bool) or not isinstance(suite, int) or not 0 <= suite <= 65535):
+        return "cipher_suite must be None or an int from 0 to 65535"
+    if "client_cert_chain" in tls:
+        chain = tls["client_cert_chain"]
+        if isinstance(chain, str) or not _iterable(chain):
+            return "client_cert_chain must be an iterable of str"
+        if iter(chain) is not chain and not all(isinstance(c, str) for c in chain):
+            return "client_cert_chain holds a non-str item"
+    if "client_cert_name" in tls and not (tls["client_cert_name"] is None or isinstance(tls["client_cert_name"], str)):
+        return "client_cert_name must be str or None"
+    error = tls.get("client_cert_error")
+    if error is not None and not (isinstance(error, str) and error):
+        return "client_cert_error must be None or a non-empty str"
+    return None
+
+
+def _iterable(value: Any) -> bool:
+    try:
+        iter(value)
+    except TypeError:
+        return False
+    return True
+
+
+_WATCHED = ("type", "path", "raw_path", "root_path", "query_string", "headers", "method", "scheme", "client",
+            "server", "http_version")
+
+
+def remember_scope(conn: Connection, scope: Scope) -> None:
+    """G-019 needs the scope as the app received it; a shallow copy plus a copy of the headers list."""
+    headers = scope.get("headers")
+    conn.extras["G-019"] = (dict(scope), list(headers) if isinstance(headers, list) else None)
+
+
+def check_scope_mutation(conn: Connection, outcome: Outcome) -> None:
+    saved = conn.extras.get("G-019")
+    if saved is None:
+        return
+    before, headers = saved
+    scope = conn.scope
+    for key in _WATCHED:
+        if key in before and (key not in scope or scope[key] != before[key]):
+            conn.report("G-019", f"the app changed scope[{key!r}] in place")
+            return
+    if headers is not None and isinstance(scope.get("headers"), list) and scope["headers"] != headers:
+        conn.report("G-019", "the app changed the scope headers list in place")
+
+
+# -- messages -------------------------------------------------------------------------------------------------------
+def check_values(conn: Connection, message: Message) -> None:
+    """specs/asgi.rst: messages hold only byte strings, unicode strings, ints, floats, lists, dicts, bools, None.
+
+    The fast path handles the common flat message (bytes, str, bool, None, small int values under str keys)
+    without recursion; anything else takes the full walk.
+    """
+    for key, value in message.items():
+        kind = type(value)
+        if type(key) is not str or not (kind in _PLAIN or (kind is int and INT_MIN <= value <= INT_MAX)):
+            _full_walk(conn, message)
+            return
+
+
+def _full_walk(conn: Connection, message: dict[Any, Any]) -> None:
+    found: dict[str, str] = {}
+    opaque = _OPAQUE.get(message.get("type"))  # type: ignore[arg-type]
+    stack: list[tuple[Any, int, str]] = []
+    for key, value in message.items():
+        if type(key) is not str:
+            found.setdefault("G-017", f"message key {key!r} is {type(key).__name__}, not str")
+        if key == opaque:
+            continue
+        stack.append((value, 2, f"[{key!r}]"))
+    while stack:
+        value, depth, where = stack.pop()
+        if isinstance(value, float):
+            if math.isnan(value):
+                found.setdefault("G-008", f"NaN at message{where}")
+            elif math.isinf(value):
+                found.setdefault("G-009", f"infinite float at message{where}")
+        elif isinstance(value, bool):
+            pass
+        elif isinstance(value, int):
+            if not INT_MIN <= value <= INT_MAX:
+                found.setdefault("G-016", f"int at message{where} is outside the signed 64-bit range")
+        elif isinstance(value, (dict, list, tuple)):
+            if depth > MAX_DEPTH:
+                found.setdefault("G-014", f"containers nested deeper than {MAX_DEPTH} levels at message{where}")
+                continue
+            if isinstance(value, dict):
+                for key, item in value.items():
+                    if not isinstance(key, str):
+                        found.setdefault("G-017", f"dict key {key!r} at message{where} is {type(key).__name__}")
+                    stack.append((item, depth + 1, f"{where}[{key!r}]"))
+            else:
+                stack.extend((item, depth + 1, f"{where}[{i}]") for i, item in enumerate(value))
+        elif not isinstance(value, _ALLOWED):
+            found.setdefault("G-010", f"message{where} is {type(value).__name__}, which messages may not hold")
+    for rule_id, text in sorted(found.items()):
+        conn.report(rule_id, text)
+
+
+# -- end ------------------------------------------------------------------------------------------------------------
+def check_outcome(conn: Connection, outcome: Outcome) -> None:
+    exc = outcome.exception
+    if exc is None:
+        if outcome.result is not None:
+            conn.report("G-015", f"the app returned {type(outcome.result).__name__}, not None")
+        return
+    if not isinstance(exc, Exception) or any(exc is e for e in conn.server_exceptions):
+        return
+    if conn.scope_type == "lifespan" and not _lifespan_blames(conn):
+        return
+    conn.report("G-021", f"the app raised {type(exc).__name__}: {exc}")
+
+
+def remember_lifespan_send(conn: Connection, message: Message) -> None:
+    """Bookkeeping for G-021 on lifespan scopes (A16, B4): which lifespan replies the app has sent."""
+    conn.extras.setdefault("lifespan_sent", []).append(message["type"])
+
+
+def _lifespan_blames(conn: Connection) -> bool:
+    """A16/B4: lifespan apps may raise to opt out, or after they reported a failure themselves."""
+    sent: list[str] = conn.extras.get("lifespan_sent", [])
+    return bool(sent) and not any(t.endswith(".failed") for t in sent)

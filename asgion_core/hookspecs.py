@@ -1,0 +1,129 @@
+"""Hook specifications: the whole contract between the asgion core and its plugins.
+
+Every built-in protocol (http, websocket, lifespan) and output format is a plugin implementing these hooks, so a
+third-party plugin has exactly the same powers. Implement a hook with ``@asgion.hookimpl`` on a module or object
+and expose it under the entry-point group ``asgion``.
+
+Timing matters: the check hooks are called **once per scope type** when an Inspector compiles its dispatch table
+(and again only when plugins change), never per message. What they return is called on the hot path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:
+    from asgion_core.checks import EndCheck, EventCheck, ScopeCheck
+    from asgion_core.config import AsgionConfig
+    from asgion_core.fsm import StateMachine
+    from asgion_core.report import Report
+    from asgion_core.rules import RuleRegistry
+
+hookspec = pluggy.HookspecMarker("asgion")
+hookimpl = pluggy.HookimplMarker("asgion")
+
+
+@hookspec(historic=True)
+def asgion_addhooks(pluginmanager: pluggy.PluginManager) -> None:
+    """Add new hook specifications with ``pluginmanager.add_hookspecs(module)``.
+
+    :param pluginmanager: the asgion plugin manager.
+
+    Called once for every plugin as it is registered (historic: late plugins are called too).
+    """
+
+
+@hookspec
+def asgion_register_rules(registry: RuleRegistry) -> None:
+    """Register the plugin's rules with ``registry.register(rule)``.
+
+    :param registry: a view of the rule registry bound to the calling plugin; it refuses an id that is already
+        taken and a prefix that another plugin owns.
+
+    Called once per plugin manager (again after plugins change). Register retired rules too, so configs that name
+    them keep loading.
+    """
+
+
+@hookspec
+def asgion_register_reporters(register: Callable[[str, Any], None]) -> None:
+    """Register output formats with ``register(name, reporter)``.
+
+    :param register: takes the format name used by ``--format`` and an object with ``description: str`` and
+        ``render(report: Report, options: ReportOptions) -> str``.
+
+    Called once per plugin manager.
+    """
+
+
+@hookspec(historic=True)
+def asgion_configure(config: AsgionConfig) -> None:
+    """Inspect the configuration a run starts with.
+
+    :param config: the effective :class:`AsgionConfig`.
+
+    Called once per Inspector creation (historic).
+    """
+
+
+@hookspec(firstresult=True)
+def asgion_state_machine(scope_type: str, config: AsgionConfig) -> StateMachine | None:
+    """Return the state machine of ``scope_type`` if this plugin implements that protocol, else ``None``.
+
+    :param scope_type: the value of ``scope["type"]``, e.g. ``"http"``.
+    :param config: the effective configuration.
+    :return: a :class:`StateMachine`; the first non-None result wins (built-ins are ``trylast``, so a plugin can
+        replace one).
+
+    Called once per scope type when an Inspector compiles. A scope type for which no plugin returns a machine is
+    unknown (G-004) and passes through unvalidated.
+    """
+
+
+@hookspec
+def asgion_scope_checks(scope_type: str, config: AsgionConfig) -> Sequence[ScopeCheck] | None:
+    """Return checks that validate the scope when the app is called.
+
+    :param scope_type: the scope type being compiled.
+    :param config: the effective configuration.
+    :return: :class:`ScopeCheck` objects, each naming the rules it may report.
+
+    Called once per scope type when an Inspector compiles.
+    """
+
+
+@hookspec
+def asgion_event_checks(scope_type: str, config: AsgionConfig) -> Sequence[EventCheck] | None:
+    """Return checks that validate messages sent by the app or delivered by the server.
+
+    :param scope_type: the scope type being compiled.
+    :param config: the effective configuration (thresholds live here).
+    :return: :class:`EventCheck` objects, each declaring its direction, message types and rules.
+
+    Called once per scope type when an Inspector compiles; checks whose rules are all disabled are dropped then.
+    """
+
+
+@hookspec
+def asgion_connection_checks(scope_type: str, config: AsgionConfig) -> Sequence[EndCheck] | None:
+    """Return checks that run when the app call ends (normal return, or also on exception when they ask).
+
+    :param scope_type: the scope type being compiled.
+    :param config: the effective configuration.
+    :return: :class:`EndCheck` objects.
+
+    Called once per scope type when an Inspector compiles.
+    """
+
+
+@hookspec
+def asgion_session_finish(report: Report) -> None:
+    """Look at (or export) the finished report of a run.
+
+    :param report: the :class:`Report` the reporters are about to render.
+
+    Called once per run by the CLI after all scopes have been driven.
+    """

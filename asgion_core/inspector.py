@@ -1,0 +1,363 @@
+"""The Inspector: a transparent ASGI wrapper that validates every scope and message it sees.
+
+Per connection it routes the scope to the compiled tables of its scope type (built once from the plugins, rebuilt
+only when the plugin set changes) and wraps ``receive`` and ``send``. Per message it does a dict lookup and calls
+the check functions directly; no pluggy call happens on the hot path. Messages are forwarded unchanged and in
+order, the app's exceptions propagate unchanged, and a check that raises is recorded once and otherwise ignored.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any
+
+from asgion_core.checks import Message, Outcome, Scope
+from asgion_core.config import AsgionConfig
+from asgion_core.connection import Connection
+from asgion_core.dispatch import CheckFunc, CompiledProtocol, compile_protocol
+from asgion_core.errors import ASGIProtocolError
+from asgion_core.location import set_send_code
+from asgion_core.plugins import AsgionPluginManager, create_plugin_manager, default_plugin_manager
+from asgion_core.report import AppException, InternalError, Report, ScopeResult
+from asgion_core.rules import Severity
+from asgion_core.selection import select_rules
+from asgion_core.violation import Violation
+
+__all__ = ["Inspector", "inspect"]
+
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[Any]]
+_MISSING = object()
+
+
+class Inspector:
+    """Wrap ``app`` and check every connection that passes through.
+
+    :param app: the ASGI application.
+    :param config: an :class:`AsgionConfig`; defaults to the recommended profile (no file is read).
+    :param plugins: a plugin manager, or plugin names/objects for :func:`create_plugin_manager`; default: every
+        installed plugin.
+    :param strict: raise :class:`ASGIProtocolError` at the end of a connection that broke rules (only when the
+        app itself did not raise).
+    :param on_violation: called with each :class:`Violation` as it is found.
+    :param exclude_paths: glob patterns of paths that pass through unvalidated.
+    :param exclude_rules, include_rules, select, min_severity, profile, categories: rule selection on top of
+        ``config`` (``select`` restricts to exactly the named rules, as ``--select`` does).
+    :param max_violations: how many violations ``violations`` keeps (oldest dropped first); ``max_results`` the
+        same for per-connection results. Long-lived middleware stays bounded; use ``on_violation`` to keep all.
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        config: AsgionConfig | None = None,
+        plugins: AsgionPluginManager | Iterable[str | object] | None = None,
+        strict: bool = False,
+        on_violation: Callable[[Violation], Any] | None = None,
+        exclude_paths: Iterable[str] = (),
+        exclude_rules: Iterable[str] = (),
+        include_rules: Iterable[str] = (),
+        select: Iterable[str] = (),
+        min_severity: Severity | str | None = None,
+        profile: str | None = None,
+        categories: Iterable[str] = (),
+        max_violations: int = 10_000,
+        max_results: int = 1_000,
+    ) -> None:
+        self.app = app
+        base = config or AsgionConfig()
+        self.config = base.merged(
+            profile=profile,
+            min_severity=Severity.parse(min_severity) if min_severity is not None else None,
+            include_rules=base.include_rules + tuple(include_rules) or None,
+            exclude_rules=base.exclude_rules + tuple(exclude_rules) or None,
+            categories=tuple(categories) or None,
+            select=tuple(select) or None,
+            exclude_paths=base.exclude_paths + tuple(exclude_paths) or None,
+        )
+        if isinstance(plugins, AsgionPluginManager):
+            self.plugin_manager = plugins
+        elif plugins is None:
+            self.plugin_manager = default_plugin_manager()
+        else:
+            self.plugin_manager = create_plugin_manager(plugins=plugins)
+        self.strict = strict
+        self.on_violation = on_violation
+        self._violations: deque[Violation] = deque(maxlen=max_violations)
+        self._results: deque[ScopeResult] = deque(maxlen=max_results)
+        self._internal_errors: list[InternalError] = []
+        self._open: dict[int, Connection] = {}
+        self._compiled: dict[str, CompiledProtocol | None] = {}
+        self._generation = -1
+        self._enabled: frozenset[str] = frozenset()
+        self._refresh()
+        self.plugin_manager.hook.asgion_configure.call_historic(kwargs={"config": self.config})
+
+    # -- public results --------------------------------------------------------------------------------------------
+    @property
+    def violations(self) -> list[Violation]:
+        """The most recent violations, oldest first (bounded by ``max_violations``)."""
+        return list(self._violations)
+
+    @property
+    def results(self) -> list[ScopeResult]:
+        return list(self._results)
+
+    @property
+    def enabled_rules(self) -> frozenset[str]:
+        self._refresh()
+        return self._enabled
+
+    @property
+    def internal_errors(self) -> list[InternalError]:
+        return self._internal_errors + [e for e in self.plugin_manager.internal_errors if e not in self._internal_errors]
+
+    def clear(self) -> None:
+        self._violations.clear()
+        self._results.clear()
+
+    def report(self, app_name: str = "") -> Report:
+        """A :class:`Report` of the connections seen so far, ready for any reporter."""
+        registry = self.plugin_manager.rule_registry()
+        results = self.results
+        fired = {v.rule_id for r in results for v in r.violations}
+        return Report(
+            app=app_name or getattr(self.app, "__qualname__", type(self.app).__name__),
+            results=results,
+            internal_errors=self.internal_errors,
+            plugin_errors=list(self.plugin_manager.plugin_errors),
+            rule_docs={rid: (registry[rid].name, registry[rid].summary, registry[rid].hint) for rid in fired},
+        )
+
+    def handles(self, scope_type: str) -> bool:
+        """Whether a loaded plugin validates ``scope_type`` (otherwise it would pass through as G-004)."""
+        self._refresh()
+        return self._protocol(scope_type) is not None
+
+    def open_result(self, scope: Scope) -> ScopeResult | None:
+        """A snapshot of a connection that has not finished (e.g. an app that ignores cancellation)."""
+        conn = self._open.get(id(scope))
+        return _result(conn, None, time.perf_counter_ns()) if conn is not None else None
+
+    # -- compilation -----------------------------------------------------------------------------------------------
+    def _refresh(self) -> None:
+        pm = self.plugin_manager
+        if pm.generation == self._generation:
+            return
+        registry = pm.rule_registry()
+        cfg = self.config
+        self._enabled = select_rules(
+            registry,
+            profile=cfg.profile,
+            profiles=cfg.profiles,
+            min_severity=cfg.min_severity,
+            categories=cfg.categories,
+            include_rules=cfg.include_rules,
+            exclude_rules=cfg.exclude_rules,
+            select=cfg.select,
+        )
+        self._compiled = {}
+        self._generation = pm.generation
+
+    def _protocol(self, scope_type: str) -> CompiledProtocol | None:
+        try:
+            return self._compiled[scope_type]
+        except KeyError:
+            compiled = compile_protocol(self.plugin_manager, scope_type, self.config, self._enabled)
+            self._compiled[scope_type] = compiled
+            return compiled
+
+    # -- the ASGI app ----------------------------------------------------------------------------------------------
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> Any:
+        if self.plugin_manager.generation != self._generation:
+            self._refresh()
+        compiled = self._route(scope)
+        if compiled is None:
+            return await self.app(scope, receive, send)
+        conn = Connection(
+            scope,
+            compiled.scope_type,
+            config=self.config,
+            enabled=compiled.enabled,
+            rules=compiled.rules,
+            initial_state=compiled.machine.initial,
+            data=compiled.machine.new_data(scope),
+            sink=self._sink,
+        )
+        self._open[id(scope)] = conn
+        isolate = self._isolate
+        for check in compiled.scope_checks:
+            try:
+                check(conn, scope)
+            except Exception as exc:
+                isolate(compiled, check, exc)
+        send_table, send_other = compiled.send, compiled.send_other
+        receive_table, receive_other = compiled.receive, compiled.receive_other
+        disconnects = compiled.machine.disconnect_types
+
+        async def checked_receive() -> Message:
+            conn.receive_calls += 1
+            try:
+                message = await receive()
+            except BaseException as exc:
+                conn.server_exceptions.append(exc)
+                raise
+            conn.direction = "receive"
+            if type(message) is dict and type(message.get("type")) is str:
+                message_type = message["type"]
+                if message_type in disconnects:
+                    conn.disconnected = True
+                checks = receive_table.get(message_type, receive_other)
+            else:
+                checks = _slow_route(conn, message, receive_table, receive_other)
+                if checks and message["type"] in disconnects:
+                    conn.disconnected = True
+            for check in checks:
+                try:
+                    check(conn, message)
+                except Exception as exc:
+                    isolate(compiled, check, exc)
+            return message
+
+        async def checked_send(message: Message) -> None:
+            conn.direction = "send"
+            before = conn.reported
+            if type(message) is dict and type(message.get("type")) is str:
+                checks = send_table.get(message["type"], send_other)
+            else:
+                checks = _slow_route(conn, message, send_table, send_other)
+            for check in checks:
+                try:
+                    check(conn, message)
+                except Exception as exc:
+                    isolate(compiled, check, exc)
+            try:
+                await send(message)
+            except BaseException as exc:
+                conn.server_exceptions.append(exc)
+                if (
+                    isinstance(exc, Exception)
+                    and not isinstance(exc, OSError)
+                    and conn.disconnected
+                    and conn.reported == before
+                    and conn.spec_version >= (2, 4)
+                ):
+                    conn.direction = "server"
+                    conn.report("G-020", f"send() raised {type(exc).__name__} after disconnect, not an OSError")
+                raise
+
+        set_send_code(checked_send.__code__)
+        try:
+            result = await self.app(scope, checked_receive, checked_send)
+        except BaseException as exc:
+            self._finish(conn, compiled, Outcome(exception=exc))
+            raise
+        self._finish(conn, compiled, Outcome(result=result))
+        return result
+
+    # -- helpers ---------------------------------------------------------------------------------------------------
+    def _route(self, scope: Any) -> CompiledProtocol | None:
+        """G-001 to G-004 and excluded paths; ``None`` means: pass the connection through unvalidated."""
+        if not isinstance(scope, dict):
+            self._unrouted(scope, "G-001", f"scope is {type(scope).__name__}, not dict")
+            return None
+        scope_type = scope.get("type", _MISSING)
+        if scope_type is _MISSING:
+            self._unrouted(scope, "G-002", "scope has no 'type' key")
+            return None
+        if not isinstance(scope_type, str):
+            self._unrouted(scope, "G-003", f"scope['type'] is {type(scope_type).__name__}, not str")
+            return None
+        compiled = self._protocol(scope_type)
+        if compiled is None:
+            self._unrouted(scope, "G-004", f"no plugin handles scope type {scope_type!r}; not validated")
+            return None
+        excluded = self.config.exclude_paths
+        if excluded and isinstance(scope.get("path"), str):
+            if any(fnmatch.fnmatchcase(scope["path"], pattern) for pattern in excluded):
+                return None
+        return compiled
+
+    def _unrouted(self, scope: Any, rule_id: str, message: str) -> None:
+        if rule_id not in self._enabled:
+            return
+        registry = self.plugin_manager.rule_registry()
+        safe_scope = scope if isinstance(scope, dict) else {}
+        scope_type = safe_scope.get("type") if isinstance(safe_scope.get("type"), str) else "?"
+        conn = Connection(safe_scope, str(scope_type), config=self.config, enabled=self._enabled,
+                          rules={rule_id: registry[rule_id]}, sink=self._sink)
+        conn.report(rule_id, message)
+        self._results.append(_result(conn, None, conn.started_ns))
+
+    def _sink(self, conn: Connection, violation: Violation) -> None:
+        self._violations.append(violation)
+        if self.on_violation is not None:
+            try:
+                self.on_violation(violation)
+            except Exception as exc:
+                self._record(InternalError("on_violation", "on_violation callback", f"{type(exc).__name__}: {exc}"))
+
+    def _isolate(self, compiled: CompiledProtocol, check: CheckFunc, exc: Exception) -> None:
+        plugin = compiled.owners.get(check, "?")
+        where = f"{getattr(check, '__module__', '?')}.{getattr(check, '__qualname__', repr(check))}"
+        self._record(InternalError(plugin, where, f"{type(exc).__name__}: {exc}"))
+
+    def _record(self, error: InternalError) -> None:
+        if error not in self._internal_errors:
+            self._internal_errors.append(error)
+
+    def _finish(self, conn: Connection, compiled: CompiledProtocol, outcome: Outcome) -> None:
+        self._open.pop(id(conn.scope), None)
+        conn.direction = "end"
+        checks = compiled.end_always if outcome.raised else compiled.end_normal + compiled.end_always
+        for check in checks:
+            try:
+                check(conn, outcome)
+            except Exception as exc:
+                self._isolate(compiled, check, exc)
+        self._results.append(_result(conn, outcome.exception, time.perf_counter_ns()))
+        if self.strict and conn.violations and not outcome.raised:
+            raise ASGIProtocolError(list(conn.violations))
+
+
+def _slow_route(
+    conn: Connection, message: Any, table: Any, other: tuple[CheckFunc, ...]
+) -> tuple[CheckFunc, ...]:
+    """Dict subclasses and str subclasses route normally; otherwise G-005 to G-007, and no other check runs."""
+    if isinstance(message, dict) and isinstance(message.get("type"), str):
+        checks: tuple[CheckFunc, ...] = table.get(str(message["type"]), other)
+        return checks
+    if not isinstance(message, dict):
+        conn.report("G-005", f"{conn.direction}: message is {type(message).__name__}, not dict")
+    elif "type" not in message:
+        conn.report("G-006", f"{conn.direction}: message has no 'type' key")
+    elif not isinstance(message["type"], str):
+        conn.report("G-007", f"{conn.direction}: message type is {type(message['type']).__name__}, not str")
+    return ()
+
+
+def _result(conn: Connection, exception: BaseException | None, now_ns: int) -> ScopeResult:
+    result = ScopeResult(
+        label=conn.label,
+        scope_type=conn.scope_type,
+        path=conn.path,
+        method=conn.method,
+        violations=list(conn.violations),
+        suppressed=conn.suppressed,
+        duration_ns=now_ns - conn.started_ns,
+    )
+    if isinstance(exception, Exception):
+        result.exception = AppException.from_exception(exception)
+    elif exception is not None:
+        result.cancelled = True
+    return result
+
+
+def inspect(app: ASGIApp, **options: Any) -> Inspector:
+    """The middleware form: ``app = inspect(app)`` under any ASGI server. Options as for :class:`Inspector`."""
+    return Inspector(app, **options)

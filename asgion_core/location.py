@@ -1,0 +1,63 @@
+"""Find where the app called ``send``: the first frame outside asgion and the standard library.
+
+Only called when a rule fires on a sent message, never per message, so walking the stack is affordable.
+Frames in site-packages (frameworks) are passed over while a frame of the user's own code is further out; when
+there is none (a framework built the response), the innermost framework frame is the answer.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import sysconfig
+from types import CodeType, FrameType
+
+from asgion_core.violation import SourceLocation
+
+__all__ = ["find_send_caller", "set_send_code"]
+
+_OWN_PACKAGES = ("asgion", "asgion_core", "asgion_http", "asgion_websocket", "asgion_lifespan",
+                 "asgion_reporters", "asgion_cli")
+_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_OWN = tuple(os.path.join(_ROOT, name) + os.sep for name in _OWN_PACKAGES)
+_STDLIB = tuple({os.path.abspath(sysconfig.get_paths()[k]) + os.sep for k in ("stdlib", "platstdlib")})
+_THIRD_PARTY = (os.sep + "site-packages" + os.sep, os.sep + "dist-packages" + os.sep)
+_send_codes: set[CodeType] = set()
+
+
+def set_send_code(code: CodeType) -> None:
+    """Register the code object of a send wrapper; the walk starts at the caller of such a frame."""
+    _send_codes.add(code)
+
+
+def _kind(filename: str) -> str:
+    if filename.startswith("<") or filename.startswith(_OWN):
+        return "skip"
+    if any(part in filename for part in _THIRD_PARTY):
+        return "library"
+    if filename.startswith(_STDLIB):
+        return "skip"
+    return "user"
+
+
+def find_send_caller() -> SourceLocation | None:
+    """The location of the app code that awaited the innermost send wrapper on the current stack."""
+    frame: FrameType | None = sys._getframe(1)
+    while frame is not None and frame.f_code not in _send_codes:
+        frame = frame.f_back
+    if frame is None:
+        return None
+    fallback: FrameType | None = None
+    frame = frame.f_back
+    while frame is not None:
+        kind = _kind(frame.f_code.co_filename)
+        if kind == "user":
+            return _location(frame)
+        if kind == "library" and fallback is None:
+            fallback = frame
+        frame = frame.f_back
+    return _location(fallback) if fallback is not None else None
+
+
+def _location(frame: FrameType) -> SourceLocation:
+    return SourceLocation(frame.f_code.co_filename, frame.f_lineno or 0, frame.f_code.co_name)

@@ -1,0 +1,159 @@
+"""The result of a run: per-scope outcomes and their violations, in a shape every reporter can render."""
+
+from __future__ import annotations
+
+import traceback
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from asgion_core.rules import Severity
+from asgion_core.violation import SourceLocation, Violation
+
+__all__ = ["AppException", "InternalError", "Report", "ReportOptions", "Reporter", "ScopeResult"]
+
+
+@dataclass(frozen=True, slots=True)
+class AppException:
+    """An exception that ended an app call, kept as text so reports never hold live frames."""
+
+    type: str
+    message: str
+    location: SourceLocation | None
+    traceback: str
+
+    @classmethod
+    def from_exception(cls, exc: BaseException) -> AppException:
+        frames = traceback.extract_tb(exc.__traceback__)
+        where = None
+        if frames:
+            last = frames[-1]
+            where = SourceLocation(last.filename, last.lineno or 0, last.name)
+        text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+        return cls(type(exc).__qualname__, str(exc), where, text)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "type": self.type,
+            "message": self.message,
+            "location": self.location.to_dict() if self.location else None,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class InternalError:
+    """A check, plugin or callback that raised. Recorded once per culprit; it never reaches the app."""
+
+    plugin: str
+    where: str
+    error: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"plugin": self.plugin, "where": self.where, "error": self.error}
+
+
+@dataclass
+class ScopeResult:
+    """One driven or observed connection: what it was, what broke, and how it ended."""
+
+    label: str
+    scope_type: str
+    path: str = ""
+    method: str = ""
+    violations: list[Violation] = field(default_factory=list)
+    #: Occurrences beyond the per-rule cap, counted instead of kept.
+    suppressed: dict[str, int] = field(default_factory=dict)
+    exception: AppException | None = None
+    cancelled: bool = False
+    timed_out: bool = False
+    duration_ns: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.violations) or self.exception is not None or self.timed_out
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "label": self.label,
+            "scope_type": self.scope_type,
+            "path": self.path,
+            "method": self.method,
+            "violations": [v.to_dict() for v in self.violations],
+            "suppressed": dict(self.suppressed),
+            "exception": self.exception.to_dict() if self.exception else None,
+            "cancelled": self.cancelled,
+            "timed_out": self.timed_out,
+            "duration_ms": round(self.duration_ns / 1e6, 3),
+            "notes": list(self.notes),
+        }
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """How a reporter should render: colours, and the project root for relative paths."""
+
+    color: bool = False
+    root: str = "."
+
+
+@dataclass
+class Report:
+    """Everything a reporter needs about one run."""
+
+    app: str
+    results: list[ScopeResult] = field(default_factory=list)
+    internal_errors: list[InternalError] = field(default_factory=list)
+    plugin_errors: list[str] = field(default_factory=list)
+    #: Run-level remarks (for example "lifespan unsupported").
+    notes: list[str] = field(default_factory=list)
+    elapsed_ns: int = 0
+    #: rule id -> (name, summary, hint), for the rules that fired; reporters that describe rules use it.
+    rule_docs: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+
+    @property
+    def violations(self) -> list[Violation]:
+        return [v for r in self.results for v in r.violations]
+
+    def severity_counts(self) -> dict[str, int]:
+        counts = Counter(v.severity.value for v in self.violations)
+        return {s.value: counts.get(s.value, 0) for s in Severity}
+
+    def aggregated(self) -> list[dict[str, Any]]:
+        """Violations grouped by rule, message and location, with a count and the paths they occurred on."""
+        groups: dict[tuple[Any, ...], dict[str, Any]] = {}
+        for result in self.results:
+            for v in result.violations:
+                key = (v.rule_id, v.message, v.location)
+                group = groups.get(key)
+                if group is None:
+                    group = groups[key] = {**v.to_dict(), "count": 0, "paths": []}
+                    del group["path"], group["method"], group["scope"]
+                group["count"] += 1
+                if v.path and v.path not in group["paths"]:
+                    group["paths"].append(v.path)
+            for rule_id, extra in result.suppressed.items():
+                for group in groups.values():
+                    if group["rule_id"] == rule_id:
+                        group["count"] += extra
+                        break
+        order = {s.value: s.rank for s in Severity}
+        return sorted(groups.values(), key=lambda g: (-order[g["severity"]], g["rule_id"]))
+
+    @property
+    def exceptions(self) -> list[ScopeResult]:
+        return [r for r in self.results if r.exception is not None]
+
+    @property
+    def timeouts(self) -> list[ScopeResult]:
+        return [r for r in self.results if r.timed_out]
+
+
+class Reporter(Protocol):
+    """What a reporter plugin registers under a format name."""
+
+    description: str
+
+    def render(self, report: Report, options: ReportOptions) -> str:
+        """The whole report as text (written to stdout or the ``--out`` file)."""
+        ...

@@ -1,0 +1,61 @@
+"""What a finding looks like once it leaves a check: an immutable, serialisable record."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from asgion_core.rules import Severity
+
+__all__ = ["SourceLocation", "Violation"]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceLocation:
+    """Where the app called ``send`` with the offending message (only computed when a rule fires)."""
+
+    file: str
+    line: int
+    function: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line} in {self.function}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"file": self.file, "line": self.line, "function": self.function}
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """One occurrence of a rule on one connection.
+
+    The first seven fields keep asgion 0.6.1's public shape; ``side``, ``layer``, ``location`` and ``scope_label``
+    are additions.
+    """
+
+    rule_id: str
+    severity: Severity
+    message: str
+    hint: str = ""
+    scope_type: str = ""
+    path: str = ""
+    method: str = ""
+    side: str = "app"
+    layer: str = ""
+    location: SourceLocation | None = None
+    scope_label: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rule_id": self.rule_id,
+            "severity": self.severity.value,
+            "message": self.message,
+            "hint": self.hint,
+            "scope_type": self.scope_type,
+            "path": self.path,
+            "method": self.method,
+            "side": self.side,
+            "layer": self.layer,
+            "location": self.location.to_dict() if self.location else None,
+            "scope": self.scope_label,
+        }

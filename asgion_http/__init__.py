@@ -1,0 +1,1 @@
+"""asgion's HTTP plugin: scope, event, ordering, extension and semantic rules for ``http`` scopes."""

@@ -1,0 +1,175 @@
+"""The HTTP response state machine as a table (specs/www.rst, docs/extensions.rst).
+
+States fold in whether trailers were announced, so every ordering rule is a plain table lookup:
+
+    INIT --start--> STARTED --body_more/zc_more--> STREAMING --body_final/zc_final/pathsend--> COMPLETE
+    with trailers=True: STARTED_T / STREAMING_T --final body--> BODY_DONE_T --trailers_final--> COMPLETE_T
+
+A key missing from a state's row is reported by the rule in ``ERRORS``; the request side (``http.request``,
+``http.disconnect``) is ordered by flags in ``HttpData`` instead, because it is independent of the response.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from asgion_core.checks import Message, Scope
+from asgion_core.connection import Connection
+from asgion_core.fsm import OrderingError, StateMachine
+
+INIT = "INIT"
+STARTED = "STARTED"
+STREAMING = "STREAMING"
+STARTED_T = "STARTED_T"
+STREAMING_T = "STREAMING_T"
+BODY_DONE_T = "BODY_DONE_T"
+TRAILERS_MORE = "TRAILERS_MORE"
+COMPLETE = "COMPLETE"
+COMPLETE_T = "COMPLETE_T"
+
+#: States in which the body is complete (a final body message was accepted).
+BODY_COMPLETE = frozenset({BODY_DONE_T, TRAILERS_MORE, COMPLETE, COMPLETE_T})
+RESPONSE_COMPLETE = frozenset({COMPLETE, COMPLETE_T})
+BEFORE_BODY_COMPLETE = frozenset({STARTED, STREAMING, STARTED_T, STREAMING_T})
+
+START = "http.response.start"
+BODY = "http.response.body"
+TRAILERS = "http.response.trailers"
+PUSH = "http.response.push"
+ZEROCOPY = "http.response.zerocopysend"
+PATHSEND = "http.response.pathsend"
+EARLY_HINT = "http.response.early_hint"
+DEBUG = "http.response.debug"
+SEND_TYPES = frozenset({START, BODY, TRAILERS, PUSH, ZEROCOPY, PATHSEND, EARLY_HINT, DEBUG})
+REQUEST = "http.request"
+DISCONNECT = "http.disconnect"
+
+
+def _more(message: Message, field: str) -> bool:
+    return bool(message.get(field, False))
+
+
+KEYS = {
+    ("send", START): lambda m: "start_t" if _more(m, "trailers") else "start",
+    ("send", BODY): lambda m: "body_more" if _more(m, "more_body") else "body_final",
+    ("send", ZEROCOPY): lambda m: "zc_more" if _more(m, "more_body") else "zc_final",
+    ("send", PATHSEND): lambda m: "pathsend",
+    ("send", TRAILERS): lambda m: "trailers_more" if _more(m, "more_trailers") else "trailers_final",
+    ("send", PUSH): lambda m: "push",
+    ("send", EARLY_HINT): lambda m: "early_hint",
+    ("send", DEBUG): lambda m: "debug",
+}
+
+_BODY_STEPS = {"body_more": STREAMING, "body_final": COMPLETE, "zc_more": STREAMING, "zc_final": COMPLETE}
+_BODY_STEPS_T = {"body_more": STREAMING_T, "body_final": BODY_DONE_T, "zc_more": STREAMING_T, "zc_final": BODY_DONE_T}
+_TRAILER_STEPS = {"trailers_more": TRAILERS_MORE, "trailers_final": COMPLETE_T}
+
+TRANSITIONS: dict[str, dict[str, str]] = {
+    INIT: {"start": STARTED, "start_t": STARTED_T, "early_hint": INIT, "debug": INIT},
+    STARTED: {**_BODY_STEPS, "pathsend": COMPLETE, "push": STARTED},
+    STREAMING: {**_BODY_STEPS, "push": STREAMING},
+    STARTED_T: {**_BODY_STEPS_T, "pathsend": BODY_DONE_T, "push": STARTED_T},
+    STREAMING_T: {**_BODY_STEPS_T, "push": STREAMING_T},
+    BODY_DONE_T: dict(_TRAILER_STEPS),
+    TRAILERS_MORE: dict(_TRAILER_STEPS),
+    COMPLETE: {},
+    COMPLETE_T: {},
+}
+
+
+def _first_status(conn: Connection, message: Message) -> str:
+    return f"http.response.start sent again; the response already started with status {conn.data.status!r}"
+
+
+def _errors() -> dict[tuple[str, str], OrderingError]:
+    """Which rule reports each disallowed (state, key); at most one ordering rule per message."""
+    errors: dict[tuple[str, str], OrderingError] = {}
+    body_keys = ("body_more", "body_final")
+    ext_body_keys = ("zc_more", "zc_final", "pathsend", "push")
+    trailer_keys = ("trailers_more", "trailers_final")
+    for state in TRANSITIONS:
+        def add(keys: tuple[str, ...], rule: str, text: Any) -> None:
+            for key in keys:
+                if key not in TRANSITIONS[state]:
+                    errors[(state, key)] = OrderingError(rule, text)
+        if state == INIT:
+            add(body_keys, "HF-002", "http.response.body sent before http.response.start")
+            add(ext_body_keys + trailer_keys, "HF-016", "extension message sent before http.response.start")
+            continue
+        add(("start", "start_t"), "HF-003", _first_status)
+        add(("early_hint",), "EX-010", "http.response.early_hint sent after http.response.start")
+        add(("debug",), "EX-011", "http.response.debug sent after http.response.start")
+        if state in BODY_COMPLETE:
+            add(body_keys, "HF-004", "http.response.body sent after the body was complete")
+            add(ext_body_keys, "HF-017", "message sent after the response body was complete")
+        else:
+            add(("pathsend",), "HF-015", "http.response.pathsend sent after other body messages")
+        if state in (STARTED, STREAMING, COMPLETE):
+            add(trailer_keys, "HF-009", "http.response.trailers sent but the start message did not announce trailers")
+        elif state in (STARTED_T, STREAMING_T):
+            add(trailer_keys, "HF-013", "http.response.trailers sent before the final body message")
+        elif state == COMPLETE_T:
+            add(trailer_keys, "HF-017", "http.response.trailers sent after the final trailers")
+    return errors
+
+
+ERRORS = _errors()
+
+
+class HttpData:
+    """Per-connection HTTP facts the checks share. Counters only: memory does not grow with the messages."""
+
+    __slots__ = (
+        "method", "http_version", "scheme", "extensions", "status", "trailers_expected", "headers",
+        "content_type", "sse", "declared_length", "counted", "counting", "body_bytes", "body_messages",
+        "zc_messages", "ended_with", "start_ns", "complete", "trailers_sent", "debug_count", "request_complete",
+        "last_more_body", "receive_at_final", "reported",
+    )
+
+    def __init__(self, scope: Scope) -> None:
+        method = scope.get("method")
+        self.method = method.upper() if isinstance(method, str) else ""
+        self.http_version = scope.get("http_version")
+        self.scheme = scope.get("scheme", "http")
+        extensions = scope.get("extensions")
+        self.extensions: dict[str, Any] = extensions if isinstance(extensions, dict) else {}
+        self.status: int | None = None
+        self.trailers_expected = False
+        #: Well-formed start headers as (lower-case name, value), or None when unknown or malformed.
+        self.headers: list[tuple[bytes, bytes]] | None = None
+        self.content_type: bytes | None = None
+        self.sse = False
+        self.declared_length: int | None = None
+        self.counted = 0
+        self.counting = True
+        self.body_bytes = 0
+        self.body_messages = 0
+        self.zc_messages = 0
+        self.ended_with = ""
+        self.start_ns = 0
+        self.complete = False
+        self.trailers_sent = False
+        self.debug_count = 0
+        self.request_complete = False
+        self.last_more_body: bool | None = None
+        self.receive_at_final: int | None = None
+        #: Rules reported once per response, by id.
+        self.reported: set[str] = set()
+
+    @property
+    def bodiless_status(self) -> bool:
+        status = self.status
+        return status is not None and (100 <= status <= 199 or status in (204, 205, 304))
+
+
+MACHINE = StateMachine(
+    scope_type="http",
+    initial=INIT,
+    transitions=TRANSITIONS,
+    errors=ERRORS,
+    keys=KEYS,
+    send_types=SEND_TYPES,
+    receive_types=frozenset({REQUEST, DISCONNECT}),
+    disconnect_types=frozenset({DISCONNECT}),
+    new_data=HttpData,
+)

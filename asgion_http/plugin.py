@@ -1,0 +1,108 @@
+"""The HTTP plugin's hook implementations: rules, state machine and checks for ``http`` scopes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from asgion_core.checks import EndCheck, EventCheck, ScopeCheck
+from asgion_core.config import AsgionConfig
+from asgion_core.fsm import StateMachine
+from asgion_core.hookspecs import hookimpl
+from asgion_core.rules import RuleRegistry
+
+from asgion_http import events, extension, response, scope
+from asgion_http.catalogue import RULES
+from asgion_http.fsm import (
+    BODY,
+    DEBUG,
+    EARLY_HINT,
+    MACHINE,
+    PATHSEND,
+    PUSH,
+    REQUEST,
+    SEND_TYPES,
+    START,
+    TRAILERS,
+    ZEROCOPY,
+)
+
+_SEM_START = (
+    "SEM-001", "SEM-004", "SEM-006", "SEM-012", "SEM-013", "SEM-014", "SEM-015", "SEM-016", "SEM-017", "SEM-018",
+    "SEM-019", "SEM-020", "SEM-021", "SEM-023", "SEM-024", "SEM-025", "HE-010", "EX-016", "EX-018",
+)
+_BODY_RULES = ("HF-011", "HF-012", "HF-018", "SEM-002", "SEM-003", "SEM-005", "SEM-007", "SEM-008", "SEM-009",
+               "SEM-010", "SEM-011")
+
+
+@hookimpl(trylast=True)
+def asgion_register_rules(registry: RuleRegistry) -> None:
+    for rule in RULES:
+        registry.register(rule)
+
+
+@hookimpl(trylast=True)
+def asgion_state_machine(scope_type: str, config: AsgionConfig) -> StateMachine | None:
+    return MACHINE if scope_type == "http" else None
+
+
+@hookimpl
+def asgion_scope_checks(scope_type: str, config: AsgionConfig) -> Sequence[ScopeCheck]:
+    if scope_type != "http":
+        return []
+    return [
+        ScopeCheck(scope.check_http_version, ("HS-002", "HS-003", "HS-004")),
+        ScopeCheck(scope.check_method, ("HS-005", "HS-006", "HS-007")),
+        ScopeCheck(scope.check_scheme, ("HS-009", "HS-010", "HS-034")),
+        ScopeCheck(scope.check_path, ("HS-011", "HS-012", "HS-013", "HS-015", "HS-019", "HS-032")),
+        ScopeCheck(scope.check_path_consistency, ("HS-031", "HS-033")),
+        ScopeCheck(scope.check_query_string, ("HS-016", "HS-017")),
+        ScopeCheck(scope.check_headers, ("HS-020", "HS-021", "HS-022", "HS-023", "HS-024", "HS-029", "HS-030")),
+        ScopeCheck(scope.check_addresses_and_state, ("HS-025", "HS-026", "HS-027", "HS-028")),
+    ]
+
+
+@hookimpl
+def asgion_event_checks(scope_type: str, config: AsgionConfig) -> Sequence[EventCheck]:
+    """Order matters within a type: the race check sees the state before bookkeeping marks completion."""
+    if scope_type != "http":
+        return []
+    return [
+        # receive
+        EventCheck(events.check_request, ("HE-002", "HE-003"), "receive", (REQUEST,)),
+        EventCheck(response.on_request, (), "receive", (REQUEST,)),
+        EventCheck(events.check_receive_type, ("HE-004",), "receive", unmatched=True),
+        # send: the race rule first, then fields, then bookkeeping and the rules that depend on it
+        EventCheck(response.check_race, ("HF-005",), "send"),
+        EventCheck(events.check_send_type, ("HE-014",), "send", unmatched=True),
+        EventCheck(extension.check_advertised, ("EX-009",), "send", extension.GATED),
+        EventCheck(events.check_start, ("HE-005", "HE-006", "HE-007", "HE-008", "HE-009", "HE-011", "HE-024",
+                                        "HE-025", "HE-026", "HE-027", "HE-028", "HE-029", "HE-030"),
+                   "send", (START,)),
+        EventCheck(response.on_start, (), "send", (START,)),
+        EventCheck(events.check_body, ("HE-012", "HE-013"), "send", (BODY,)),
+        EventCheck(response.on_body, (), "send", (BODY,)),
+        EventCheck(events.check_trailers, ("HE-015", "HE-034", "HE-035", "HE-024", "HE-025", "HE-026", "HE-027",
+                                           "HE-028"), "send", (TRAILERS,)),
+        EventCheck(response.on_trailers, (), "send", (TRAILERS,)),
+        EventCheck(events.check_push, ("HE-016", "HE-017", "HE-018", "HE-024", "HE-025", "HE-026", "HE-027",
+                                       "HE-028", "HE-034"), "send", (PUSH,)),
+        EventCheck(events.check_zerocopysend, ("HE-019", "HE-032", "HE-036", "HE-037"), "send", (ZEROCOPY,)),
+        EventCheck(response.on_zerocopysend, (), "send", (ZEROCOPY,)),
+        EventCheck(events.check_pathsend, ("HE-020", "HE-021", "HE-033", "HE-038"), "send", (PATHSEND,)),
+        EventCheck(response.on_pathsend, (), "send", (PATHSEND,)),
+        EventCheck(events.check_early_hint, ("HE-022",), "send", (EARLY_HINT,)),
+        EventCheck(events.check_debug, ("HE-023",), "send", (DEBUG,)),
+        EventCheck(response.on_debug, (), "send", (DEBUG,)),
+    ]
+
+
+@hookimpl
+def asgion_connection_checks(scope_type: str, config: AsgionConfig) -> Sequence[EndCheck]:
+    if scope_type != "http":
+        return []
+    return [EndCheck(response.check_end, ("HF-001", "HF-006", "HF-008", "HF-014", "HF-021"))]
+
+
+#: Every rule a check of this plugin may report, for documentation and the coverage test.
+STATEFUL_RULES = _SEM_START + _BODY_RULES + ("HF-007", "HF-019", "HF-020", "EX-017", "SEM-022")
+__all__ = ["SEND_TYPES", "STATEFUL_RULES"]

@@ -1,0 +1,222 @@
+"""Stateful HTTP checks: what the response has done so far, and the rules that depend on it.
+
+Each function runs after the state machine has judged the message (``conn.rejected`` tells whether it was
+accepted). A rejected message changes no counter (B3). Thresholds come from the config, read once per response.
+"""
+
+from __future__ import annotations
+
+import time
+
+from asgion_core.checks import Message, Outcome
+from asgion_core.connection import Connection
+
+from asgion_http.fsm import BEFORE_BODY_COMPLETE, BODY_COMPLETE, INIT, RESPONSE_COMPLETE, TRAILERS_MORE, HttpData
+from asgion_http.headers import bytes_pairs, headers_malformed, lowered, split_list, values
+from asgion_http.semantic import inspect_start_headers, inspect_trailer_headers
+
+
+def _once(conn: Connection, data: HttpData, rule_id: str, text: str) -> None:
+    if rule_id not in data.reported:
+        data.reported.add(rule_id)
+        conn.report(rule_id, text)
+
+
+# -- receive side ---------------------------------------------------------------------------------------------------
+def on_request(conn: Connection, message: Message) -> None:
+    """Request-side order: the request body ends once, and nothing follows http.disconnect."""
+    data: HttpData = conn.data
+    if conn.disconnected:
+        conn.report("HF-019", "http.request delivered after http.disconnect")
+        return
+    if data.request_complete:
+        conn.report("HF-007", "http.request delivered after the request body was complete")
+        return
+    if data.complete:
+        conn.report("HF-020", "http.request delivered after the response was complete")
+    more = bool(message.get("more_body", False))
+    data.last_more_body = more
+    if not more:
+        data.request_complete = True
+        data.receive_at_final = conn.receive_calls
+
+
+# -- send side ------------------------------------------------------------------------------------------------------
+def check_race(conn: Connection, message: Message) -> None:
+    """HF-005: sending after http.disconnect is a race the spec tolerates (A8); once per connection."""
+    data: HttpData = conn.data
+    if conn.disconnected and not data.complete and message["type"].startswith("http.response."):
+        _once(conn, data, "HF-005", f"{message['type']} sent after http.disconnect was delivered")
+
+
+def on_start(conn: Connection, message: Message) -> None:
+    if conn.rejected:
+        return
+    data: HttpData = conn.data
+    status = message.get("status")
+    data.status = status if isinstance(status, int) and not isinstance(status, bool) else None
+    data.trailers_expected = bool(message.get("trailers", False))
+    data.start_ns = now = time.perf_counter_ns()
+    if (now - conn.started_ns) / 1e9 > conn.config.ttfb_threshold:
+        conn.report("SEM-006", f"response started {(now - conn.started_ns) / 1e9:.2f}s after the app call began")
+    headers = message.get("headers", [])
+    if headers_malformed(headers):
+        return
+    data.headers = pairs = lowered(bytes_pairs(headers))
+    inspect_start_headers(conn, data, pairs)
+    extensions = data.extensions
+    if data.trailers_expected:
+        if "http.response.trailers" not in extensions:
+            conn.report("EX-016", "trailers=True but the server does not advertise http.response.trailers")
+        elif not _client_accepts_trailers(conn):
+            conn.report("EX-018", "trailers announced but the request has no 'te: trailers'")
+
+
+def _client_accepts_trailers(conn: Connection) -> bool:
+    scope_headers = lowered(bytes_pairs(conn.scope.get("headers", [])))
+    for value in values(scope_headers, b"te"):
+        for token in split_list(value):
+            if token.split(b";")[0].strip(b" \t").lower() == b"trailers":
+                return True
+    return False
+
+
+def on_body(conn: Connection, message: Message) -> None:
+    if conn.rejected:
+        return
+    data: HttpData = conn.data
+    body = message.get("body", b"")
+    size = len(body) if isinstance(body, bytes) else 0
+    data.body_messages += 1
+    data.body_bytes += size
+    data.counted += size
+    if size:
+        _content_sent(conn, data, message["type"])
+    _check_overflow(conn, data)
+    if conn.state in BODY_COMPLETE:
+        data.ended_with = "body"
+        _body_complete(conn, data)
+
+
+def on_zerocopysend(conn: Connection, message: Message) -> None:
+    if conn.rejected:
+        return
+    data: HttpData = conn.data
+    data.zc_messages += 1
+    count = message.get("count")
+    if isinstance(count, int) and not isinstance(count, bool) and count >= 0:
+        data.counted += count
+    else:
+        data.counting = False
+    _content_sent(conn, data, message["type"])
+    _check_overflow(conn, data)
+    if conn.state in BODY_COMPLETE:
+        data.ended_with = "zerocopysend" if data.counting else "zerocopysend-uncounted"
+        _body_complete(conn, data)
+
+
+def on_pathsend(conn: Connection, message: Message) -> None:
+    if conn.rejected:
+        return
+    data: HttpData = conn.data
+    data.counting = False
+    _content_sent(conn, data, message["type"])
+    data.ended_with = "pathsend"
+    _body_complete(conn, data)
+
+
+def on_trailers(conn: Connection, message: Message) -> None:
+    data: HttpData = conn.data
+    data.trailers_sent = True
+    headers = message.get("headers", [])
+    if not headers_malformed(headers):
+        inspect_trailer_headers(conn, data, lowered(bytes_pairs(headers)))
+    if not conn.rejected and conn.state in RESPONSE_COMPLETE:
+        _response_complete(conn, data)
+
+
+def on_debug(conn: Connection, message: Message) -> None:
+    data: HttpData = conn.data
+    data.debug_count += 1
+    if data.debug_count == 2:
+        conn.report("EX-017", "a second http.response.debug was sent")
+
+
+def _content_sent(conn: Connection, data: HttpData, message_type: str) -> None:
+    status = data.status
+    if data.bodiless_status:
+        _once(conn, data, "HF-012", f"{message_type} carries content on a response with status {status}")
+    if status is not None and 200 <= status <= 299 and data.headers is not None and data.content_type is None:
+        _once(conn, data, "SEM-002", f"status {status} response with content but no content-type")
+
+
+def _check_overflow(conn: Connection, data: HttpData) -> None:
+    declared = data.declared_length
+    if (
+        declared is not None
+        and data.counting
+        and data.counted > declared
+        and data.method != "HEAD"
+        and not data.bodiless_status
+    ):
+        _once(conn, data, "HF-018", f"{data.counted} body bytes sent, content-length declared {declared}")
+
+
+def _body_complete(conn: Connection, data: HttpData) -> None:
+    cfg = conn.config
+    if data.method == "HEAD" and data.body_bytes > 0:
+        conn.report("HF-011", f"HEAD response carries {data.body_bytes} body bytes")
+    declared = data.declared_length
+    if (
+        declared is not None
+        and data.counting
+        and data.counted < declared
+        and data.method != "HEAD"
+        and not data.bodiless_status
+        and data.ended_with in ("body", "zerocopysend")
+    ):
+        conn.report("SEM-003", f"content-length declared {declared} but only {data.counted} bytes were sent")
+    if (
+        data.body_messages + data.zc_messages >= 2
+        and conn.spec_version < (2, 4)
+        and (data.receive_at_final is None or conn.receive_calls == data.receive_at_final)
+    ):
+        conn.report("SEM-005", "streamed response without a receive() listening for http.disconnect")
+    if data.body_bytes > cfg.body_size_threshold:
+        conn.report("SEM-008", f"response body of {data.body_bytes} bytes exceeds {cfg.body_size_threshold}")
+    if data.body_messages == 1 and data.body_bytes > cfg.buffer_chunk_threshold:
+        conn.report("SEM-009", f"{data.body_bytes} bytes sent in a single body message")
+    if not data.sse:
+        if data.body_messages > cfg.chunk_count_threshold:
+            conn.report("SEM-011", f"response used {data.body_messages} body messages")
+        seconds = (time.perf_counter_ns() - data.start_ns) / 1e9
+        if seconds > cfg.body_delivery_threshold:
+            conn.report("SEM-010", f"body took {seconds:.2f}s after the response started")
+    if conn.state in RESPONSE_COMPLETE:
+        _response_complete(conn, data)
+
+
+def _response_complete(conn: Connection, data: HttpData) -> None:
+    data.complete = True
+    seconds = conn.elapsed_s()
+    if not data.sse and seconds > conn.config.lifecycle_threshold:
+        conn.report("SEM-007", f"response completed {seconds:.2f}s after the app call began")
+
+
+# -- end of connection ----------------------------------------------------------------------------------------------
+def check_end(conn: Connection, outcome: Outcome) -> None:
+    """HF-001, HF-006, HF-008, HF-014, HF-021: judged only after a normal return, and never after a disconnect."""
+    if conn.disconnected:
+        return
+    data: HttpData = conn.data
+    state = conn.state
+    if state == INIT:
+        conn.report("HF-001", "the app returned without sending http.response.start")
+    elif state in BEFORE_BODY_COMPLETE:
+        conn.report("HF-006", "the app returned before the response body was complete")
+    elif state == TRAILERS_MORE:
+        conn.report("HF-014", "the app returned before the trailers were finished (more_trailers=True last)")
+    elif state in BODY_COMPLETE and state not in RESPONSE_COMPLETE and not data.trailers_sent:
+        conn.report("HF-008", "trailers were announced but never sent")
+    if state in RESPONSE_COMPLETE and data.last_more_body:
+        conn.report("HF-021", "the app returned without reading the request body to the end")

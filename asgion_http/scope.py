@@ -1,0 +1,148 @@
+"""Checks on the ``http`` scope (specs/www.rst, "HTTP Connection Scope"), run once when the app is called."""
+
+from __future__ import annotations
+
+from urllib.parse import unquote_to_bytes
+
+from asgion_core.checks import Scope
+from asgion_core.connection import Connection
+
+from asgion_http.headers import is_one_shot, iterable, pair_shape_ok
+
+HTTP_VERSIONS = ("1.0", "1.1", "2", "3")
+
+
+def check_http_version(conn: Connection, scope: Scope) -> None:
+    """"http_version (Unicode string) -- One of "1.0", "1.1" or "2" (and "3", A19)."""
+    if "http_version" not in scope:
+        conn.report("HS-002", "http scope has no 'http_version'")
+    elif not isinstance(scope["http_version"], str):
+        conn.report("HS-003", f"http_version is {type(scope['http_version']).__name__}, not str")
+    elif scope["http_version"] not in HTTP_VERSIONS:
+        conn.report("HS-004", f"http_version {scope['http_version']!r} is not one of {', '.join(HTTP_VERSIONS)}")
+
+
+def check_method(conn: Connection, scope: Scope) -> None:
+    """"method (Unicode string) -- The HTTP method name, uppercased."""
+    if "method" not in scope:
+        conn.report("HS-005", "http scope has no 'method'")
+    elif not isinstance(scope["method"], str):
+        conn.report("HS-006", f"method is {type(scope['method']).__name__}, not str")
+    elif scope["method"] != scope["method"].upper():
+        conn.report("HS-007", f"method {scope['method']!r} is not upper-case")
+
+
+def check_scheme(conn: Connection, scope: Scope) -> None:
+    """"scheme (Unicode string) -- URL scheme portion (likely "http" or "https"). Optional"."""
+    if "scheme" not in scope:
+        return
+    scheme = scope["scheme"]
+    if not isinstance(scheme, str):
+        conn.report("HS-009", f"scheme is {type(scheme).__name__}, not str")
+    elif scheme == "":
+        conn.report("HS-034", "scheme is the empty string")
+    elif scheme not in ("http", "https"):
+        conn.report("HS-010", f"scheme {scheme!r} is neither 'http' nor 'https'")
+
+
+def check_path(conn: Connection, scope: Scope) -> None:
+    """"path (Unicode string) -- HTTP request target excluding any query string, with percent-encoded sequences
+    and UTF-8 byte sequences decoded"; "raw_path (byte string) -- The original HTTP path component ... Optional"."""
+    if "path" not in scope:
+        conn.report("HS-011", "http scope has no 'path'")
+    elif not isinstance(scope["path"], str):
+        conn.report("HS-012", f"path is {type(scope['path']).__name__}, not str")
+    else:
+        path, method = scope["path"], scope.get("method")
+        exempt = (method == "OPTIONS" and path == "*") or method == "CONNECT"
+        if not path.startswith("/") and not exempt:
+            conn.report("HS-013", f"path {path!r} does not start with '/'")
+    raw = scope.get("raw_path")
+    if raw is not None and not isinstance(raw, bytes):
+        conn.report("HS-015", f"raw_path is {type(raw).__name__}, not bytes or None")
+    elif isinstance(raw, bytes) and b"?" in raw:
+        conn.report("HS-032", f"raw_path {raw!r} contains '?': the query belongs in query_string")
+    if "root_path" in scope and not isinstance(scope["root_path"], str):
+        conn.report("HS-019", f"root_path is {type(scope['root_path']).__name__}, not str")
+
+
+def check_path_consistency(conn: Connection, scope: Scope) -> None:
+    """Preview heuristics HS-031 and HS-033 (servers disagree on root_path, A2/A3)."""
+    path, root, raw = scope.get("path"), scope.get("root_path"), scope.get("raw_path")
+    if isinstance(path, str) and isinstance(root, str) and root:
+        base = root.rstrip("/")
+        if path != root and not path.startswith(base + "/"):
+            conn.report("HS-031", f"path {path!r} does not start with root_path {root!r}")
+    if isinstance(raw, bytes) and isinstance(path, str):
+        try:
+            decoded = unquote_to_bytes(raw).decode("utf-8")
+        except UnicodeDecodeError:
+            return
+        root_s = root if isinstance(root, str) else ""
+        stripped = path[len(root_s):] if root_s and path.startswith(root_s) else path
+        if decoded not in (path, root_s + path, stripped):
+            conn.report("HS-033", f"raw_path {raw!r} decodes to {decoded!r}, which does not match path {path!r}")
+
+
+def check_query_string(conn: Connection, scope: Scope) -> None:
+    """"query_string (byte string) -- URL portion after the ?, percent-encoded"."""
+    if "query_string" not in scope:
+        conn.report("HS-016", "http scope has no 'query_string'")
+    elif not isinstance(scope["query_string"], bytes):
+        conn.report("HS-017", f"query_string is {type(scope['query_string']).__name__}, not bytes")
+
+
+def check_headers(conn: Connection, scope: Scope) -> None:
+    """"headers (Iterable[[byte string, byte string]]) -- ... header names should be lowercased"."""
+    if "headers" not in scope:
+        conn.report("HS-020", "http scope has no 'headers'")
+        return
+    headers = scope["headers"]
+    if not iterable(headers) or isinstance(headers, (str, bytes)):
+        conn.report("HS-021", f"headers is {type(headers).__name__}, which is not an iterable of pairs")
+        return
+    if is_one_shot(headers):
+        return
+    hosts = 0
+    for item in headers:
+        if not pair_shape_ok(item):
+            conn.report("HS-021", f"header item {item!r} is not a [name, value] pair")
+            continue
+        name, value = item
+        if not isinstance(name, bytes):
+            conn.report("HS-022", f"header name {name!r} is {type(name).__name__}, not bytes")
+        else:
+            if name != name.lower():
+                conn.report("HS-024", f"header name {name!r} is not lower-case")
+            if name.startswith(b":"):
+                conn.report("HS-029", f"pseudo header {name!r} in the scope headers")
+            if name.lower() == b"host":
+                hosts += 1
+        if not isinstance(value, bytes):
+            conn.report("HS-023", f"header value {value!r} is {type(value).__name__}, not bytes")
+    if hosts > 1:
+        conn.report("HS-030", f"{hosts} host headers in the scope")
+
+
+def _address_ok(value: object, *, port_may_be_none: bool) -> bool:
+    if not isinstance(value, (list, tuple)) or len(value) != 2 or not isinstance(value[0], str):
+        return False
+    port = value[1]
+    if port is None:
+        return port_may_be_none
+    return isinstance(port, int) and not isinstance(port, bool)
+
+
+def check_addresses_and_state(conn: Connection, scope: Scope) -> None:
+    """client, server, extensions and state field types."""
+    client = scope.get("client")
+    if client is not None and not _address_ok(client, port_may_be_none=False):
+        conn.report("HS-025", f"client {client!r} is not [host, port]")
+    server = scope.get("server")
+    if server is not None and not _address_ok(server, port_may_be_none=True):
+        conn.report("HS-026", f"server {server!r} is not [host, port] or [path, None]")
+    extensions = scope.get("extensions")
+    if extensions is not None and not isinstance(extensions, dict):
+        conn.report("HS-027", f"extensions is {type(extensions).__name__}, not dict")
+    if "state" in scope and not isinstance(scope["state"], dict):
+        conn.report("HS-028", f"state is {type(scope['state']).__name__}, not dict")

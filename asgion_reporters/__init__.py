@@ -1,0 +1,1 @@
+"""Output formats for asgion reports, one plugin module per format."""
