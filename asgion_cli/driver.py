@@ -21,10 +21,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from asgion_cli.requests import RequestSpec
 from asgion_core.inspector import Inspector
 from asgion_core.report import ScopeResult
-
-from asgion_cli.requests import RequestSpec
 
 SPEC_VERSION = "2.4"
 CLIENT = ("127.0.0.1", 50123)
@@ -245,7 +244,8 @@ class _Lifespan:
         if reply is None:
             return True
         if reply == "lifespan.startup.complete":
-            driver._state = self.scope.get("state") if isinstance(self.scope.get("state"), dict) else {}
+            state = self.scope.get("state")
+            driver._state = state if isinstance(state, dict) else {}
             driver.outcome.lifespan = "complete" if self.validated else "not validated"
             return True
         if reply == "lifespan.startup.failed":

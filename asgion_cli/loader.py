@@ -44,7 +44,7 @@ def load_app(spec: str) -> Any:
         raise UserError(f"{spec} is a {type(obj).__name__}, not an ASGI app (an async callable)")
     if inspect.isclass(obj):
         raise UserError(f"{spec} is a class; pass an instance, or a factory with {target}:{name}()")
-    call_target = obj if inspect.isfunction(obj) or inspect.ismethod(obj) else getattr(obj, "__call__", obj)
+    call_target = obj if inspect.isfunction(obj) or inspect.ismethod(obj) else type(obj).__call__
     if (inspect.isfunction(call_target) or inspect.ismethod(call_target)) and not (
         inspect.iscoroutinefunction(call_target) or inspect.iscoroutinefunction(obj)
     ):

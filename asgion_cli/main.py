@@ -16,11 +16,6 @@ from typing import Any
 
 import click
 
-from asgion_core.inspector import Inspector
-from asgion_core.report import Report, ReportOptions
-from asgion_core.rules import Severity
-from asgion_core.selection import SelectionError
-
 from asgion_cli import rules_view
 from asgion_cli.driver import Driver
 from asgion_cli.errors import UserError
@@ -34,6 +29,10 @@ from asgion_cli.options import (
     split_patterns,
 )
 from asgion_cli.requests import parse_header, parse_path
+from asgion_core.inspector import Inspector
+from asgion_core.report import Report, ReportOptions
+from asgion_core.rules import Severity
+from asgion_core.selection import SelectionError
 
 EPILOG = """\b
 Examples:
@@ -59,7 +58,8 @@ def cli() -> None:
 @click.argument("app", required=False, metavar="APP")
 @click.option("--path", "paths", multiple=True, metavar="[METHOD:]/PATH",
               help="Request to make, e.g. /items?limit=5 or POST:/items. Repeatable. Default: config paths, else /.")
-@click.option("--method", default=None, metavar="METHOD", help="Method for paths without one. Default: GET (POST with -d).")
+@click.option("--method", default=None, metavar="METHOD",
+              help="Method for paths without one.\n\nDefault: GET (POST with -d).")
 @click.option("-H", "--header", "headers", multiple=True, metavar="'NAME: VALUE'", help="Request header. Repeatable.")
 @click.option("-d", "--body", default=None, metavar="DATA", help="Request body ('@file' reads a file).")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=5.0, show_default=True,
@@ -72,7 +72,8 @@ def cli() -> None:
 @click.option("--select", multiple=True, metavar="RULES", help="Only these rules: ids, prefixes, globs (HF,SEM-00*).")
 @click.option("--exclude-rules", multiple=True, metavar="RULES", help="Rules to switch off (ids, prefixes, globs).")
 @click.option("--min-severity", type=SEVERITY_CHOICE, help="Report only this severity and above.")
-@click.option("--layer", "layers", multiple=True, metavar="LAYER", help="Only rules of a layer (http, http.fsm, general).")
+@click.option("--layer", "layers", multiple=True, metavar="LAYER",
+              help="Only rules of a layer (http, http.fsm, general).")
 @click.option("--profile", default=None, help="Rule profile: strict, recommended, minimal, or one from the config.")
 @click.option("--no-color", is_flag=True, help="Plain text output (also when NO_COLOR is set).")
 @click.option("-q", "--quiet", is_flag=True, help="Print no report on stdout (the exit code and --out still work).")

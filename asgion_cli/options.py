@@ -8,11 +8,10 @@ from typing import Any, TypeVar
 
 import click
 
+from asgion_cli.errors import UserError
 from asgion_core.config import AsgionConfig, ConfigError, load_config
 from asgion_core.plugins import AsgionPluginManager, PluginError, create_plugin_manager
 from asgion_core.rules import Severity
-
-from asgion_cli.errors import UserError
 
 F = TypeVar("F", bound=Callable[..., Any])
 

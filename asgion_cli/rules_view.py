@@ -9,11 +9,10 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from asgion_cli.errors import UserError
 from asgion_core.config import AsgionConfig
 from asgion_core.plugins import AsgionPluginManager
 from asgion_core.rules import Rule
-
-from asgion_cli.errors import UserError
 
 
 def _console(buffer: io.StringIO, color: bool) -> Console:

@@ -141,7 +141,8 @@ def _parse_profiles(value: Any, origin: str) -> dict[str, Profile]:
             raise ConfigError(f"{where} must be a table")
         unknown = set(body) - _PROFILE_KEYS
         if unknown:
-            raise ConfigError(f"{where}: unknown key {sorted(unknown)[0]!r} (known: {', '.join(sorted(_PROFILE_KEYS))})")
+            allowed = ", ".join(sorted(_PROFILE_KEYS))
+            raise ConfigError(f"{where}: unknown key {sorted(unknown)[0]!r} (known: {allowed})")
         profiles[name] = Profile(
             name=name,
             description=_expect(body.get("description", ""), str, "description", where, "a string"),
@@ -183,7 +184,7 @@ def _str_list(value: Any, key: str, origin: str) -> tuple[str, ...]:
 
 
 def _positive(value: Any, key: str, origin: str, *, allow_float: bool) -> Any:
-    kinds: tuple[type, ...] = (int, float) if allow_float else (int,)
+    kinds: tuple[type[Any], ...] = (int, float) if allow_float else (int,)
     if isinstance(value, bool) or not isinstance(value, kinds) or value <= 0:
         what = "a positive number" if allow_float else "a positive integer"
         raise ConfigError(f"{origin}: {key} must be {what}, not {value!r}")

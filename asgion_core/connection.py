@@ -37,9 +37,28 @@ class Connection:
     """
 
     __slots__ = (
-        "scope", "scope_type", "path", "method", "label", "config", "state", "prev_state", "rejected", "data",
-        "direction", "receive_calls", "disconnected", "started_ns", "violations", "counts", "reported",
-        "server_exceptions", "extras", "_enabled", "_rules", "_sink",
+        "_enabled",
+        "_rules",
+        "_sink",
+        "config",
+        "counts",
+        "data",
+        "direction",
+        "disconnected",
+        "extras",
+        "label",
+        "method",
+        "path",
+        "prev_state",
+        "receive_calls",
+        "rejected",
+        "reported",
+        "scope",
+        "scope_type",
+        "server_exceptions",
+        "started_ns",
+        "state",
+        "violations",
     )
 
     def __init__(

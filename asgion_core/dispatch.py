@@ -20,6 +20,7 @@ from asgion_core.rules import Rule
 __all__ = ["CompiledProtocol", "compile_protocol"]
 
 CheckFunc = Callable[..., None]
+Funcs = tuple[CheckFunc, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,9 +56,10 @@ def compile_protocol(
         break
     if machine is None:
         return None
+    found: StateMachine = machine
     owners: dict[CheckFunc, str] = {}
 
-    def gather(hook: str, kind: type) -> list[Any]:
+    def gather(hook: str, kind: type[Any]) -> list[Any]:
         kept = []
         for plugin, checks in pm.collect(hook, scope_type=scope_type, config=config):
             for check in checks:
@@ -70,7 +72,7 @@ def compile_protocol(
     events: list[EventCheck] = gather("asgion_event_checks", EventCheck)
     ends: list[EndCheck] = gather("asgion_connection_checks", EndCheck)
 
-    def table(direction: str, declared: frozenset[str]) -> tuple[dict[str, tuple[CheckFunc, ...]], tuple[CheckFunc, ...]]:
+    def table(direction: str, declared: frozenset[str]) -> tuple[dict[str, tuple[CheckFunc, ...]], Funcs]:
         mine = [c for c in events if c.direction == direction]
         types = set(declared)
         for check in mine:
@@ -78,9 +80,9 @@ def compile_protocol(
         result: dict[str, tuple[CheckFunc, ...]] = {}
         for message_type in sorted(types):
             funcs: list[CheckFunc] = []
-            key_func = machine.keys.get((direction, message_type))  # type: ignore[union-attr,arg-type]
+            key_func = found.keys.get((direction, message_type))  # type: ignore[arg-type]
             if key_func is not None:
-                step = machine.compile_step(key_func)  # type: ignore[union-attr]
+                step = found.compile_step(key_func)
                 owners[step] = "state machine"
                 funcs.append(step)
             unknown = message_type not in declared
@@ -94,8 +96,8 @@ def compile_protocol(
         other = tuple(c.func for c in mine if c.types is None or c.unmatched)
         return result, other
 
-    send, send_other = table("send", machine.send_types)
-    receive, receive_other = table("receive", machine.receive_types)
+    send, send_other = table("send", found.send_types)
+    receive, receive_other = table("receive", found.receive_types)
     registry = pm.rule_registry()
     return CompiledProtocol(
         scope_type=scope_type,

@@ -15,7 +15,7 @@ from asgion_core.config import AsgionConfig
 from asgion_core.connection import Connection
 from asgion_core.general_catalogue import RULES
 from asgion_core.hookspecs import hookimpl
-from asgion_core.rules import RuleRegistry
+from asgion_core.rules import RuleRegistrar
 
 WWW = ("http", "websocket")
 MAX_DEPTH = 32
@@ -33,7 +33,7 @@ _SPEC_VERSIONS = {
 
 
 @hookimpl
-def asgion_register_rules(registry: RuleRegistry) -> None:
+def asgion_register_rules(registry: RuleRegistrar) -> None:
     for rule in RULES:
         registry.register(rule)
 

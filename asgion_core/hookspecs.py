@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from asgion_core.config import AsgionConfig
     from asgion_core.fsm import StateMachine
     from asgion_core.report import Report
-    from asgion_core.rules import RuleRegistry
+    from asgion_core.rules import RuleRegistrar
 
 hookspec = pluggy.HookspecMarker("asgion")
 hookimpl = pluggy.HookimplMarker("asgion")
@@ -37,7 +37,7 @@ def asgion_addhooks(pluginmanager: pluggy.PluginManager) -> None:
 
 
 @hookspec
-def asgion_register_rules(registry: RuleRegistry) -> None:
+def asgion_register_rules(registry: RuleRegistrar) -> None:
     """Register the plugin's rules with ``registry.register(rule)``.
 
     :param registry: a view of the rule registry bound to the calling plugin; it refuses an id that is already

@@ -115,7 +115,8 @@ class Inspector:
 
     @property
     def internal_errors(self) -> list[InternalError]:
-        return self._internal_errors + [e for e in self.plugin_manager.internal_errors if e not in self._internal_errors]
+        mine = self._internal_errors
+        return mine + [e for e in self.plugin_manager.internal_errors if e not in mine]
 
     def clear(self) -> None:
         self._violations.clear()
@@ -278,9 +279,9 @@ class Inspector:
             self._unrouted(scope, "G-004", f"no plugin handles scope type {scope_type!r}; not validated")
             return None
         excluded = self.config.exclude_paths
-        if excluded and isinstance(scope.get("path"), str):
-            if any(fnmatch.fnmatchcase(scope["path"], pattern) for pattern in excluded):
-                return None
+        path = scope.get("path")
+        if excluded and isinstance(path, str) and any(fnmatch.fnmatchcase(path, p) for p in excluded):
+            return None
         return compiled
 
     def _unrouted(self, scope: Any, rule_id: str, message: str) -> None:

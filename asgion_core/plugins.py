@@ -123,7 +123,7 @@ class AsgionPluginManager(pluggy.PluginManager):
         """Load a plugin by entry-point name or module path (``-p NAME``); raise ``PluginError`` if impossible."""
         if self.has_plugin(name) or self.is_blocked(name):
             return
-        for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP, name=name):
+        if importlib.metadata.entry_points(group=ENTRY_POINT_GROUP, name=name):
             self.load_entrypoint_plugins(requested=[name], third_party=False)
             if not self.has_plugin(name):
                 raise PluginError(self.plugin_errors[-1] if self.plugin_errors else f"cannot load plugin {name!r}")

@@ -9,8 +9,9 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Protocol
 
-__all__ = ["Rule", "RuleError", "RuleRegistry", "Severity", "LAYER_SCOPE_TYPES"]
+__all__ = ["LAYER_SCOPE_TYPES", "Rule", "RuleError", "RuleRegistrar", "RuleRegistry", "Severity"]
 
 
 class Severity(enum.Enum):
@@ -135,3 +136,13 @@ class RuleRegistry:
 def _sort_key(rule: Rule) -> tuple[str, int]:
     prefix, number = rule.id.split("-", 1)
     return prefix, int(number)
+
+
+class RuleRegistrar(Protocol):
+    """What ``asgion_register_rules`` receives: the registry as seen by one plugin."""
+
+    def register(self, rule: Rule) -> None:
+        """Add ``rule``; raises :class:`RuleError` for a taken id or a prefix another plugin owns."""
+        ...
+
+    def __contains__(self, rule_id: object) -> bool: ...

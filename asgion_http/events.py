@@ -7,7 +7,6 @@ from typing import Any
 
 from asgion_core.checks import Message
 from asgion_core.connection import Connection
-
 from asgion_http.fsm import SEND_TYPES
 from asgion_http.headers import (
     bytes_pairs,
@@ -45,9 +44,10 @@ def check_send_type(conn: Connection, message: Message) -> None:
     if message_type in SEND_TYPES:
         return
     extensions = conn.scope.get("extensions")
-    if isinstance(extensions, dict):
-        if message_type in extensions or (message_type.startswith("http.") and message_type[5:] in extensions):
-            return
+    if isinstance(extensions, dict) and (
+        message_type in extensions or (message_type.startswith("http.") and message_type[5:] in extensions)
+    ):
+        return
     conn.report("HE-014", f"the app sent unknown message type {message_type!r} on an http scope")
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from asgion_core.checks import Message
 from asgion_core.connection import Connection
-
 from asgion_http.fsm import DEBUG, EARLY_HINT, PATHSEND, PUSH, TRAILERS, ZEROCOPY, HttpData
 
 GATED = (PUSH, ZEROCOPY, PATHSEND, EARLY_HINT, DEBUG, TRAILERS)

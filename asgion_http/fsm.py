@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from asgion_core.checks import Message, Scope
+from asgion_core.checks import Direction, Message, Scope
 from asgion_core.connection import Connection
-from asgion_core.fsm import OrderingError, StateMachine
+from asgion_core.fsm import KeyFunc, OrderingError, StateMachine
 
 INIT = "INIT"
 STARTED = "STARTED"
@@ -49,7 +49,7 @@ def _more(message: Message, field: str) -> bool:
     return bool(message.get(field, False))
 
 
-KEYS = {
+KEYS: dict[tuple[Direction, str], KeyFunc] = {
     ("send", START): lambda m: "start_t" if _more(m, "trailers") else "start",
     ("send", BODY): lambda m: "body_more" if _more(m, "more_body") else "body_final",
     ("send", ZEROCOPY): lambda m: "zc_more" if _more(m, "more_body") else "zc_final",
@@ -88,7 +88,7 @@ def _errors() -> dict[tuple[str, str], OrderingError]:
     ext_body_keys = ("zc_more", "zc_final", "pathsend", "push")
     trailer_keys = ("trailers_more", "trailers_final")
     for state in TRANSITIONS:
-        def add(keys: tuple[str, ...], rule: str, text: Any) -> None:
+        def add(keys: tuple[str, ...], rule: str, text: Any, state: str = state) -> None:
             for key in keys:
                 if key not in TRANSITIONS[state]:
                     errors[(state, key)] = OrderingError(rule, text)
@@ -120,10 +120,30 @@ class HttpData:
     """Per-connection HTTP facts the checks share. Counters only: memory does not grow with the messages."""
 
     __slots__ = (
-        "method", "http_version", "scheme", "extensions", "status", "trailers_expected", "headers",
-        "content_type", "sse", "declared_length", "counted", "counting", "body_bytes", "body_messages",
-        "zc_messages", "ended_with", "start_ns", "complete", "trailers_sent", "debug_count", "request_complete",
-        "last_more_body", "receive_at_final", "reported",
+        "body_bytes",
+        "body_messages",
+        "complete",
+        "content_type",
+        "counted",
+        "counting",
+        "debug_count",
+        "declared_length",
+        "ended_with",
+        "extensions",
+        "headers",
+        "http_version",
+        "last_more_body",
+        "method",
+        "receive_at_final",
+        "reported",
+        "request_complete",
+        "scheme",
+        "sse",
+        "start_ns",
+        "status",
+        "trailers_expected",
+        "trailers_sent",
+        "zc_messages",
     )
 
     def __init__(self, scope: Scope) -> None:

@@ -8,8 +8,7 @@ from asgion_core.checks import EndCheck, EventCheck, ScopeCheck
 from asgion_core.config import AsgionConfig
 from asgion_core.fsm import StateMachine
 from asgion_core.hookspecs import hookimpl
-from asgion_core.rules import RuleRegistry
-
+from asgion_core.rules import RuleRegistrar
 from asgion_http import events, extension, response, scope
 from asgion_http.catalogue import RULES
 from asgion_http.fsm import (
@@ -35,7 +34,7 @@ _BODY_RULES = ("HF-011", "HF-012", "HF-018", "SEM-002", "SEM-003", "SEM-005", "S
 
 
 @hookimpl(trylast=True)
-def asgion_register_rules(registry: RuleRegistry) -> None:
+def asgion_register_rules(registry: RuleRegistrar) -> None:
     for rule in RULES:
         registry.register(rule)
 

@@ -10,7 +10,6 @@ import time
 
 from asgion_core.checks import Message, Outcome
 from asgion_core.connection import Connection
-
 from asgion_http.fsm import BEFORE_BODY_COMPLETE, BODY_COMPLETE, INIT, RESPONSE_COMPLETE, TRAILERS_MORE, HttpData
 from asgion_http.headers import bytes_pairs, headers_malformed, lowered, split_list, values
 from asgion_http.semantic import inspect_start_headers, inspect_trailer_headers

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 
 from asgion_core.connection import Connection
-
 from asgion_http.fsm import HttpData
 from asgion_http.headers import parameters, split_list, values
 

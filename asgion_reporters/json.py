@@ -12,7 +12,6 @@ from typing import Any
 
 from asgion_core.hookspecs import hookimpl
 from asgion_core.report import Report, ReportOptions
-
 from asgion_reporters._paths import relative_path
 
 SCHEMA_VERSION = 1

@@ -13,7 +13,6 @@ from rich.text import Text
 
 from asgion_core.hookspecs import hookimpl
 from asgion_core.report import Report, ReportOptions, ScopeResult
-
 from asgion_reporters._paths import relative_path
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan", "perf": "magenta"}

@@ -42,7 +42,8 @@ def parse(text: str) -> dict[str, list[dict[str, str]]]:
 
 
 def render(rows: list[dict[str, str]], doc: str) -> str:
-    out = [f'"""{doc}\n\nGenerated from the rule catalogue by tools/gen_rules.py; edit the catalogue, not this file.\n"""',
+    note = "Generated from the rule catalogue by tools/gen_rules.py; edit the catalogue, not this file."
+    out = [f'"""{doc}\n\n{note}\n"""',
            "", "from asgion_core.rules import Rule, Severity", "", "RULES: tuple[Rule, ...] = ("]
     for r in rows:
         out.append("    Rule(")
