@@ -16,6 +16,7 @@ from asgion_core.connection import Connection
 from asgion_core.general_catalogue import RULES
 from asgion_core.hookspecs import hookimpl
 from asgion_core.rules import RuleRegistrar
+from asgion_core.scenario import with_examples
 
 WWW = ("http", "websocket")
 MAX_DEPTH = 32
@@ -34,8 +35,10 @@ _SPEC_VERSIONS = {
 
 @hookimpl
 def asgion_register_rules(registry: RuleRegistrar) -> None:
+    from asgion_core.general_cases import CASES
+
     for rule in RULES:
-        registry.register(rule)
+        registry.register(with_examples(rule, CASES))
 
 
 @hookimpl

@@ -1,0 +1,196 @@
+"""Scenarios: a scope plus a script of what an app does, as data.
+
+Rule authors describe each rule's triggering case and its clean counterpart as scenarios. The same data is shown
+as the bad and good example by ``asgion rules ID`` and played through an Inspector by the tests
+(:func:`asgion_core.testing.run_scenario`). Nothing here runs an app.
+"""
+
+from __future__ import annotations
+
+import copy
+import pprint
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from asgion_core.rules import Rule
+
+__all__ = [
+    "DELETE",
+    "Case",
+    "Scenario",
+    "Step",
+    "build_scope",
+    "call",
+    "explain",
+    "http_scope",
+    "raises",
+    "receive",
+    "render_scenario",
+    "returns",
+    "send",
+    "sleep",
+    "with_examples",
+]
+
+#: Use as a scope override value to remove the key from the base scope.
+class _Delete:
+    """The marker for "remove this key"; copying keeps the very same object."""
+
+    def __repr__(self) -> str:
+        return "DELETE"
+
+    def __copy__(self) -> _Delete:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> _Delete:
+        return self
+
+
+DELETE: Any = _Delete()
+_UNSET: Any = object()
+
+
+@dataclass(frozen=True)
+class Step:
+    """One thing the scripted app does; ``text`` is how examples show it."""
+
+    kind: str
+    value: Any = None
+    text: str = ""
+
+
+def send(message: Any) -> Step:
+    """The app calls ``await send(message)``."""
+    return Step("send", message)
+
+
+def receive(message: Any) -> Step:
+    """The app calls ``await receive()`` and the server returns ``message``."""
+    return Step("receive", message)
+
+
+def sleep(seconds: float) -> Step:
+    return Step("sleep", seconds)
+
+
+def call(func: Callable[[dict[str, Any]], None], text: str) -> Step:
+    """The app runs ``func(scope)`` (e.g. mutates the scope); ``text`` is the code shown in examples."""
+    return Step("call", func, text)
+
+
+def returns(value: Any) -> Step:
+    return Step("return", value)
+
+
+def raises(exc: BaseException) -> Step:
+    return Step("raise", exc)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A scope and a script. ``scope`` overrides the base scope of the scope type (``DELETE`` removes a key);
+    ``raw_scope`` replaces it entirely (for scopes that are not even dicts). ``send_error`` is raised by the
+    server's ``send`` once a disconnect was delivered; ``config`` holds AsgionConfig overrides."""
+
+    steps: tuple[Step, ...]
+    scope: Mapping[str, Any] = field(default_factory=dict)
+    raw_scope: Any = _UNSET
+    config: Mapping[str, Any] = field(default_factory=dict)
+    send_error: BaseException | None = None
+    scope_type: str = "http"
+
+
+@dataclass(frozen=True)
+class Case:
+    """A rule's triggering scenario and its clean counterpart; ``allow`` lists rules the clean one may raise."""
+
+    bad: Scenario
+    good: Scenario
+    allow: tuple[str, ...] = ()
+
+
+def http_scope(**overrides: Any) -> dict[str, Any]:
+    """A valid http scope as a server would build it, with ``overrides`` applied."""
+    scope: dict[str, Any] = {
+        "type": "http",
+        "asgi": {"version": "3.0", "spec_version": "2.4"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": "/",
+        "raw_path": b"/",
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"host", b"example.com")],
+        "client": ("127.0.0.1", 50000),
+        "server": ("127.0.0.1", 8000),
+    }
+    return _apply(scope, overrides)
+
+
+def _apply(scope: dict[str, Any], overrides: Mapping[str, Any]) -> dict[str, Any]:
+    for key, value in overrides.items():
+        if value is DELETE:
+            scope.pop(key, None)
+        else:
+            scope[key] = value
+    return scope
+
+
+BASE_SCOPES: dict[str, Callable[..., dict[str, Any]]] = {"http": http_scope}
+
+
+def build_scope(scenario: Scenario) -> Any:
+    if scenario.raw_scope is not _UNSET:
+        return copy.deepcopy(scenario.raw_scope)
+    factory = BASE_SCOPES.get(scenario.scope_type)
+    base = factory() if factory else {"type": scenario.scope_type, "asgi": {"version": "3.0"}}
+    return _apply(base, copy.deepcopy(dict(scenario.scope)))
+
+
+def render_scenario(scenario: Scenario) -> str:
+    """The scenario as example code: the scope that differs from a normal one, then the app's calls."""
+    lines: list[str] = []
+    if scenario.raw_scope is not _UNSET:
+        lines.append(f"# the server calls the app with scope = {scenario.raw_scope!r}")
+    elif scenario.scope:
+        shown = ", ".join(f"{k}={'(missing)' if v is DELETE else _short(v)}" for k, v in scenario.scope.items())
+        lines.append(f"# scope: {shown}")
+    for key, value in scenario.config.items():
+        lines.append(f"# config: {key} = {value!r}")
+    for step in scenario.steps:
+        if step.kind == "send":
+            lines.append(f"await send({_short(step.value)})")
+        elif step.kind == "receive":
+            lines.append(f"await receive()  # -> {_short(step.value)}")
+        elif step.kind == "sleep":
+            lines.append(f"await asyncio.sleep({step.value})")
+        elif step.kind == "call":
+            lines.append(step.text)
+        elif step.kind == "return":
+            lines.append(f"return {step.value!r}")
+        elif step.kind == "raise":
+            lines.append(f"raise {step.value!r}")
+    if scenario.send_error is not None:
+        lines.append(f"# after the disconnect the server's send() raises {scenario.send_error!r}")
+    return "\n".join(lines)
+
+
+def _short(value: Any) -> str:
+    text = pprint.pformat(value, width=110, compact=True, sort_dicts=False)
+    return text if len(text) <= 300 else text[:297] + "..."
+
+
+def with_examples(rule: Rule, cases: Mapping[str, Case]) -> Rule:
+    """The rule with its bad and good example as the explanation (unchanged when it has no case)."""
+    case = cases.get(rule.id)
+    return replace(rule, explanation=explain(case)) if case is not None and not rule.explanation else rule
+
+
+def explain(case: Case) -> str:
+    """Markdown with the bad and the good example of a case."""
+    return (
+        "Example that triggers it:\n\n```python\n" + render_scenario(case.bad) + "\n```\n\n"
+        "Corrected:\n\n```python\n" + render_scenario(case.good) + "\n```\n"
+    )
