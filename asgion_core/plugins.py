@@ -150,7 +150,9 @@ class AsgionPluginManager(pluggy.PluginManager):
         while self._registry is None or self._registry_generation != self.generation:
             registry = RuleRegistry()
             culprit: str | None = None
-            for name, func, _ in self.impls("asgion_register_rules"):
+            # built-ins first: a third-party plugin can never claim a prefix the catalogue assigns
+            ordered = sorted(self.impls("asgion_register_rules"), key=lambda item: not _is_builtin(item[1]))
+            for name, func, _ in ordered:
                 try:
                     func(registry=_RegistryView(registry, name))
                 except Exception as exc:
@@ -223,6 +225,13 @@ class AsgionPluginManager(pluggy.PluginManager):
                 hooks=tuple(hooks),
             ))
         return infos
+
+
+_OWN_PACKAGES = ("asgion_core", "asgion_http", "asgion_websocket", "asgion_lifespan", "asgion_reporters")
+
+
+def _is_builtin(func: Callable[..., Any]) -> bool:
+    return str(getattr(func, "__module__", "")).split(".")[0] in _OWN_PACKAGES
 
 
 def _describe(exc: BaseException) -> str:

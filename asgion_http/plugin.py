@@ -34,7 +34,7 @@ _BODY_RULES = ("HF-011", "HF-012", "HF-018", "SEM-002", "SEM-003", "SEM-005", "S
                "SEM-010", "SEM-011")
 
 
-@hookimpl(trylast=True)
+@hookimpl
 def asgion_register_rules(registry: RuleRegistrar) -> None:
     from asgion_http.cases import CASES
 

@@ -6,14 +6,15 @@ Colour follows ``ReportOptions.color``; the CLI turns it off for ``--no-color``,
 from __future__ import annotations
 
 import io
-from typing import Any
-
-from rich.console import Console
-from rich.text import Text
+from typing import TYPE_CHECKING, Any
 
 from asgion_core.hookspecs import hookimpl
 from asgion_core.report import Report, ReportOptions, ScopeResult
 from asgion_reporters._paths import relative_path
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.text import Text
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan", "perf": "magenta"}
 
@@ -22,6 +23,9 @@ class TextReporter:
     description = "human-readable report, grouped per scope (default)"
 
     def render(self, report: Report, options: ReportOptions) -> str:
+        # rich is imported here, not at module level: loading the plugin must not need the cli extra
+        from rich.console import Console
+
         buffer = io.StringIO()
         console = Console(
             file=buffer,
@@ -34,6 +38,8 @@ class TextReporter:
         )
         for result in report.results:
             self._scope(console, result, options)
+        from rich.text import Text
+
         for error in report.plugin_errors:
             console.print(Text(f"plugin error: {error}", style="red"))
         for internal in report.internal_errors:
@@ -43,6 +49,8 @@ class TextReporter:
         return buffer.getvalue()
 
     def _scope(self, console: Console, result: ScopeResult, options: ReportOptions) -> None:
+        from rich.text import Text
+
         status = "ok"
         style = "green"
         if result.timed_out:
@@ -80,6 +88,8 @@ class TextReporter:
             console.print(Text(f"  note: {note}", style="dim"))
 
     def _summary(self, report: Report) -> Text:
+        from rich.text import Text
+
         counts = report.severity_counts()
         total = sum(counts.values())
         detail = ", ".join(f"{n} {name}" for name, n in counts.items())
