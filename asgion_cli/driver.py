@@ -250,7 +250,8 @@ class _Lifespan:
             return True
         if reply == "lifespan.startup.failed":
             driver.outcome.lifespan = "failed"
-            self._finish(note="startup failed: no requests were made and no shutdown was sent")
+            driver.outcome.notes.append("lifespan startup failed: no requests were made and no shutdown was sent")
+            self._finish()
             return False
         return True
 

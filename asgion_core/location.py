@@ -2,7 +2,8 @@
 
 Only called when a rule fires on a sent message, never per message, so walking the stack is affordable.
 Frames in site-packages (frameworks) are passed over while a frame of the user's own code is further out; when
-there is none (a framework built the response), the innermost framework frame is the answer.
+there is none (a framework built the response), the innermost framework frame that is not a send wrapper of a
+middleware is the answer.
 """
 
 from __future__ import annotations
@@ -48,15 +49,21 @@ def find_send_caller() -> SourceLocation | None:
     if frame is None:
         return None
     fallback: FrameType | None = None
+    wrapper: FrameType | None = None
     frame = frame.f_back
     while frame is not None:
         kind = _kind(frame.f_code.co_filename)
         if kind == "user":
             return _location(frame)
-        if kind == "library" and fallback is None:
-            fallback = frame
+        if kind == "library":
+            # middleware send wrappers only pass the message on; the frame that built it is more useful
+            if "send" in frame.f_code.co_name:
+                wrapper = wrapper or frame
+            elif fallback is None:
+                fallback = frame
         frame = frame.f_back
-    return _location(fallback) if fallback is not None else None
+    chosen = fallback or wrapper
+    return _location(chosen) if chosen is not None else None
 
 
 def _location(frame: FrameType) -> SourceLocation:

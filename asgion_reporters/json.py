@@ -57,6 +57,7 @@ def report_dict(report: Report, options: ReportOptions) -> dict[str, Any]:
             "timeouts": len(report.timeouts),
             "elapsed_ms": round(report.elapsed_ns / 1e6, 3),
         },
+        "notes": list(report.notes),
         "internal_errors": [e.to_dict() for e in report.internal_errors],
         "plugin_errors": list(report.plugin_errors),
     }

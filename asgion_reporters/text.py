@@ -40,6 +40,8 @@ class TextReporter:
             self._scope(console, result, options)
         from rich.text import Text
 
+        for note in report.notes:
+            console.print(Text(f"note: {note}", style="dim"))
         for error in report.plugin_errors:
             console.print(Text(f"plugin error: {error}", style="red"))
         for internal in report.internal_errors:
