@@ -12,8 +12,14 @@ START = send({"type": "http.response.start", "status": 200, "headers": [CT]})
 BODY = send({"type": "http.response.body", "body": b"ok"})
 OK = (REQ, START, BODY)
 GOOD = Scenario(OK)
-VALID_TLS: dict[str, Any] = {"server_cert": None, "client_cert_chain": [], "client_cert_name": None, "client_cert_error": None,
-             "tls_version": 0x0304, "cipher_suite": 0x1301}
+VALID_TLS: dict[str, Any] = {
+    "server_cert": None,
+    "client_cert_chain": [],
+    "client_cert_name": None,
+    "client_cert_error": None,
+    "tls_version": 0x0304,
+    "cipher_suite": 0x1301,
+}
 
 
 def with_start_extra(value: Any) -> Case:

@@ -7,7 +7,7 @@ import pytest
 
 from asgion_cli.main import main
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 
 CliRun = Callable[..., tuple[int, str, str]]

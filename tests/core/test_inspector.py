@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from asgion import ASGIProtocolError, AsgionConfig, EventCheck, Inspector, hookimpl, inspect
+from asgion import AsgionConfig, ASGIProtocolError, EventCheck, Inspector, hookimpl, inspect
 from asgion_core.plugins import create_plugin_manager
 from asgion_core.scenario import http_scope
 from tests.helpers import RecordingServer, streaming_app
