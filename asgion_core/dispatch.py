@@ -13,7 +13,7 @@ from typing import Any
 
 from asgion_core.checks import EndCheck, EventCheck, ScopeCheck
 from asgion_core.config import AsgionConfig
-from asgion_core.fsm import StateMachine
+from asgion_core.fsm import KeyFunc, StateMachine
 from asgion_core.plugins import AsgionPluginManager
 from asgion_core.rules import Rule
 
@@ -21,6 +21,8 @@ __all__ = ["CompiledProtocol", "compile_protocol"]
 
 CheckFunc = Callable[..., None]
 Funcs = tuple[CheckFunc, ...]
+#: What the hot path needs for one message type: the state-machine key function (or None) and the checks.
+Route = tuple[KeyFunc | None, Funcs]
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,10 +32,10 @@ class CompiledProtocol:
     scope_type: str
     machine: StateMachine
     scope_checks: tuple[CheckFunc, ...]
-    send: Mapping[str, tuple[CheckFunc, ...]]
-    send_other: tuple[CheckFunc, ...]
-    receive: Mapping[str, tuple[CheckFunc, ...]]
-    receive_other: tuple[CheckFunc, ...]
+    send: Mapping[str, Route]
+    send_other: Route
+    receive: Mapping[str, Route]
+    receive_other: Route
     end_normal: tuple[CheckFunc, ...]
     end_always: tuple[CheckFunc, ...]
     enabled: frozenset[str]
@@ -72,19 +74,15 @@ def compile_protocol(
     events: list[EventCheck] = gather("asgion_event_checks", EventCheck)
     ends: list[EndCheck] = gather("asgion_connection_checks", EndCheck)
 
-    def table(direction: str, declared: frozenset[str]) -> tuple[dict[str, tuple[CheckFunc, ...]], Funcs]:
+    def table(direction: str, declared: frozenset[str]) -> tuple[dict[str, Route], Route]:
         mine = [c for c in events if c.direction == direction]
         types = set(declared)
         for check in mine:
             types.update(check.types or ())
-        result: dict[str, tuple[CheckFunc, ...]] = {}
+        result: dict[str, Route] = {}
         for message_type in sorted(types):
             funcs: list[CheckFunc] = []
             key_func = found.keys.get((direction, message_type))  # type: ignore[arg-type]
-            if key_func is not None:
-                step = found.compile_step(key_func)
-                owners[step] = "state machine"
-                funcs.append(step)
             unknown = message_type not in declared
             for check in mine:
                 if check.unmatched:
@@ -92,9 +90,9 @@ def compile_protocol(
                         funcs.append(check.func)
                 elif check.types is None or message_type in check.types:
                     funcs.append(check.func)
-            result[message_type] = tuple(funcs)
+            result[message_type] = (key_func, tuple(funcs))
         other = tuple(c.func for c in mine if c.types is None or c.unmatched)
-        return result, other
+        return result, (None, other)
 
     send, send_other = table("send", found.send_types)
     receive, receive_other = table("receive", found.receive_types)

@@ -74,23 +74,23 @@ class StateMachine:
             lines.append(f"  {state} + {key}: {err.rule_id}")
         return "\n".join(lines)
 
-    def compile_step(self, key_func: KeyFunc) -> Callable[[Connection, Message], None]:
-        """The event check that advances this machine for one message type (first in that type's checks)."""
-        transitions = self.transitions
-        errors = self.errors
+    def advance(self, conn: Connection, key: str, message: Message) -> None:
+        """Move ``conn`` by ``key``, or reject the message (state unchanged, ``conn.rejected`` set, rule reported).
 
-        def advance(conn: Connection, message: Message) -> None:
-            key = key_func(message)
-            state = conn.state
+        The inspector's send wrapper inlines the accepting branch of this method for speed; keep them in step.
+        """
+        state = conn.state
+        nxt = self.transitions[state].get(key)
+        if nxt is None:
+            self.reject(conn, state, key, message)
+        else:
             conn.prev_state = state
-            nxt = transitions[state].get(key)
-            if nxt is None:
-                conn.rejected = True
-                err = errors.get((state, key))
-                if err is not None:
-                    conn.report(err.rule_id, err.text(conn, message))
-            else:
-                conn.rejected = False
-                conn.state = nxt
+            conn.state = nxt
+            conn.rejected = False
 
-        return advance
+    def reject(self, conn: Connection, state: str, key: str, message: Message) -> None:
+        conn.prev_state = state
+        conn.rejected = True
+        err = self.errors.get((state, key))
+        if err is not None:
+            conn.report(err.rule_id, err.text(conn, message))

@@ -182,9 +182,27 @@ def check_values(conn: Connection, message: Message) -> None:
     """
     for key, value in message.items():
         kind = type(value)
-        if type(key) is not str or not (kind in _PLAIN or (kind is int and INT_MIN <= value <= INT_MAX)):
-            _full_walk(conn, message)
-            return
+        if kind in _PLAIN and type(key) is str:
+            continue
+        if type(key) is str and (
+            (kind is int and INT_MIN <= value <= INT_MAX) or ((kind is list or kind is tuple) and _plain_items(value))
+        ):
+            continue
+        _full_walk(conn, message)
+        return
+
+
+def _plain_items(items: list[Any] | tuple[Any, ...]) -> bool:
+    """Header-like lists: plain values, or lists/tuples of plain values (one level, no recursion)."""
+    for item in items:
+        kind = type(item)
+        if kind is tuple or kind is list:
+            for value in item:
+                if type(value) not in _PLAIN:
+                    return False
+        elif kind not in _PLAIN:
+            return False
+    return True
 
 
 def _full_walk(conn: Connection, message: dict[Any, Any]) -> None:

@@ -11,13 +11,13 @@ from __future__ import annotations
 import fnmatch
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any
 
 from asgion_core.checks import Message, Outcome, Scope
 from asgion_core.config import AsgionConfig
 from asgion_core.connection import Connection
-from asgion_core.dispatch import CheckFunc, CompiledProtocol, compile_protocol
+from asgion_core.dispatch import CheckFunc, CompiledProtocol, Route, compile_protocol
 from asgion_core.errors import ASGIProtocolError
 from asgion_core.location import set_send_code
 from asgion_core.plugins import AsgionPluginManager, create_plugin_manager, default_plugin_manager
@@ -199,7 +199,9 @@ class Inspector:
                 isolate(compiled, check, exc)
         send_table, send_other = compiled.send, compiled.send_other
         receive_table, receive_other = compiled.receive, compiled.receive_other
-        disconnects = compiled.machine.disconnect_types
+        machine = compiled.machine
+        transitions = machine.transitions
+        disconnects = machine.disconnect_types
 
         async def checked_receive() -> Message:
             conn.receive_calls += 1
@@ -213,11 +215,16 @@ class Inspector:
                 message_type = message["type"]
                 if message_type in disconnects:
                     conn.disconnected = True
-                checks = receive_table.get(message_type, receive_other)
+                key_func, checks = receive_table.get(message_type, receive_other)
             else:
-                checks = _slow_route(conn, message, receive_table, receive_other)
+                key_func, checks = _slow_route(conn, message, receive_table, receive_other)
                 if checks and message["type"] in disconnects:
                     conn.disconnected = True
+            if key_func is not None:
+                try:
+                    machine.advance(conn, key_func(message), message)
+                except Exception as exc:
+                    isolate(compiled, key_func, exc)
             for check in checks:
                 try:
                     check(conn, message)
@@ -229,9 +236,23 @@ class Inspector:
             conn.direction = "send"
             before = conn.reported
             if type(message) is dict and type(message.get("type")) is str:
-                checks = send_table.get(message["type"], send_other)
+                key_func, checks = send_table.get(message["type"], send_other)
             else:
-                checks = _slow_route(conn, message, send_table, send_other)
+                key_func, checks = _slow_route(conn, message, send_table, send_other)
+            if key_func is not None:
+                # StateMachine.advance, inlined: this is the hottest line of the inspector
+                try:
+                    key = key_func(message)
+                    state = conn.state
+                    nxt = transitions[state].get(key)
+                    if nxt is None:
+                        machine.reject(conn, state, key, message)
+                    else:
+                        conn.prev_state = state
+                        conn.state = nxt
+                        conn.rejected = False
+                except Exception as exc:
+                    isolate(compiled, key_func, exc)
             for check in checks:
                 try:
                     check(conn, message)
@@ -252,7 +273,6 @@ class Inspector:
                     conn.report("G-020", f"send() raised {type(exc).__name__} after disconnect, not an OSError")
                 raise
 
-        set_send_code(checked_send.__code__)
         try:
             result = await self.app(scope, checked_receive, checked_send)
         except BaseException as exc:
@@ -326,20 +346,20 @@ class Inspector:
             raise ASGIProtocolError(list(conn.violations))
 
 
-def _slow_route(
-    conn: Connection, message: Any, table: Any, other: tuple[CheckFunc, ...]
-) -> tuple[CheckFunc, ...]:
+_NOTHING: Route = (None, ())
+
+
+def _slow_route(conn: Connection, message: Any, table: Mapping[str, Route], other: Route) -> Route:
     """Dict subclasses and str subclasses route normally; otherwise G-005 to G-007, and no other check runs."""
     if isinstance(message, dict) and isinstance(message.get("type"), str):
-        checks: tuple[CheckFunc, ...] = table.get(str(message["type"]), other)
-        return checks
+        return table.get(str(message["type"]), other)
     if not isinstance(message, dict):
         conn.report("G-005", f"{conn.direction}: message is {type(message).__name__}, not dict")
     elif "type" not in message:
         conn.report("G-006", f"{conn.direction}: message has no 'type' key")
     elif not isinstance(message["type"], str):
         conn.report("G-007", f"{conn.direction}: message type is {type(message['type']).__name__}, not str")
-    return ()
+    return _NOTHING
 
 
 def _result(conn: Connection, exception: BaseException | None, now_ns: int) -> ScopeResult:
@@ -357,6 +377,16 @@ def _result(conn: Connection, exception: BaseException | None, now_ns: int) -> S
     elif exception is not None:
         result.cancelled = True
     return result
+
+
+def _register_send_wrapper() -> None:
+    """Tell the source-location walk which frames are the send wrapper (found once, from the code object)."""
+    for const in Inspector.__call__.__code__.co_consts:
+        if getattr(const, "co_name", None) == "checked_send":
+            set_send_code(const)
+
+
+_register_send_wrapper()
 
 
 def inspect(app: ASGIApp, **options: Any) -> Inspector:

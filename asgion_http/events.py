@@ -9,6 +9,7 @@ from asgion_core.checks import Message
 from asgion_core.connection import Connection
 from asgion_http.fsm import SEND_TYPES
 from asgion_http.headers import (
+    UNUSUAL_VALUE,
     bytes_pairs,
     headers_malformed,
     is_one_shot,
@@ -172,6 +173,8 @@ def _check_header_content(conn: Connection, headers: Any, where: str, *, lowerca
             problem = name_problem(name)
             if problem:
                 conn.report("HE-025", f"{where} header name {name!r} {problem}")
+        if not UNUSUAL_VALUE.search(value):
+            continue
         if value_injection(value):
             conn.report("HE-026", f"{where} header {name!r} value contains CR, LF or NUL")
         if value_control_or_padding(value):

@@ -143,6 +143,7 @@ class HttpData:
         "status",
         "trailers_expected",
         "trailers_sent",
+        "watch_content",
         "zc_messages",
     )
 
@@ -173,6 +174,8 @@ class HttpData:
         self.request_complete = False
         self.last_more_body: bool | None = None
         self.receive_at_final: int | None = None
+        #: Whether sent content may break HF-012 or SEM-002 (decided once, at the start message).
+        self.watch_content = False
         #: Rules reported once per response, by id.
         self.reported: set[str] = set()
 

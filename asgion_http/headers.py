@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
 #: RFC 9110 token characters (tchar).
 TOKEN = frozenset(b"!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
-_CONTROL = frozenset(range(0x00, 0x20)) - {0x09} | {0x7F}
-_INJECTION = frozenset(b"\r\n\x00")
+_NOT_TOKEN = re.compile(rb"[^!#$%&'*+\-.^_`|~0-9A-Za-z]")
+_INJECTION = re.compile(rb"[\r\n\x00]")
+_CONTROL = re.compile(rb"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_NON_ASCII = re.compile(rb"[\x80-\xff]")
+#: Anything but visible ASCII and SP, or leading/trailing SP or HTAB: the quick test before the detailed ones.
+UNUSUAL_VALUE = re.compile(rb"[^\x20-\x7e]|^[ \t]|[ \t]$")
 
 
 def is_one_shot(value: Any) -> bool:
@@ -60,24 +65,24 @@ def name_problem(name: bytes) -> str | None:
     """HE-025 (not a token) for names that do not start with ":" (those are HE-024)."""
     if not name:
         return "is empty"
-    bad = [b for b in name if b not in TOKEN]
+    bad = _NOT_TOKEN.search(name)
     if bad:
-        return f"contains the byte {bytes([bad[0]])!r}, which is not a token character"
+        return f"contains the byte {bad.group()!r}, which is not a token character"
     return None
 
 
 def value_injection(value: bytes) -> bool:
-    return any(b in _INJECTION for b in value)
+    return _INJECTION.search(value) is not None
 
 
 def value_control_or_padding(value: bytes) -> bool:
-    if any(b in _CONTROL and b not in _INJECTION for b in value):
+    if _CONTROL.search(value):
         return True
     return bool(value) and (value[:1] in (b" ", b"\t") or value[-1:] in (b" ", b"\t"))
 
 
 def value_non_ascii(value: bytes) -> bool:
-    return any(b >= 0x80 for b in value)
+    return _NON_ASCII.search(value) is not None
 
 
 def split_list(value: bytes) -> list[bytes]:

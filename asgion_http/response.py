@@ -10,6 +10,7 @@ import time
 
 from asgion_core.checks import Message, Outcome
 from asgion_core.connection import Connection
+from asgion_http.events import check_start
 from asgion_http.fsm import BEFORE_BODY_COMPLETE, BODY_COMPLETE, INIT, RESPONSE_COMPLETE, TRAILERS_MORE, HttpData
 from asgion_http.headers import bytes_pairs, headers_malformed, lowered, split_list, values
 from asgion_http.semantic import inspect_start_headers, inspect_trailer_headers
@@ -49,9 +50,13 @@ def check_race(conn: Connection, message: Message) -> None:
 
 
 def on_start(conn: Connection, message: Message) -> None:
+    """The start message: its fields (HE-*), then the facts later checks need, then the header semantics."""
+    data: HttpData = conn.data
+    if conn.disconnected:
+        check_race(conn, message)
+    check_start(conn, message)
     if conn.rejected:
         return
-    data: HttpData = conn.data
     status = message.get("status")
     data.status = status if isinstance(status, int) and not isinstance(status, bool) else None
     data.trailers_expected = bool(message.get("trailers", False))
@@ -63,6 +68,8 @@ def on_start(conn: Connection, message: Message) -> None:
         return
     data.headers = pairs = lowered(bytes_pairs(headers))
     inspect_start_headers(conn, data, pairs)
+    data.watch_content = data.bodiless_status or (
+        data.status is not None and 200 <= data.status <= 299 and data.content_type is None)
     extensions = data.extensions
     if data.trailers_expected:
         if "http.response.trailers" not in extensions:
@@ -81,17 +88,33 @@ def _client_accepts_trailers(conn: Connection) -> bool:
 
 
 def on_body(conn: Connection, message: Message) -> None:
+    """The hottest HTTP check, fused: field types (HE-012, HE-013), the race (HF-005), then bookkeeping."""
+    body = message.get("body", b"")
+    if type(body) is bytes:
+        size = len(body)
+    else:
+        size = 0
+        if "body" in message and not isinstance(body, bytes):
+            conn.report("HE-012", f"http.response.body body is {type(body).__name__}, not bytes")
+        elif isinstance(body, bytes):
+            size = len(body)
+    more = message.get("more_body")
+    if more is not None and type(more) is not bool:
+        conn.report("HE-013", f"more_body is {type(more).__name__}, not bool")
+    if conn.disconnected:
+        check_race(conn, message)
     if conn.rejected:
         return
     data: HttpData = conn.data
-    body = message.get("body", b"")
-    size = len(body) if isinstance(body, bytes) else 0
     data.body_messages += 1
     data.body_bytes += size
     data.counted += size
-    if size:
-        _content_sent(conn, data, message["type"])
-    _check_overflow(conn, data)
+    if size and data.watch_content:
+        _content_sent(conn, data, "http.response.body")
+    if data.declared_length is not None:
+        _check_overflow(conn, data)
+    if more:
+        return
     if conn.state in BODY_COMPLETE:
         data.ended_with = "body"
         _body_complete(conn, data)
@@ -142,6 +165,8 @@ def on_debug(conn: Connection, message: Message) -> None:
 
 
 def _content_sent(conn: Connection, data: HttpData, message_type: str) -> None:
+    """HF-012 and SEM-002 are judged at the first content of a response; later chunks need not look again."""
+    data.watch_content = False
     status = data.status
     if data.bodiless_status:
         _once(conn, data, "HF-012", f"{message_type} carries content on a response with status {status}")
