@@ -17,7 +17,7 @@ from typing import Any
 from asgion_core.checks import Message, Outcome, Scope
 from asgion_core.config import AsgionConfig
 from asgion_core.connection import Connection
-from asgion_core.dispatch import CheckFunc, CompiledProtocol, Route, compile_protocol
+from asgion_core.dispatch import CompiledProtocol, Route, compile_protocol
 from asgion_core.errors import ASGIProtocolError
 from asgion_core.location import set_send_code
 from asgion_core.plugins import AsgionPluginManager, create_plugin_manager, default_plugin_manager
@@ -323,7 +323,7 @@ class Inspector:
             except Exception as exc:
                 self._record(InternalError("on_violation", "on_violation callback", f"{type(exc).__name__}: {exc}"))
 
-    def _isolate(self, compiled: CompiledProtocol, check: CheckFunc, exc: Exception) -> None:
+    def _isolate(self, compiled: CompiledProtocol, check: Callable[..., Any], exc: Exception) -> None:
         plugin = compiled.owners.get(check, "?")
         where = f"{getattr(check, '__module__', '?')}.{getattr(check, '__qualname__', repr(check))}"
         self._record(InternalError(plugin, where, f"{type(exc).__name__}: {exc}"))

@@ -10,11 +10,11 @@ from asgion_core.connection import Connection
 from asgion_http.fsm import SEND_TYPES
 from asgion_http.headers import (
     UNUSUAL_VALUE,
-    bytes_pairs,
-    headers_malformed,
+    Headers,
     is_one_shot,
     iterable,
     name_problem,
+    parse_headers,
     value_control_or_padding,
     value_injection,
     value_non_ascii,
@@ -52,7 +52,7 @@ def check_send_type(conn: Connection, message: Message) -> None:
     conn.report("HE-014", f"the app sent unknown message type {message_type!r} on an http scope")
 
 
-def check_start(conn: Connection, message: Message) -> None:
+def check_start(conn: Connection, message: Message, headers: Headers) -> None:
     """"status (int) -- HTTP status code"; "headers (Iterable[[byte string, byte string]])"; "trailers (bool)"."""
     if "status" not in message:
         conn.report("HE-005", "http.response.start has no 'status'")
@@ -67,10 +67,9 @@ def check_start(conn: Connection, message: Message) -> None:
         elif status >= 600:
             conn.report("HE-007", f"status {status} is outside the registered range 200-599")
     if "headers" in message:
-        headers = message["headers"]
-        if headers_malformed(headers):
+        if headers.malformed:
             conn.report("HE-008", "http.response.start headers are not a list of [bytes, bytes] pairs")
-        _check_header_content(conn, headers, "http.response.start", lowercase_rule="HE-009")
+        _check_header_content(conn, headers.pairs, "http.response.start", lowercase_rule="HE-009")
     if _not_bool(message, "trailers"):
         conn.report("HE-011", f"trailers is {type(message['trailers']).__name__}, not bool")
 
@@ -84,10 +83,10 @@ def check_body(conn: Connection, message: Message) -> None:
 
 def check_trailers(conn: Connection, message: Message) -> None:
     if "headers" in message:
-        headers = message["headers"]
-        if headers_malformed(headers):
+        headers = parse_headers(message["headers"])
+        if headers.malformed:
             conn.report("HE-015", "http.response.trailers headers are not a list of [bytes, bytes] pairs")
-        _check_header_content(conn, headers, "http.response.trailers", lowercase_rule="HE-034")
+        _check_header_content(conn, headers.pairs, "http.response.trailers", lowercase_rule="HE-034")
     if _not_bool(message, "more_trailers"):
         conn.report("HE-035", f"more_trailers is {type(message['more_trailers']).__name__}, not bool")
 
@@ -98,10 +97,10 @@ def check_push(conn: Connection, message: Message) -> None:
     elif not isinstance(message["path"], str):
         conn.report("HE-017", f"push path is {type(message['path']).__name__}, not str")
     if "headers" in message:
-        headers = message["headers"]
-        if headers_malformed(headers):
+        headers = parse_headers(message["headers"])
+        if headers.malformed:
             conn.report("HE-018", "http.response.push headers are not a list of [bytes, bytes] pairs")
-        _check_header_content(conn, headers, "http.response.push", lowercase_rule="HE-034")
+        _check_header_content(conn, headers.pairs, "http.response.push", lowercase_rule="HE-034")
 
 
 def check_zerocopysend(conn: Connection, message: Message) -> None:
@@ -162,9 +161,11 @@ def check_debug(conn: Connection, message: Message) -> None:
         conn.report("HE-023", f"debug info is {type(message['info']).__name__}, not dict")
 
 
-def _check_header_content(conn: Connection, headers: Any, where: str, *, lowercase_rule: str) -> None:
+def _check_header_content(
+    conn: Connection, pairs: list[tuple[bytes, bytes]], where: str, *, lowercase_rule: str
+) -> None:
     """Names and values of well-formed pairs: case (A7), pseudo headers, tokens, injection, controls, obs-text."""
-    for name, value in bytes_pairs(headers):
+    for name, value in pairs:
         if name != name.lower():
             conn.report(lowercase_rule, f"{where} header name {name!r} is not lower-case")
         if name.startswith(b":"):

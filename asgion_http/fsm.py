@@ -156,8 +156,8 @@ class HttpData:
         self.extensions: dict[str, Any] = extensions if isinstance(extensions, dict) else {}
         self.status: int | None = None
         self.trailers_expected = False
-        #: Well-formed start headers as (lower-case name, value), or None when unknown or malformed.
-        self.headers: list[tuple[bytes, bytes]] | None = None
+        #: Start header values by lower-case name, or None when not yet sent or malformed.
+        self.headers: dict[bytes, list[bytes]] | None = None
         self.content_type: bytes | None = None
         self.sse = False
         self.declared_length: int | None = None

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
-#: RFC 9110 token characters (tchar).
-TOKEN = frozenset(b"!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _NOT_TOKEN = re.compile(rb"[^!#$%&'*+\-.^_`|~0-9A-Za-z]")
 _INJECTION = re.compile(rb"[\r\n\x00]")
 _CONTROL = re.compile(rb"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -36,29 +33,40 @@ def pair_shape_ok(item: Any) -> bool:
     return isinstance(item, (list, tuple)) and len(item) == 2
 
 
-def headers_malformed(headers: Any) -> bool:
-    """HE-008: not iterable, an item not a two-element list/tuple, or a name or value not bytes."""
-    if not iterable(headers) or isinstance(headers, (str, bytes)):
-        return True
+
+
+
+
+class Headers(NamedTuple):
+    """A headers value read once: the well-formed pairs, whether anything was malformed (the HE-008 test), and
+    the values by lower-cased name (``by_name``). One-shot iterators are never read (B2): no pairs, not malformed."""
+
+    pairs: list[tuple[bytes, bytes]]
+    malformed: bool
+    by_name: dict[bytes, list[bytes]]
+
+
+def parse_headers(headers: Any) -> Headers:
+    if isinstance(headers, (str, bytes)) or not iterable(headers):
+        return Headers([], True, {})
     if is_one_shot(headers):
-        return False
-    return not all(pair_shape_ok(i) and isinstance(i[0], bytes) and isinstance(i[1], bytes) for i in headers)
+        return Headers([], False, {})
+    pairs: list[tuple[bytes, bytes]] = []
+    index: dict[bytes, list[bytes]] = {}
+    malformed = False
+    for item in headers:
+        if isinstance(item, (list, tuple)) and len(item) == 2:
+            name, value = item
+            if isinstance(name, bytes) and isinstance(value, bytes):
+                pairs.append((name, value))
+                index.setdefault(name.lower(), []).append(value)
+                continue
+        malformed = True
+    return Headers(pairs, malformed, index)
 
 
-def bytes_pairs(headers: Any) -> list[tuple[bytes, bytes]]:
-    """The well-formed ``[bytes, bytes]`` pairs, names as given; nothing for one-shot or non-iterable values."""
-    if not iterable(headers) or isinstance(headers, (str, bytes)) or is_one_shot(headers):
-        return []
-    return [(i[0], i[1]) for i in headers if pair_shape_ok(i) and isinstance(i[0], bytes) and isinstance(i[1], bytes)]
 
 
-def lowered(pairs: Iterable[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
-    return [(name.lower(), value) for name, value in pairs]
-
-
-def values(pairs: Iterable[tuple[bytes, bytes]], name: bytes) -> list[bytes]:
-    """Values of a header in a list of lower-cased pairs."""
-    return [v for n, v in pairs if n == name]
 
 
 def name_problem(name: bytes) -> str | None:

@@ -12,7 +12,7 @@ from asgion_core.checks import Message, Outcome
 from asgion_core.connection import Connection
 from asgion_http.events import check_start
 from asgion_http.fsm import BEFORE_BODY_COMPLETE, BODY_COMPLETE, INIT, RESPONSE_COMPLETE, TRAILERS_MORE, HttpData
-from asgion_http.headers import bytes_pairs, headers_malformed, lowered, split_list, values
+from asgion_http.headers import parse_headers, split_list
 from asgion_http.semantic import inspect_start_headers, inspect_trailer_headers
 
 
@@ -54,7 +54,8 @@ def on_start(conn: Connection, message: Message) -> None:
     data: HttpData = conn.data
     if conn.disconnected:
         check_race(conn, message)
-    check_start(conn, message)
+    headers = parse_headers(message.get("headers", []))
+    check_start(conn, message, headers)
     if conn.rejected:
         return
     status = message.get("status")
@@ -63,11 +64,10 @@ def on_start(conn: Connection, message: Message) -> None:
     data.start_ns = now = time.perf_counter_ns()
     if (now - conn.started_ns) / 1e9 > conn.config.ttfb_threshold:
         conn.report("SEM-006", f"response started {(now - conn.started_ns) / 1e9:.2f}s after the app call began")
-    headers = message.get("headers", [])
-    if headers_malformed(headers):
+    if headers.malformed:
         return
-    data.headers = pairs = lowered(bytes_pairs(headers))
-    inspect_start_headers(conn, data, pairs)
+    data.headers = headers.by_name
+    inspect_start_headers(conn, data, headers.by_name)
     data.watch_content = data.bodiless_status or (
         data.status is not None and 200 <= data.status <= 299 and data.content_type is None)
     extensions = data.extensions
@@ -79,8 +79,7 @@ def on_start(conn: Connection, message: Message) -> None:
 
 
 def _client_accepts_trailers(conn: Connection) -> bool:
-    scope_headers = lowered(bytes_pairs(conn.scope.get("headers", [])))
-    for value in values(scope_headers, b"te"):
+    for value in parse_headers(conn.scope.get("headers", [])).by_name.get(b"te", []):
         for token in split_list(value):
             if token.split(b";")[0].strip(b" \t").lower() == b"trailers":
                 return True
@@ -150,9 +149,9 @@ def on_pathsend(conn: Connection, message: Message) -> None:
 def on_trailers(conn: Connection, message: Message) -> None:
     data: HttpData = conn.data
     data.trailers_sent = True
-    headers = message.get("headers", [])
-    if not headers_malformed(headers):
-        inspect_trailer_headers(conn, data, lowered(bytes_pairs(headers)))
+    headers = parse_headers(message.get("headers", []))
+    if not headers.malformed:
+        inspect_trailer_headers(conn, data, headers.by_name)
     if not conn.rejected and conn.state in RESPONSE_COMPLETE:
         _response_complete(conn, data)
 

@@ -7,10 +7,13 @@ HE-008. ``inspect_start_headers`` also records the facts later checks need (cont
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 
 from asgion_core.connection import Connection
 from asgion_http.fsm import HttpData
-from asgion_http.headers import parameters, split_list, values
+from asgion_http.headers import parameters, split_list
+
+Index = Mapping[bytes, list[bytes]]
 
 _H2_FORBIDDEN = (b"connection", b"keep-alive", b"proxy-connection", b"transfer-encoding", b"upgrade", b"te")
 _TRAILER_FORBIDDEN = frozenset({
@@ -24,9 +27,9 @@ _COOKIE_START = re.compile(rb" *[!#$%&'*+\-.^_`|~0-9A-Za-z]+=")
 _WORD_BEFORE = re.compile(rb"([A-Za-z]+)$")
 
 
-def inspect_start_headers(conn: Connection, data: HttpData, pairs: list[tuple[bytes, bytes]]) -> None:
+def inspect_start_headers(conn: Connection, data: HttpData, index: Index) -> None:
     """Record content type and declared length, and report the header-based SEM rules of the start message."""
-    content_types = values(pairs, b"content-type")
+    content_types = index.get(b"content-type", ())
     if len(content_types) > 1:
         conn.report("SEM-001", f"{len(content_types)} content-type headers")
     if content_types:
@@ -35,22 +38,22 @@ def inspect_start_headers(conn: Connection, data: HttpData, pairs: list[tuple[by
         data.sse = media == b"text/event-stream"
         if media.startswith(b"text/") and not data.sse and b"charset" not in params:
             conn.report("SEM-013", f"content-type {content_types[0]!r} has no charset")
-    _content_length(conn, data, values(pairs, b"content-length"))
+    _content_length(conn, data, index.get(b"content-length", ()))
     status = data.status
-    if values(pairs, b"content-length") and status is not None and (100 <= status <= 199 or status == 204):
+    if index.get(b"content-length", ()) and status is not None and (100 <= status <= 199 or status == 204):
         conn.report("SEM-014", f"content-length sent with status {status}")
-    if values(pairs, b"content-length") and values(pairs, b"transfer-encoding"):
+    if index.get(b"content-length", ()) and index.get(b"transfer-encoding", ()):
         conn.report("SEM-017", "both content-length and transfer-encoding are set")
-    if values(pairs, b"transfer-encoding") and data.http_version in ("1.0", "1.1", None):
+    if index.get(b"transfer-encoding", ()) and data.http_version in ("1.0", "1.1", None):
         conn.report("HE-010", "transfer-encoding set by the app; the server chooses the framing")
-    _connection_specific(conn, data, pairs, "http.response.start")
-    origins = [v.strip(b" \t") for v in values(pairs, b"access-control-allow-origin")]
-    credentials = [v.strip(b" \t").lower() for v in values(pairs, b"access-control-allow-credentials")]
+    _connection_specific(conn, data, index, "http.response.start")
+    origins = [v.strip(b" \t") for v in index.get(b"access-control-allow-origin", ())]
+    credentials = [v.strip(b" \t").lower() for v in index.get(b"access-control-allow-credentials", ())]
     if b"*" in origins and b"true" in credentials:
         conn.report("SEM-012", "access-control-allow-origin '*' together with allow-credentials 'true'")
-    for cookie in values(pairs, b"set-cookie"):
+    for cookie in index.get(b"set-cookie", ()):
         _cookie(conn, data, cookie)
-    names = {name for name, _ in pairs}
+    names = index.keys()
     if status == 401 and b"www-authenticate" not in names:
         conn.report("SEM-020", "status 401 without a www-authenticate challenge")
     if status in (301, 302, 303, 307, 308) and b"location" not in names:
@@ -61,22 +64,22 @@ def inspect_start_headers(conn: Connection, data: HttpData, pairs: list[tuple[by
         conn.report("SEM-023", "trailers announced without a trailer header naming the fields")
 
 
-def inspect_trailer_headers(conn: Connection, data: HttpData, pairs: list[tuple[bytes, bytes]]) -> None:
-    for name, _ in pairs:
+def inspect_trailer_headers(conn: Connection, data: HttpData, index: Index) -> None:
+    for name in index:
         if name in _TRAILER_FORBIDDEN:
             conn.report("SEM-022", f"{name.decode('latin-1')!r} may not be sent as a trailer field")
-    _connection_specific(conn, data, pairs, "http.response.trailers")
+    _connection_specific(conn, data, index, "http.response.trailers")
 
 
-def _connection_specific(conn: Connection, data: HttpData, pairs: list[tuple[bytes, bytes]], where: str) -> None:
+def _connection_specific(conn: Connection, data: HttpData, index: Index, where: str) -> None:
     if data.http_version not in ("2", "3"):
         return
-    for name, _ in pairs:
+    for name in index:
         if name in _H2_FORBIDDEN:
             conn.report("SEM-018", f"{where} carries connection-specific header {name!r} on HTTP/{data.http_version}")
 
 
-def _content_length(conn: Connection, data: HttpData, raw_values: list[bytes]) -> None:
+def _content_length(conn: Connection, data: HttpData, raw_values: Sequence[bytes]) -> None:
     if not raw_values:
         return
     elements = [e for v in raw_values for e in split_list(v)]
