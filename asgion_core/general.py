@@ -17,6 +17,7 @@ from asgion_core.general_catalogue import RULES
 from asgion_core.hookspecs import hookimpl
 from asgion_core.rules import RuleRegistrar
 from asgion_core.scenario import with_examples
+from asgion_core.shapes import iterable
 
 WWW = ("http", "websocket")
 MAX_DEPTH = 32
@@ -129,7 +130,7 @@ def _tls_problem(tls: Any) -> str | None:
         return "cipher_suite must be None or an int from 0 to 65535"
     if "client_cert_chain" in tls:
         chain = tls["client_cert_chain"]
-        if isinstance(chain, str) or not _iterable(chain):
+        if isinstance(chain, str) or not iterable(chain):
             return "client_cert_chain must be an iterable of str"
         if iter(chain) is not chain and not all(isinstance(c, str) for c in chain):
             return "client_cert_chain holds a non-str item"
@@ -139,14 +140,6 @@ def _tls_problem(tls: Any) -> str | None:
     if error is not None and not (isinstance(error, str) and error):
         return "client_cert_error must be None or a non-empty str"
     return None
-
-
-def _iterable(value: Any) -> bool:
-    try:
-        iter(value)
-    except TypeError:
-        return False
-    return True
 
 
 _WATCHED = ("type", "path", "raw_path", "root_path", "query_string", "headers", "method", "scheme", "client",

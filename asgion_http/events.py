@@ -7,12 +7,11 @@ from typing import Any
 
 from asgion_core.checks import Message
 from asgion_core.connection import Connection
+from asgion_core.shapes import is_one_shot, iterable
 from asgion_http.fsm import SEND_TYPES
 from asgion_http.headers import (
     UNUSUAL_VALUE,
     Headers,
-    is_one_shot,
-    iterable,
     name_problem,
     parse_headers,
     value_control_or_padding,

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any, NamedTuple
 
+from asgion_core.shapes import is_one_shot, iterable
+
 _NOT_TOKEN = re.compile(rb"[^!#$%&'*+\-.^_`|~0-9A-Za-z]")
 _INJECTION = re.compile(rb"[\r\n\x00]")
 _CONTROL = re.compile(rb"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -13,20 +15,8 @@ _NON_ASCII = re.compile(rb"[\x80-\xff]")
 UNUSUAL_VALUE = re.compile(rb"[^\x20-\x7e]|^[ \t]|[ \t]$")
 
 
-def is_one_shot(value: Any) -> bool:
-    """A value that is its own iterator (a generator): checks may only test that it is iterable (B2)."""
-    try:
-        return iter(value) is value
-    except TypeError:
-        return False
 
 
-def iterable(value: Any) -> bool:
-    try:
-        iter(value)
-    except TypeError:
-        return False
-    return True
 
 
 def pair_shape_ok(item: Any) -> bool:

@@ -6,7 +6,8 @@ from urllib.parse import unquote_to_bytes
 
 from asgion_core.checks import Scope
 from asgion_core.connection import Connection
-from asgion_http.headers import is_one_shot, iterable, pair_shape_ok
+from asgion_core.shapes import is_one_shot, iterable
+from asgion_http.headers import pair_shape_ok
 
 HTTP_VERSIONS = ("1.0", "1.1", "2", "3")
 
