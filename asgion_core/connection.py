@@ -46,6 +46,7 @@ class Connection:
         "direction",
         "disconnected",
         "extras",
+        "final_states",
         "label",
         "method",
         "path",
@@ -56,6 +57,7 @@ class Connection:
         "scope",
         "scope_type",
         "server_exceptions",
+        "shared",
         "started_ns",
         "state",
         "violations",
@@ -72,6 +74,8 @@ class Connection:
         initial_state: str = "",
         data: Any = None,
         sink: Callable[[Connection, Violation], None] | None = None,
+        shared: dict[str, Any] | None = None,
+        final_states: frozenset[str] = frozenset(),
     ) -> None:
         self.scope = scope
         self.scope_type = scope_type
@@ -95,9 +99,19 @@ class Connection:
         self.server_exceptions: list[BaseException] = []
         #: Free slots for plugins that need a little per-connection state outside ``data``.
         self.extras: dict[str, Any] = {}
+        #: One dict per Inspector, seen by all its connections: where cross-scope rules keep what they track
+        #: (each plugin under its own key). ``shared["open"]`` maps id(scope) to the open connections.
+        self.shared: dict[str, Any] = shared if shared is not None else {}
+        #: States in which the app has finished its side of the connection (from the state machine).
+        self.final_states = final_states
         self._enabled = enabled
         self._rules = rules
         self._sink = sink
+
+    @property
+    def finished(self) -> bool:
+        """The app has completed its side (response complete, socket closed) or the peer disconnected."""
+        return self.disconnected or self.state in self.final_states
 
     def is_enabled(self, rule_id: str) -> bool:
         return rule_id in self._enabled

@@ -50,6 +50,8 @@ class StateMachine:
     send_types: frozenset[str]
     receive_types: frozenset[str]
     disconnect_types: frozenset[str] = frozenset()
+    #: States in which the app's side of the connection is finished (response complete, socket closed).
+    final_states: frozenset[str] = frozenset()
     new_data: Callable[[Scope], Any] = field(default=lambda scope: None)
 
     def step(self, state: str, key: str) -> tuple[str | None, OrderingError | None]:

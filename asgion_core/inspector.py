@@ -92,6 +92,7 @@ class Inspector:
         self._results: deque[ScopeResult] = deque(maxlen=max_results)
         self._internal_errors: list[InternalError] = []
         self._open: dict[int, Connection] = {}
+        self._shared: dict[str, Any] = {"open": self._open}
         self._compiled: dict[str, CompiledProtocol | None] = {}
         self._generation = -1
         self._enabled: frozenset[str] = frozenset()
@@ -189,6 +190,8 @@ class Inspector:
             initial_state=compiled.machine.initial,
             data=compiled.machine.new_data(scope),
             sink=self._sink,
+            shared=self._shared,
+            final_states=compiled.machine.final_states,
         )
         self._open[id(scope)] = conn
         isolate = self._isolate

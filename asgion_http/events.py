@@ -7,9 +7,7 @@ from typing import Any
 
 from asgion_core.checks import Message
 from asgion_core.connection import Connection
-from asgion_core.shapes import is_one_shot, iterable
-from asgion_http.fsm import SEND_TYPES
-from asgion_http.headers import (
+from asgion_core.headers import (
     UNUSUAL_VALUE,
     Headers,
     name_problem,
@@ -18,6 +16,8 @@ from asgion_http.headers import (
     value_injection,
     value_non_ascii,
 )
+from asgion_core.shapes import is_one_shot, iterable
+from asgion_http.fsm import SEND_TYPES
 
 
 def _not_bool(message: Message, field: str) -> bool:

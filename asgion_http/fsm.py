@@ -194,5 +194,6 @@ MACHINE = StateMachine(
     send_types=SEND_TYPES,
     receive_types=frozenset({REQUEST, DISCONNECT}),
     disconnect_types=frozenset({DISCONNECT}),
+    final_states=RESPONSE_COMPLETE,
     new_data=HttpData,
 )

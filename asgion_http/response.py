@@ -10,9 +10,9 @@ import time
 
 from asgion_core.checks import Message, Outcome
 from asgion_core.connection import Connection
+from asgion_core.headers import parse_headers, split_list
 from asgion_http.events import check_start
 from asgion_http.fsm import BEFORE_BODY_COMPLETE, BODY_COMPLETE, INIT, RESPONSE_COMPLETE, TRAILERS_MORE, HttpData
-from asgion_http.headers import parse_headers, split_list
 from asgion_http.semantic import inspect_start_headers, inspect_trailer_headers
 
 

@@ -6,8 +6,7 @@ from urllib.parse import unquote_to_bytes
 
 from asgion_core.checks import Scope
 from asgion_core.connection import Connection
-from asgion_core.shapes import is_one_shot, iterable
-from asgion_http.headers import pair_shape_ok
+from asgion_core.headers import address_ok, scope_header_problems
 
 HTTP_VERSIONS = ("1.0", "1.1", "2", "3")
 
@@ -92,54 +91,26 @@ def check_query_string(conn: Connection, scope: Scope) -> None:
         conn.report("HS-017", f"query_string is {type(scope['query_string']).__name__}, not bytes")
 
 
+_HEADER_RULES = {"malformed": "HS-021", "name_type": "HS-022", "value_type": "HS-023", "uppercase": "HS-024",
+                 "pseudo": "HS-029", "hosts": "HS-030"}
+
+
 def check_headers(conn: Connection, scope: Scope) -> None:
     """"headers (Iterable[[byte string, byte string]]) -- ... header names should be lowercased"."""
     if "headers" not in scope:
         conn.report("HS-020", "http scope has no 'headers'")
         return
-    headers = scope["headers"]
-    if not iterable(headers) or isinstance(headers, (str, bytes)):
-        conn.report("HS-021", f"headers is {type(headers).__name__}, which is not an iterable of pairs")
-        return
-    if is_one_shot(headers):
-        return
-    hosts = 0
-    for item in headers:
-        if not pair_shape_ok(item):
-            conn.report("HS-021", f"header item {item!r} is not a [name, value] pair")
-            continue
-        name, value = item
-        if not isinstance(name, bytes):
-            conn.report("HS-022", f"header name {name!r} is {type(name).__name__}, not bytes")
-        else:
-            if name != name.lower():
-                conn.report("HS-024", f"header name {name!r} is not lower-case")
-            if name.startswith(b":"):
-                conn.report("HS-029", f"pseudo header {name!r} in the scope headers")
-            if name.lower() == b"host":
-                hosts += 1
-        if not isinstance(value, bytes):
-            conn.report("HS-023", f"header value {value!r} is {type(value).__name__}, not bytes")
-    if hosts > 1:
-        conn.report("HS-030", f"{hosts} host headers in the scope")
-
-
-def _address_ok(value: object, *, port_may_be_none: bool) -> bool:
-    if not isinstance(value, (list, tuple)) or len(value) != 2 or not isinstance(value[0], str):
-        return False
-    port = value[1]
-    if port is None:
-        return port_may_be_none
-    return isinstance(port, int) and not isinstance(port, bool)
+    for problem in scope_header_problems(scope["headers"]):
+        conn.report(_HEADER_RULES[problem.kind], problem.detail)
 
 
 def check_addresses_and_state(conn: Connection, scope: Scope) -> None:
     """client, server, extensions and state field types."""
     client = scope.get("client")
-    if client is not None and not _address_ok(client, port_may_be_none=False):
+    if client is not None and not address_ok(client, port_may_be_none=False):
         conn.report("HS-025", f"client {client!r} is not [host, port]")
     server = scope.get("server")
-    if server is not None and not _address_ok(server, port_may_be_none=True):
+    if server is not None and not address_ok(server, port_may_be_none=True):
         conn.report("HS-026", f"server {server!r} is not [host, port] or [path, None]")
     extensions = scope.get("extensions")
     if extensions is not None and not isinstance(extensions, dict):

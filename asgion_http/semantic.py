@@ -10,8 +10,8 @@ import re
 from collections.abc import Mapping, Sequence
 
 from asgion_core.connection import Connection
+from asgion_core.headers import parameters, split_list
 from asgion_http.fsm import HttpData
-from asgion_http.headers import parameters, split_list
 
 Index = Mapping[bytes, list[bytes]]
 

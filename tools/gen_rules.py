@@ -17,6 +17,8 @@ ROOT = Path(__file__).resolve().parent.parent
 TARGETS = {
     "general": ROOT / "asgion_core" / "general_catalogue.py",
     "http": ROOT / "asgion_http" / "catalogue.py",
+    "ws": ROOT / "asgion_websocket" / "catalogue.py",
+    "lifespan": ROOT / "asgion_lifespan" / "catalogue.py",
 }
 
 

@@ -1,4 +1,8 @@
-"""Header helpers shared by the HTTP checks: shape tests, well-formed pairs, and field-value parsing."""
+"""Header helpers for protocol plugins: reading header lists once, and the RFC 9110 byte-level tests.
+
+HTTP and WebSocket messages carry the same kind of header lists; their plugins report different rule ids for the
+same facts, so the facts are computed here, once.
+"""
 
 from __future__ import annotations
 
@@ -15,16 +19,8 @@ _NON_ASCII = re.compile(rb"[\x80-\xff]")
 UNUSUAL_VALUE = re.compile(rb"[^\x20-\x7e]|^[ \t]|[ \t]$")
 
 
-
-
-
-
 def pair_shape_ok(item: Any) -> bool:
     return isinstance(item, (list, tuple)) and len(item) == 2
-
-
-
-
 
 
 class Headers(NamedTuple):
@@ -55,8 +51,50 @@ def parse_headers(headers: Any) -> Headers:
     return Headers(pairs, malformed, index)
 
 
+def address_ok(value: object, *, port_may_be_none: bool) -> bool:
+    """``client``/``server`` shape: a two-item list or tuple of a str host and an int port (or None for server)."""
+    if not isinstance(value, (list, tuple)) or len(value) != 2 or not isinstance(value[0], str):
+        return False
+    port = value[1]
+    if port is None:
+        return port_may_be_none
+    return isinstance(port, int) and not isinstance(port, bool)
 
 
+class ScopeHeaderProblem(NamedTuple):
+    """One finding about scope headers: ``kind`` is malformed, name_type, value_type, uppercase, pseudo or hosts."""
+
+    kind: str
+    detail: str
+
+
+def scope_header_problems(headers: Any) -> list[ScopeHeaderProblem]:
+    """Everything wrong with a scope's ``headers`` value, in order (B2: one-shot iterators are not read)."""
+    if not iterable(headers) or isinstance(headers, (str, bytes)):
+        return [ScopeHeaderProblem("malformed", f"headers is {type(headers).__name__}, not an iterable of pairs")]
+    if is_one_shot(headers):
+        return []
+    problems: list[ScopeHeaderProblem] = []
+    hosts = 0
+    for item in headers:
+        if not pair_shape_ok(item):
+            problems.append(ScopeHeaderProblem("malformed", f"header item {item!r} is not a [name, value] pair"))
+            continue
+        name, value = item
+        if not isinstance(name, bytes):
+            problems.append(ScopeHeaderProblem("name_type", f"header name {name!r} is {type(name).__name__}"))
+        else:
+            if name != name.lower():
+                problems.append(ScopeHeaderProblem("uppercase", f"header name {name!r} is not lower-case"))
+            if name.startswith(b":"):
+                problems.append(ScopeHeaderProblem("pseudo", f"pseudo header {name!r} in the scope headers"))
+            if name.lower() == b"host":
+                hosts += 1
+        if not isinstance(value, bytes):
+            problems.append(ScopeHeaderProblem("value_type", f"header value {value!r} is {type(value).__name__}"))
+    if hosts > 1:
+        problems.append(ScopeHeaderProblem("hosts", f"{hosts} host headers in the scope"))
+    return problems
 
 
 def name_problem(name: bytes) -> str | None:

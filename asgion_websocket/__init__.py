@@ -1,0 +1,1 @@
+"""asgion's WebSocket plugin: scope, event and handshake/order rules for ``websocket`` scopes."""
