@@ -28,8 +28,14 @@ __all__ = [
     "receive",
     "render_scenario",
     "returns",
+    "LIFESPAN_STATE",
+    "LIFESPAN_STATE_COPY",
+    "lifespan_scope",
+    "pause",
+    "resume",
     "send",
     "sleep",
+    "websocket_scope",
     "with_examples",
 ]
 
@@ -79,6 +85,16 @@ def call(func: Callable[[dict[str, Any]], None], text: str) -> Step:
     return Step("call", func, text)
 
 
+def pause() -> Step:
+    """In a ``lifespan`` script: stop here until the main script calls :func:`resume` (or ends)."""
+    return Step("pause")
+
+
+def resume() -> Step:
+    """In the main script: let the paused lifespan script run to its next pause (or its end)."""
+    return Step("resume")
+
+
 def returns(value: Any) -> Step:
     return Step("return", value)
 
@@ -91,7 +107,9 @@ def raises(exc: BaseException) -> Step:
 class Scenario:
     """A scope and a script. ``scope`` overrides the base scope of the scope type (``DELETE`` removes a key);
     ``raw_scope`` replaces it entirely (for scopes that are not even dicts). ``send_error`` is raised by the
-    server's ``send`` once a disconnect was delivered; ``config`` holds AsgionConfig overrides."""
+    server's ``send`` once a disconnect was delivered; ``config`` holds AsgionConfig overrides. ``lifespan`` is
+    a lifespan app script started before this scope: it runs until its first ``pause()``, then this scenario runs;
+    the scope values ``LIFESPAN_STATE`` and ``LIFESPAN_STATE_COPY`` stand for that lifespan scope's state."""
 
     steps: tuple[Step, ...]
     scope: Mapping[str, Any] = field(default_factory=dict)
@@ -99,6 +117,8 @@ class Scenario:
     config: Mapping[str, Any] = field(default_factory=dict)
     send_error: BaseException | None = None
     scope_type: str = "http"
+    #: A lifespan script run first on the same Inspector, concurrently with this one (see pause/resume).
+    lifespan: tuple[Step, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -138,7 +158,60 @@ def _apply(scope: dict[str, Any], overrides: Mapping[str, Any]) -> dict[str, Any
     return scope
 
 
-BASE_SCOPES: dict[str, Callable[..., dict[str, Any]]] = {"http": http_scope}
+def websocket_scope(**overrides: Any) -> dict[str, Any]:
+    """A valid websocket scope as a server would build it (denial responses advertised)."""
+    scope: dict[str, Any] = {
+        "type": "websocket",
+        "asgi": {"version": "3.0", "spec_version": "2.4"},
+        "http_version": "1.1",
+        "scheme": "ws",
+        "path": "/ws",
+        "raw_path": b"/ws",
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"host", b"example.com"), (b"sec-websocket-version", b"13")],
+        "client": ("127.0.0.1", 50000),
+        "server": ("127.0.0.1", 8000),
+        "subprotocols": [],
+        "extensions": {"websocket.http.response": {}},
+    }
+    return _apply(scope, overrides)
+
+
+def lifespan_scope(**overrides: Any) -> dict[str, Any]:
+    scope: dict[str, Any] = {"type": "lifespan", "asgi": {"version": "3.0", "spec_version": "2.0"}, "state": {}}
+    return _apply(scope, overrides)
+
+
+class _Marker:
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return self.name
+
+    def __copy__(self) -> _Marker:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> _Marker:
+        return self
+
+
+#: Scope values that stand for the state dict of the scenario's lifespan scope (the object, or a copy of it).
+LIFESPAN_STATE: Any = _Marker("LIFESPAN_STATE")
+LIFESPAN_STATE_COPY: Any = _Marker("LIFESPAN_STATE_COPY")
+
+BASE_SCOPES: dict[str, Callable[..., dict[str, Any]]] = {
+    "http": http_scope,
+    "websocket": websocket_scope,
+    "lifespan": lifespan_scope,
+}
+#: What the scripted server's receive() returns once the script has no more messages.
+LAST_MESSAGE: dict[str, dict[str, Any]] = {
+    "http": {"type": "http.disconnect"},
+    "websocket": {"type": "websocket.disconnect", "code": 1000},
+    "lifespan": {"type": "lifespan.shutdown"},
+}
 
 
 def build_scope(scenario: Scenario) -> Any:
@@ -170,8 +243,14 @@ def render_scenario(scenario: Scenario) -> str:
             lines.append(step.text)
         elif step.kind == "return":
             lines.append(f"return {step.value!r}")
+        elif step.kind in ("pause", "resume"):
+            lines.append(f"# ... the {'main' if step.kind == 'pause' else 'lifespan'} app runs here ...")
         elif step.kind == "raise":
             lines.append(f"raise {step.value!r}")
+    if scenario.lifespan:
+        lines[:0] = ["# meanwhile, the lifespan app:"] + [
+            "#   " + line for line in render_scenario(Scenario(scenario.lifespan, scope_type="lifespan")).splitlines()
+        ]
     if scenario.send_error is not None:
         lines.append(f"# after the disconnect the server's send() raises {scenario.send_error!r}")
     return "\n".join(lines)

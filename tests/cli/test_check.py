@@ -39,7 +39,7 @@ def test_json_report(run_cli: CliRun, tmp_path: Path) -> None:
     assert hf002["location"]["line"] == BUGGY_LINE
     assert hf002["location"]["file"].endswith("buggy_app.py")
     assert data["summary"]["error"] == sum(1 for v in data["violations"] if v["severity"] == "error")
-    assert data["scopes"][0]["label"] == "GET /"
+    assert [s["label"] for s in data["scopes"]] == ["lifespan", "GET /"]
 
 
 def test_selection_flags(run_cli: CliRun) -> None:

@@ -1,0 +1,129 @@
+"""Lifespan checks: the scope, the events, timing and end of the lifespan app, and the cross-scope rules.
+
+Cross-scope rules need what the Inspector saw on its most recent lifespan scope; that is kept in the Inspector's
+shared space under ``"lifespan"`` (a :class:`LifespanWatch`), so each Inspector has its own.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from asgion_core.checks import Message, Outcome, Scope
+from asgion_core.connection import Connection
+from asgion_lifespan.fsm import (
+    SEND_TYPES,
+    START_FAILED,
+    STARTED,
+    STARTING,
+    STOPPING,
+    LifespanData,
+)
+
+#: States of a lifespan scope whose app sent lifespan.startup.failed.
+FAILED_STARTUP = frozenset({START_FAILED, "STOPPING_FAILED", "STOPPED_FAILED", "STOP_FAILED_FAILED"})
+REQUEST_SCOPES = ("http", "websocket")
+
+
+@dataclass
+class LifespanWatch:
+    """The most recent lifespan scope of an Inspector, as the cross-scope rules need it."""
+
+    conn: Connection
+    state: Any
+    keys_at_startup: frozenset[Any] = field(default_factory=frozenset)
+    open_reported: bool = False
+
+
+def _watch(conn: Connection) -> LifespanWatch | None:
+    watch: LifespanWatch | None = conn.shared.get("lifespan")
+    return watch
+
+
+# -- the lifespan scope ---------------------------------------------------------------------------------------------
+def check_scope(conn: Connection, scope: Scope) -> None:
+    """specs/lifespan.rst: "state (dict) -- An empty namespace where the application can persist state"."""
+    conn.shared["lifespan"] = LifespanWatch(conn=conn, state=scope.get("state"))
+    if "state" not in scope:
+        return
+    state = scope["state"]
+    if not isinstance(state, dict):
+        conn.report("LS-004", f"lifespan state is {type(state).__name__}, not dict")
+    elif state:
+        conn.report("LS-005", f"lifespan state already holds {sorted(map(str, state))} when the app is called")
+
+
+def on_startup(conn: Connection, message: Message) -> None:
+    if not conn.rejected:
+        data: LifespanData = conn.data
+        data.startup_ns = time.perf_counter_ns()
+
+
+def on_startup_reply(conn: Connection, message: Message) -> None:
+    if conn.rejected:
+        return
+    data: LifespanData = conn.data
+    seconds = (time.perf_counter_ns() - data.startup_ns) / 1e9
+    if seconds > conn.config.startup_threshold:
+        conn.report("LF-014", f"startup took {seconds:.2f}s (threshold {conn.config.startup_threshold:g}s)")
+    watch = _watch(conn)
+    if watch is not None and watch.conn is conn and conn.state == STARTED and isinstance(watch.state, dict):
+        watch.keys_at_startup = frozenset(watch.state)
+
+
+def on_shutdown(conn: Connection, message: Message) -> None:
+    """LF-012: a shutdown while other connections of this Inspector are still open (preview)."""
+    if conn.rejected:
+        return
+    open_connections: dict[int, Connection] = conn.shared.get("open", {})
+    busy = [c.label for c in list(open_connections.values())
+            if c is not conn and c.scope_type in REQUEST_SCOPES and not c.finished]
+    if busy:
+        conn.report("LF-012", f"lifespan.shutdown delivered while {len(busy)} connection(s) are open: {busy[0]}")
+
+
+def check_failed_message(conn: Connection, message: Message) -> None:
+    if "message" in message and not isinstance(message["message"], str):
+        rule = "LE-003" if message["type"] == "lifespan.startup.failed" else "LE-004"
+        conn.report(rule, f"{message['type']} message is {type(message['message']).__name__}, not str")
+
+
+def check_receive_type(conn: Connection, message: Message) -> None:
+    conn.report("LE-001", f"the server delivered {message['type']!r} on a lifespan scope")
+
+
+def check_send_type(conn: Connection, message: Message) -> None:
+    if message["type"] not in SEND_TYPES:
+        conn.report("LE-002", f"the app sent {message['type']!r} on a lifespan scope")
+
+
+def check_end(conn: Connection, outcome: Outcome) -> None:
+    """LF-008, LF-009, LF-013: judged only after a normal return (A16)."""
+    if conn.state == STARTING:
+        conn.report("LF-009", "the lifespan app returned without answering lifespan.startup")
+    elif conn.state in STOPPING:
+        conn.report("LF-008", "the lifespan app returned without answering lifespan.shutdown")
+    elif conn.state == STARTED:
+        conn.report("LF-013", "the lifespan app returned before lifespan.shutdown arrived")
+
+
+# -- request scopes (cross-scope) -----------------------------------------------------------------------------------
+def check_request_scope(conn: Connection, scope: Scope) -> None:
+    """LF-011, LF-015 and LS-006 on http and websocket scopes, against the Inspector's latest lifespan scope."""
+    watch = _watch(conn)
+    if watch is None:
+        return
+    lifespan_state = watch.conn.state
+    if lifespan_state == STARTING:
+        conn.report("LF-011", "a request started while lifespan startup was still in progress")
+    elif lifespan_state in FAILED_STARTUP:
+        conn.report("LF-015", "a request started after lifespan.startup.failed")
+    elif lifespan_state == STARTED and isinstance(watch.state, dict) and "state" in scope:
+        state = scope["state"]
+        if state is watch.state:
+            conn.report("LS-006", "the request's state is the lifespan state object itself, not a copy")
+        elif isinstance(state, dict):
+            missing = watch.keys_at_startup - state.keys()
+            if missing:
+                conn.report("LS-006", f"the request's state lacks lifespan state keys {sorted(map(str, missing))}")
