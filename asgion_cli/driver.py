@@ -1,11 +1,12 @@
 """The in-process driver: a faithful ASGI server for ``asgion check`` (DESIGN section 6).
 
-It behaves like uvicorn so correct apps are never blamed for the driver's shortcuts: lifespan startup first (and
-"lifespan unsupported" when the app raises before answering), the requests one by one with realistic scopes and
-the lifespan ``state`` copied into each, ``http.disconnect`` on the receive after the request body once the
-response is complete, then shutdown. Timeouts behave like a real client: at the deadline the client disconnects
-(a pending or later ``receive()`` returns ``http.disconnect`` and ``send()`` raises ``OSError``), the app gets a
-grace period, then it is cancelled, and an app that ignores cancellation is abandoned.
+It behaves like uvicorn so correct apps are never blamed for the driver's shortcuts: lifespan startup first
+("lifespan unsupported" when the app raises before answering; after ``startup.failed`` no request is made and no
+shutdown sent), the connections one by one with realistic scopes and the lifespan ``state`` copied into each,
+``http.disconnect`` on the receive after the request body once the response is complete, WebSocket sessions that
+wait for the handshake before sending frames, then shutdown. Timeouts behave like a real client: at the deadline
+the client disconnects (a pending or later ``receive()`` reports it and ``send()`` raises ``OSError``), the app
+gets a grace period, then it is cancelled, and an app that ignores cancellation is abandoned.
 
 Everything runs on an event loop in a daemon thread, watched from the calling thread, so even an app that blocks
 the event loop (``time.sleep`` in a handler) cannot hang the CLI: it is reported as a timeout.
@@ -14,21 +15,24 @@ the event loop (``time.sleep`` in a handler) cannot hang the CLI: it is reported
 from __future__ import annotations
 
 import asyncio
-import contextlib
+import base64
+import os
 import threading
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from asgion_cli.requests import RequestSpec
+from asgion_cli.requests import ConnectionSpec
 from asgion_core.inspector import Inspector
 from asgion_core.report import ScopeResult
 
 SPEC_VERSION = "2.4"
 CLIENT = ("127.0.0.1", 50123)
 SERVER = ("127.0.0.1", 8000)
-App = Callable[..., Awaitable[Any]]
+#: How long a WebSocket client waits for more messages from the app before it closes the session.
+QUIET_SECONDS = 0.2
+Waiter = Callable[[], Awaitable[Any]]
 
 
 @dataclass
@@ -36,13 +40,13 @@ class DriveResult:
     """What the driver did, in order, plus how lifespan went."""
 
     results: list[ScopeResult] = field(default_factory=list)
-    lifespan: str = "not run"  # not run, unsupported, complete, failed, unanswered, not validated
+    lifespan: str = "not run"  # not run, unsupported, complete, failed, unanswered
     notes: list[str] = field(default_factory=list)
     blocked: bool = False
 
 
 class Driver:
-    """Drive ``inspector`` (wrapping the app) through lifespan and the given requests."""
+    """Drive ``inspector`` (wrapping the app) through lifespan and the given connections."""
 
     def __init__(self, inspector: Inspector, *, timeout: float = 5.0, lifespan: bool = True,
                  grace: float | None = None) -> None:
@@ -51,15 +55,15 @@ class Driver:
         self.lifespan = lifespan
         self.grace = grace if grace is not None else min(1.0, max(0.1, timeout / 5))
         self.outcome = DriveResult()
-        self._state: dict[str, Any] = {}
-        self._current: tuple[str, str, dict[str, Any] | None, float] | None = None
+        self.state: dict[str, Any] = {}
+        self._current: tuple[str, str, dict[str, Any], float] | None = None
         self._lock = threading.Lock()
 
     # -- the thread and its watchdog -------------------------------------------------------------------------------
-    def run(self, requests: list[RequestSpec]) -> DriveResult:
+    def run(self, connections: list[ConnectionSpec]) -> DriveResult:
         loop = asyncio.new_event_loop()
         loop.set_exception_handler(lambda loop, context: None)
-        thread = threading.Thread(target=loop.run_until_complete, args=(self._main(requests),), daemon=True,
+        thread = threading.Thread(target=loop.run_until_complete, args=(self._main(connections),), daemon=True,
                                   name="asgion-driver")
         thread.start()
         budget = self.timeout + 3 * self.grace + 1.0
@@ -68,14 +72,12 @@ class Driver:
             with self._lock:
                 current = self._current
             if current is not None and time.monotonic() - current[3] > budget:
-                self._blocked(current)
+                self._blocked(*current[:3])
                 break
         return self.outcome
 
-    def _blocked(self, current: tuple[str, str, dict[str, Any] | None, float]) -> None:
-        label, scope_type, scope, _ = current
-        snapshot = self.inspector.open_result(scope) if scope is not None else None
-        result = snapshot or ScopeResult(label=label, scope_type=scope_type)
+    def _blocked(self, label: str, scope_type: str, scope: dict[str, Any]) -> None:
+        result = self.inspector.open_result(scope) or ScopeResult(label=label, scope_type=scope_type)
         result.label = label
         result.timed_out = True
         result.notes.append("the app blocked the event loop (synchronous work in async code?); "
@@ -83,66 +85,69 @@ class Driver:
         self.outcome.results.append(result)
         self.outcome.blocked = True
 
-    def _enter(self, label: str, scope_type: str, scope: dict[str, Any] | None) -> None:
+    def enter(self, label: str, scope_type: str, scope: dict[str, Any]) -> None:
         with self._lock:
             self._current = (label, scope_type, scope, time.monotonic())
 
-    def _leave(self) -> None:
+    def leave(self) -> None:
         with self._lock:
             self._current = None
 
     # -- the run ---------------------------------------------------------------------------------------------------
-    async def _main(self, requests: list[RequestSpec]) -> None:
-        lifespan: _Lifespan | None = None
-        if self.lifespan:
-            lifespan = _Lifespan(self)
-            proceed = await lifespan.startup()
-            if not proceed:
-                return
-        for request in requests:
-            await self._http(request)
+    async def _main(self, connections: list[ConnectionSpec]) -> None:
+        lifespan = _Lifespan(self) if self.lifespan else None
+        if lifespan is not None and not await lifespan.startup():
+            return
+        for spec in connections:
+            if spec.websocket:
+                await self._websocket(spec)
+            else:
+                await self._http(spec)
         if lifespan is not None:
             await lifespan.shutdown()
 
-    def _record(self, before: int, label: str, scope_type: str, scope: dict[str, Any], timed_out: bool,
-                note: str = "") -> None:
-        """Take the inspector's result for the scope just driven (or a snapshot if the app never finished)."""
-        fresh = self.inspector.results[before:] if before < len(self.inspector.results) else []
-        result = next((r for r in fresh if r.scope_type == scope_type), None)
-        if result is None:
-            result = self.inspector.open_result(scope) or ScopeResult(label=label, scope_type=scope_type)
-        result.label = label
-        if timed_out:
-            result.timed_out = True
-        if note:
-            result.notes.append(note)
-        self.outcome.results.append(result)
-
-    async def _http(self, request: RequestSpec) -> None:
-        scope: dict[str, Any] = {
-            "type": "http",
+    def base_scope(self, spec: ConnectionSpec, scope_type: str) -> dict[str, Any]:
+        return {
+            "type": scope_type,
             "asgi": {"version": "3.0", "spec_version": SPEC_VERSION},
             "http_version": "1.1",
-            "method": request.method,
-            "scheme": "http",
-            "path": request.path,
-            "raw_path": request.raw_path,
-            "query_string": request.query_string,
+            "scheme": spec.scheme,
+            "path": spec.path,
+            "raw_path": spec.raw_path,
+            "query_string": spec.query_string,
             "root_path": "",
-            "headers": _request_headers(request),
             "client": CLIENT,
             "server": SERVER,
-            "state": dict(self._state),
+            "state": dict(self.state),
         }
-        exchange = _Exchange(request)
-        before = len(self.inspector.results)
-        self._enter(request.label, "http", scope)
-        task = asyncio.ensure_future(self.inspector(scope, exchange.receive, exchange.send))
-        timed_out, note = await self._wait(task, exchange.disconnect)
-        self._leave()
-        self._record(before, request.label, "http", scope, timed_out, note)
 
-    async def _wait(self, task: asyncio.Future[Any], disconnect: Callable[[], None]) -> tuple[bool, str]:
+    async def _http(self, spec: ConnectionSpec) -> None:
+        scope = self.base_scope(spec, "http")
+        scope["method"] = spec.method
+        scope["headers"] = _http_headers(spec)
+        exchange = _HttpExchange(spec)
+        await self._drive(spec, scope, exchange.receive, exchange.send, exchange.disconnect)
+
+    async def _websocket(self, spec: ConnectionSpec) -> None:
+        scope = self.base_scope(spec, "websocket")
+        scope["headers"] = _websocket_headers(spec)
+        scope["subprotocols"] = list(spec.subprotocols)
+        scope["extensions"] = {"websocket.http.response": {}}
+        session = _WebSocketSession(spec)
+        talker = asyncio.ensure_future(session.talk(close_first=spec.scenario == "client closes first"))
+        await self._drive(spec, scope, session.receive, session.send, session.disconnect)
+        talker.cancel()
+
+    async def _drive(self, spec: ConnectionSpec, scope: dict[str, Any], receive: Waiter,
+                     send: Callable[[Any], Awaitable[None]], disconnect: Callable[[], None]) -> None:
+        before = len(self.inspector.results)
+        self.enter(spec.label, scope["type"], scope)
+        task = asyncio.ensure_future(self.inspector(scope, receive, send))
+        timed_out, note = await self.wait(task, disconnect)
+        self.leave()
+        self.record(before, spec.label, scope, timed_out, note)
+
+    async def wait(self, task: asyncio.Future[Any], disconnect: Callable[[], None]) -> tuple[bool, str]:
         """Wait for the app; on timeout disconnect, then cancel, then abandon. Returns (timed_out, note)."""
         done, _ = await asyncio.wait({task}, timeout=self.timeout)
         if done:
@@ -152,13 +157,25 @@ class Driver:
         done, _ = await asyncio.wait({task}, timeout=self.grace)
         if done:
             _consume(task)
-            return True, f"no response within {self.timeout:g}s; the client disconnected and the app then stopped"
+            return True, f"no answer within {self.timeout:g}s; the client disconnected and the app then stopped"
         task.cancel()
         done, _ = await asyncio.wait({task}, timeout=self.grace)
         if done:
             _consume(task)
-            return True, f"no response within {self.timeout:g}s; the app was cancelled"
-        return True, f"no response within {self.timeout:g}s; the app ignored cancellation and was abandoned"
+            return True, f"no answer within {self.timeout:g}s; the app was cancelled"
+        return True, f"no answer within {self.timeout:g}s; the app ignored cancellation and was abandoned"
+
+    def record(self, before: int, label: str, scope: dict[str, Any], timed_out: bool, note: str = "") -> None:
+        """Take the inspector's result for the scope just driven (or a snapshot if the app never finished)."""
+        fresh = self.inspector.results[before:]
+        result = next((r for r in fresh if r.scope_type == scope["type"]), None)
+        if result is None:
+            result = self.inspector.open_result(scope) or ScopeResult(label=label, scope_type=scope["type"])
+        result.label = label
+        result.timed_out = result.timed_out or timed_out
+        if note:
+            result.notes.append(note)
+        self.outcome.results.append(result)
 
 
 def _consume(task: asyncio.Future[Any]) -> None:
@@ -167,24 +184,44 @@ def _consume(task: asyncio.Future[Any]) -> None:
         task.exception()
 
 
-def _request_headers(request: RequestSpec) -> list[tuple[bytes, bytes]]:
-    names = {name for name, _ in request.headers}
-    headers = list(request.headers)
-    if b"host" not in names:
-        headers.insert(0, (b"host", f"{SERVER[0]}:{SERVER[1]}".encode()))
-    if request.body and b"content-length" not in names:
-        headers.append((b"content-length", str(len(request.body)).encode()))
+def _host(spec: ConnectionSpec) -> list[tuple[bytes, bytes]]:
+    names = {name for name, _ in spec.headers}
+    return [] if b"host" in names else [(b"host", f"{SERVER[0]}:{SERVER[1]}".encode())]
+
+
+def _http_headers(spec: ConnectionSpec) -> list[tuple[bytes, bytes]]:
+    names = {name for name, _ in spec.headers}
+    headers = _host(spec) + list(spec.headers)
+    if spec.body and b"content-length" not in names:
+        headers.append((b"content-length", str(len(spec.body)).encode()))
     if b"user-agent" not in names:
         headers.append((b"user-agent", b"asgion"))
     return headers
 
 
-class _Exchange:
-    """The client side of one HTTP request: request body chunks, then waiting for the response to finish."""
+def _websocket_headers(spec: ConnectionSpec) -> list[tuple[bytes, bytes]]:
+    headers = [
+        *_host(spec),
+        (b"connection", b"Upgrade"),
+        (b"upgrade", b"websocket"),
+        (b"sec-websocket-version", b"13"),
+        (b"sec-websocket-key", base64.b64encode(os.urandom(16))),
+    ]
+    if spec.subprotocols:
+        headers.append((b"sec-websocket-protocol", ", ".join(spec.subprotocols).encode()))
+    return headers + list(spec.headers)
 
-    def __init__(self, request: RequestSpec) -> None:
-        self.chunks = list(request.chunks) or [b""]
+
+class _HttpExchange:
+    """The client side of one HTTP request: request body chunks, then waiting for the response to finish.
+
+    Under the "client disconnect" scenario the client goes away after the first body message of the response.
+    """
+
+    def __init__(self, spec: ConnectionSpec) -> None:
+        self.chunks = list(spec.chunks) or [b""]
         self.closed = asyncio.Event()
+        self.leave_early = spec.scenario == "client disconnect"
         self.started = False
         self.trailers = False
         self.body_done = False
@@ -199,7 +236,7 @@ class _Exchange:
         await self.closed.wait()
         return {"type": "http.disconnect"}
 
-    async def send(self, message: dict[str, Any]) -> None:
+    async def send(self, message: Any) -> None:
         if self.closed.is_set():
             raise OSError("the client has disconnected")
         message_type = message.get("type") if isinstance(message, dict) else None
@@ -209,13 +246,95 @@ class _Exchange:
         elif message_type in ("http.response.body", "http.response.zerocopysend") and self.started:
             if not message.get("more_body", False):
                 self.body_done = True
+            elif self.leave_early:
+                self.closed.set()  # the client leaves while the response streams
         elif message_type == "http.response.pathsend" and self.started:
             self.body_done = True
         elif message_type == "http.response.trailers" and self.body_done and not message.get("more_trailers"):
             self.trailers = False
         if self.body_done and not self.trailers:
-            # the response is complete: the connection closes, and the next receive() reports it
+            self.closed.set()  # the response is complete: the connection closes, and the next receive() says so
+
+
+class _WebSocketSession:
+    """The client side of one WebSocket session.
+
+    ``websocket.connect`` first; frames only after the app accepted (as a real server holds them until the
+    handshake is done); then the client reads until the app is quiet and closes with 1000. Under "client closes
+    first" it closes with 1001 as soon as its frames are delivered, whatever the app still wants to send.
+    """
+
+    def __init__(self, spec: ConnectionSpec) -> None:
+        self.frames = [frame.message() for frame in spec.frames]
+        self.connected = False
+        self.handshake = asyncio.Event()
+        self.accepted = False
+        self.closed = asyncio.Event()
+        self.close_code = 1000
+        self.frames_done = asyncio.Event()
+        self.activity = asyncio.Event()
+
+    def disconnect(self, code: int = 1006) -> None:
+        if not self.closed.is_set():
+            self.close_code = code
             self.closed.set()
+
+    async def receive(self) -> dict[str, Any]:
+        if not self.connected:
+            self.connected = True
+            return {"type": "websocket.connect"}
+        await _first(self.handshake.wait, self.closed.wait)
+        if self.accepted and self.frames and not self.closed.is_set():
+            frame = self.frames.pop(0)
+            if not self.frames:
+                self.frames_done.set()
+            return frame
+        self.frames_done.set()
+        await self.closed.wait()
+        return {"type": "websocket.disconnect", "code": self.close_code, "reason": ""}
+
+    async def send(self, message: Any) -> None:
+        if self.closed.is_set():
+            raise OSError("the client has closed the connection")
+        message_type = message.get("type") if isinstance(message, dict) else None
+        self.activity.set()
+        if message_type == "websocket.accept":
+            self.accepted = True
+            self.handshake.set()
+        elif message_type == "websocket.close":
+            self.handshake.set()
+            code = message.get("code", 1000)
+            self.disconnect(code if isinstance(code, int) else 1000)
+        elif message_type == "websocket.http.response.start":
+            self.handshake.set()
+        elif message_type == "websocket.http.response.body" and not message.get("more_body", False):
+            self.disconnect(1000)
+
+    async def talk(self, *, close_first: bool) -> None:
+        """Decide when the client closes: after the app went quiet, or right after the frames (scenario)."""
+        await _first(self.handshake.wait, self.closed.wait)
+        if not self.accepted:
+            return
+        await _first(self.frames_done.wait, self.closed.wait)
+        if close_first:
+            self.disconnect(1001)
+            return
+        while not self.closed.is_set():
+            self.activity.clear()
+            try:
+                await asyncio.wait_for(self.activity.wait(), QUIET_SECONDS)
+            except TimeoutError:
+                self.disconnect(1000)
+
+
+async def _first(*waiters: Waiter) -> None:
+    """Wait until the first of several awaitables completes; cancel the rest."""
+    tasks = [asyncio.ensure_future(w()) for w in waiters]
+    try:
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in tasks:
+            task.cancel()
 
 
 class _Lifespan:
@@ -229,88 +348,77 @@ class _Lifespan:
         self.scope: dict[str, Any] = {"type": "lifespan", "asgi": {"version": "3.0", "spec_version": "2.0"},
                                       "state": {}}
         self.before = 0
-        self.validated = driver.inspector.handles("lifespan")
 
     async def startup(self) -> bool:
-        """Run startup; return whether the requests should run."""
+        """Run startup; return whether the connections should be made."""
         driver = self.driver
-        app = driver.inspector if self.validated else driver.inspector.app
         self.before = len(driver.inspector.results)
-        driver._enter("lifespan", "lifespan", self.scope)
-        self.task = asyncio.ensure_future(app(self.scope, self.to_app.get, self.from_app.put))
+        driver.enter("lifespan", "lifespan", self.scope)
+        self.task = asyncio.ensure_future(driver.inspector(self.scope, self.to_app.get, self.from_app.put))
         await self.to_app.put({"type": "lifespan.startup"})
         reply = await self._reply()
-        driver._leave()
-        if reply is None:
-            return True
-        if reply == "lifespan.startup.complete":
+        driver.leave()
+        if reply is not None and reply.get("type") == "lifespan.startup.complete":
             state = self.scope.get("state")
-            driver._state = state if isinstance(state, dict) else {}
-            driver.outcome.lifespan = "complete" if self.validated else "not validated"
-            return True
-        if reply == "lifespan.startup.failed":
+            driver.state = state if isinstance(state, dict) else {}
+            driver.outcome.lifespan = "complete"
+        elif reply is not None and reply.get("type") == "lifespan.startup.failed":
             driver.outcome.lifespan = "failed"
-            driver.outcome.notes.append("lifespan startup failed: no requests were made and no shutdown was sent")
-            self._finish()
+            reason = reply.get("message") or "no message given"
+            driver.outcome.notes.append(f"lifespan startup failed ({reason}): no connection was made and no "
+                                        "shutdown was sent")
+            await self._finish()
             return False
         return True
 
-    async def _reply(self) -> str | None:
-        """The next lifespan reply type, or None when the app ended or did not answer in time."""
+    async def _reply(self) -> dict[str, Any] | None:
+        """The app's next lifespan message, or None when the app ended or did not answer in time."""
         assert self.task is not None
         getter = asyncio.ensure_future(self.from_app.get())
         done, _ = await asyncio.wait({getter, self.task}, timeout=self.driver.timeout,
                                      return_when=asyncio.FIRST_COMPLETED)
         if getter in done:
             message = getter.result()
-            return message.get("type") if isinstance(message, dict) else "?"
+            return message if isinstance(message, dict) else {"type": "?"}
         getter.cancel()
+        outcome = self.driver.outcome
         if self.task in done:
             exc = None if self.task.cancelled() else self.task.exception()
-            if exc is not None and self.driver.outcome.lifespan == "not run":
-                self.driver.outcome.lifespan = "unsupported"
-                self.driver.outcome.notes.append(
-                    f"lifespan unsupported: the app raised {type(exc).__name__} on the lifespan scope")
-                self._forget()
-            else:
-                self.driver.outcome.lifespan = "unanswered"
-                self._finish()
+            if exc is not None and outcome.lifespan == "not run":
+                outcome.lifespan = "unsupported"
+                outcome.notes.append(f"lifespan unsupported: the app raised {type(exc).__name__} on the lifespan "
+                                     "scope before answering, so it runs without lifespan")
+                return None
+            outcome.lifespan = "unanswered"
+            await self._finish()
             return None
-        self.driver.outcome.lifespan = "unanswered"
-        self.driver.outcome.notes.append(f"lifespan: no reply within {self.driver.timeout:g}s")
+        outcome.lifespan = "unanswered"
+        outcome.notes.append(f"lifespan: no answer within {self.driver.timeout:g}s")
         return None
-
-    def _forget(self) -> None:
-        """A lifespan-unsupported app: its scope result is no finding and is not shown."""
-        results = self.driver.inspector.results[self.before:]
-        for result in results:
-            if result.scope_type == "lifespan":
-                result.notes.append("lifespan unsupported")
 
     async def shutdown(self) -> None:
         if self.task is None or self.task.done():
             return
         driver = self.driver
-        driver._enter("lifespan", "lifespan", self.scope)
+        driver.enter("lifespan", "lifespan", self.scope)
         await self.to_app.put({"type": "lifespan.shutdown"})
         await self._reply()
-        done, _ = await asyncio.wait({self.task}, timeout=driver.grace)
-        if not done:
-            self.task.cancel()
-            with contextlib.suppress(BaseException):
-                await asyncio.wait({self.task}, timeout=driver.grace)
-        driver._leave()
-        self._finish()
+        driver.leave()
+        await self._finish()
 
-    def _finish(self, note: str = "") -> None:
-        if not self.validated:
-            return
+    async def _finish(self) -> None:
+        """Let the lifespan app end (cancel it after the grace period) and put its result first in the report."""
+        assert self.task is not None
+        if not self.task.done():
+            await asyncio.wait({self.task}, timeout=self.driver.grace)
+        if not self.task.done():
+            self.task.cancel()
+            await asyncio.wait({self.task}, timeout=self.driver.grace)
+        if self.task.done():
+            _consume(self.task)
         driver = self.driver
         fresh = driver.inspector.results[self.before:]
-        result = next((r for r in fresh if r.scope_type == "lifespan"), None)
-        if result is None:
-            result = driver.inspector.open_result(self.scope)
+        result = next((r for r in fresh if r.scope_type == "lifespan"), None) or driver.inspector.open_result(
+            self.scope)
         if result is not None:
-            if note:
-                result.notes.append(note)
             driver.outcome.results.insert(0, result)

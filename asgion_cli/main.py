@@ -28,7 +28,7 @@ from asgion_cli.options import (
     read_config,
     split_patterns,
 )
-from asgion_cli.requests import parse_header, parse_path
+from asgion_cli.requests import parse_frames, parse_header, parse_path
 from asgion_core.inspector import Inspector
 from asgion_core.report import Report, ReportOptions
 from asgion_core.rules import Severity
@@ -40,6 +40,7 @@ Examples:
   asgion check main:app --path /items --path POST:/items -d '{"a": 1}' -H 'content-type: application/json'
   asgion check examples/buggy_app.py:app --strict --format json --out report.json
   asgion check 'main:create_app()' --select HF,SEM --exclude-rules SEM-013
+  asgion check main:app --path ws:/chat --ws-send hi --subprotocol chat.v1 --scenarios
 """
 
 
@@ -57,11 +58,21 @@ def cli() -> None:
 @cli.command(epilog=EPILOG)
 @click.argument("app", required=False, metavar="APP")
 @click.option("--path", "paths", multiple=True, metavar="[METHOD:]/PATH",
-              help="Request to make, e.g. /items?limit=5 or POST:/items. Repeatable. Default: config paths, else /.")
+              help="Connection to make: /items?limit=5, POST:/items, ws:/chat or wss:/chat. Repeatable. "
+                   "Default: the config's paths, else /.")
 @click.option("--method", default=None, metavar="METHOD",
               help="Method for paths without one.\n\nDefault: GET (POST with -d).")
 @click.option("-H", "--header", "headers", multiple=True, metavar="'NAME: VALUE'", help="Request header. Repeatable.")
 @click.option("-d", "--body", default=None, metavar="DATA", help="Request body ('@file' reads a file).")
+@click.option("--ws-send", "ws_texts", multiple=True, metavar="TEXT",
+              help="Text frame a WebSocket client sends after the handshake. Repeatable. Default: one 'hello'.")
+@click.option("--ws-send-bytes", "ws_hexes", multiple=True, metavar="HEX",
+              help="Binary frame (hex) a WebSocket client sends, after the text frames. Repeatable.")
+@click.option("--subprotocol", "subprotocols", multiple=True, metavar="NAME",
+              help="Subprotocol the WebSocket client offers (scope['subprotocols']). Repeatable.")
+@click.option("--scenarios", is_flag=True,
+              help="Also run the failure paths tests miss: per HTTP path a client that disconnects mid-response "
+                   "and a request body in several chunks; per WebSocket path a client that closes first.")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=5.0, show_default=True,
               help="Seconds per request before the client disconnects and the app is cancelled.")
 @click.option("--no-lifespan", is_flag=True, help="Do not run lifespan startup and shutdown.")
@@ -80,6 +91,7 @@ def cli() -> None:
 @config_options
 @plugin_options
 def check(app: str | None, paths: tuple[str, ...], method: str | None, headers: tuple[str, ...], body: str | None,
+          ws_texts: tuple[str, ...], ws_hexes: tuple[str, ...], subprotocols: tuple[str, ...], scenarios: bool,
           timeout: float, no_lifespan: bool, strict: bool, output_format: str, out: Path | None,
           select: tuple[str, ...], exclude_rules: tuple[str, ...], min_severity: str | None, layers: tuple[str, ...],
           profile: str | None, no_color: bool, quiet: bool, config_path: Path | None, plugins: tuple[str, ...],
@@ -107,14 +119,17 @@ def check(app: str | None, paths: tuple[str, ...], method: str | None, headers: 
     header_pairs = tuple(parse_header(h) for h in headers)
     data = _read_body(body)
     default_method = (method or ("POST" if data else "GET")).upper()
-    requests = [parse_path(p, default_method=default_method, headers=header_pairs, body=data)
-                for p in (paths or config.paths or ("/",))]
+    frames = parse_frames(ws_texts, ws_hexes)
+    connections = [parse_path(p, default_method=default_method, headers=header_pairs, body=data, frames=frames,
+                              subprotocols=subprotocols) for p in (paths or config.paths or ("/",))]
+    if scenarios:
+        connections = [variant for spec in connections for variant in (spec, *spec.scenarios())]
     target = load_app(app_spec)
     try:
         inspector = Inspector(target, config=config, plugins=pm, max_results=100_000, max_violations=100_000)
     except SelectionError as exc:
         raise UserError(str(exc)) from None
-    outcome = Driver(inspector, timeout=timeout, lifespan=not no_lifespan).run(requests)
+    outcome = Driver(inspector, timeout=timeout, lifespan=not no_lifespan).run(connections)
     report = Report(
         app=app_spec,
         results=outcome.results,
@@ -134,7 +149,7 @@ def check(app: str | None, paths: tuple[str, ...], method: str | None, headers: 
             raise UserError(f"cannot write {out}: {exc.strerror}") from None
     elif not quiet:
         click.echo(rendered, nl=False)
-    failed = bool(report.violations or report.exceptions or report.timeouts)
+    failed = bool(report.violations or report.exceptions or report.timeouts) or outcome.lifespan == "failed"
     return 1 if strict and failed else 0
 
 

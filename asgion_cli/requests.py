@@ -1,19 +1,33 @@
-"""What to drive: parsing ``--path``, ``-H`` and ``-d`` into request descriptions."""
+"""What to drive: parsing ``--path``, ``-H``, ``-d`` and the WebSocket frame options into connection specs."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import quote, unquote
 
 from asgion_cli.errors import UserError
 
 _METHOD = re.compile(r"^[A-Za-z]+$")
+WS_SCHEMES = ("ws", "wss")
 
 
 @dataclass(frozen=True)
-class RequestSpec:
-    """One HTTP request the driver will make."""
+class Frame:
+    """One WebSocket message the client sends: text or bytes."""
+
+    text: str | None = None
+    data: bytes | None = None
+
+    def message(self) -> dict[str, object]:
+        if self.text is not None:
+            return {"type": "websocket.receive", "text": self.text}
+        return {"type": "websocket.receive", "bytes": self.data}
+
+
+@dataclass(frozen=True)
+class ConnectionSpec:
+    """One connection the driver makes: an HTTP request or a WebSocket session, maybe under a failure scenario."""
 
     method: str
     path: str
@@ -22,29 +36,63 @@ class RequestSpec:
     headers: tuple[tuple[bytes, bytes], ...] = ()
     body: bytes = b""
     chunks: tuple[bytes, ...] = field(default=())
+    scheme: str = "http"
+    frames: tuple[Frame, ...] = ()
+    subprotocols: tuple[str, ...] = ()
+    #: "" for the normal run; "client disconnect", "chunked body" or "client closes first" for a scenario.
+    scenario: str = ""
+
+    @property
+    def websocket(self) -> bool:
+        return self.scheme in WS_SCHEMES
 
     @property
     def label(self) -> str:
         query = f"?{self.query_string.decode('latin-1')}" if self.query_string else ""
-        return f"{self.method} {self.path}{query}"
+        head = "WS" if self.scheme == "ws" else "WSS" if self.scheme == "wss" else self.method
+        suffix = f" [{self.scenario}]" if self.scenario else ""
+        return f"{head} {self.path}{query}{suffix}"
+
+    def scenarios(self) -> list[ConnectionSpec]:
+        """The failure scenarios ``--scenarios`` adds for this connection."""
+        if self.websocket:
+            return [replace(self, scenario="client closes first")]
+        return [replace(self, scenario="client disconnect"),
+                replace(self, scenario="chunked body", chunks=split_body(self.body))]
+
+
+def split_body(body: bytes, parts: int = 3) -> tuple[bytes, ...]:
+    """The request body in several ``http.request`` chunks (an empty body becomes two empty chunks)."""
+    if not body:
+        return (b"", b"")
+    size = max(1, -(-len(body) // parts))
+    return tuple(body[i:i + size] for i in range(0, len(body), size)) + ((b"",) if len(body) <= size else ())
 
 
 def parse_path(spec: str, *, default_method: str, headers: tuple[tuple[bytes, bytes], ...] = (),
-               body: bytes = b"") -> RequestSpec:
-    """``/p``, ``METHOD:/p`` or ``/p?q=1``: the query string is split off, as a server would."""
+               body: bytes = b"", frames: tuple[Frame, ...] = (), subprotocols: tuple[str, ...] = ()
+               ) -> ConnectionSpec:
+    """``/p``, ``METHOD:/p``, ``ws:/p`` or ``wss:/p``; the query string is split off, as a server would."""
     text = spec.strip()
-    method = default_method
+    method, scheme = default_method, "http"
     if not text.startswith("/"):
         head, sep, rest = text.partition(":")
         if not sep or not _METHOD.match(head) or not rest.startswith("/"):
-            raise UserError(f"--path {spec!r} is not /PATH or METHOD:/PATH (e.g. GET:/items?limit=5)")
-        if head.lower() in ("ws", "wss"):
-            raise UserError(f"--path {spec!r}: WebSocket paths need the websocket plugin, which is not installed")
-        method, text = head.upper(), rest
+            raise UserError(f"--path {spec!r} is not /PATH, METHOD:/PATH, ws:/PATH or wss:/PATH "
+                            "(e.g. GET:/items?limit=5)")
+        if head.lower() in WS_SCHEMES:
+            scheme, method = head.lower(), "GET"
+        else:
+            method = head.upper()
+        text = rest
     target, _, query = text.partition("?")
     raw = quote(target, safe="/:@!$&'()*+,;=-._~%").encode("ascii")
-    return RequestSpec(method=method, path=unquote(target), query_string=query.encode("latin-1"), raw_path=raw,
-                       headers=headers, body=body, chunks=(body,))
+    if scheme in WS_SCHEMES:
+        return ConnectionSpec(method="GET", path=unquote(target), query_string=query.encode("latin-1"), raw_path=raw,
+                              headers=headers, scheme=scheme, frames=frames or (Frame(text="hello"),),
+                              subprotocols=subprotocols)
+    return ConnectionSpec(method=method, path=unquote(target), query_string=query.encode("latin-1"), raw_path=raw,
+                          headers=headers, body=body, chunks=(body,))
 
 
 def parse_header(text: str) -> tuple[bytes, bytes]:
@@ -57,3 +105,14 @@ def parse_header(text: str) -> tuple[bytes, bytes]:
         return name.lower().encode("ascii"), value.strip().encode("latin-1")
     except UnicodeEncodeError:
         raise UserError(f"header {text!r} contains characters that cannot be sent in HTTP/1.1") from None
+
+
+def parse_frames(texts: tuple[str, ...], hexes: tuple[str, ...]) -> tuple[Frame, ...]:
+    """``--ws-send TEXT`` and ``--ws-send-bytes HEX`` into frames (text frames first, in order)."""
+    frames = [Frame(text=t) for t in texts]
+    for value in hexes:
+        try:
+            frames.append(Frame(data=bytes.fromhex(value)))
+        except ValueError:
+            raise UserError(f"--ws-send-bytes {value!r} is not hexadecimal (e.g. 68656c6c6f)") from None
+    return tuple(frames)

@@ -108,6 +108,29 @@ class Connection:
         self._rules = rules
         self._sink = sink
 
+    def from_server(self, exc: BaseException) -> bool:
+        """Whether ``exc`` is an exception the server's send()/receive() raised, or one raised while handling it.
+
+        Frameworks translate the server's disconnect signal (Starlette raises ClientDisconnect from the OSError
+        of send(); anyio task groups wrap it in an ExceptionGroup); following ``__cause__``/``__context__`` and
+        the members of exception groups still leads to the server's own exception object.
+        """
+        if not self.server_exceptions:
+            return False
+        seen: set[int] = set()
+        pending: list[BaseException] = [exc]
+        while pending:
+            current = pending.pop()
+            if id(current) in seen:
+                continue
+            seen.add(id(current))
+            if any(current is e for e in self.server_exceptions):
+                return True
+            if isinstance(current, BaseExceptionGroup):
+                pending.extend(current.exceptions)
+            pending.extend(e for e in (current.__cause__, current.__context__) if e is not None)
+        return False
+
     @property
     def finished(self) -> bool:
         """The app has completed its side (response complete, socket closed) or the peer disconnected."""

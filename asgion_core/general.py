@@ -244,7 +244,7 @@ def check_outcome(conn: Connection, outcome: Outcome) -> None:
         if outcome.result is not None:
             conn.report("G-015", f"the app returned {type(outcome.result).__name__}, not None")
         return
-    if not isinstance(exc, Exception) or any(exc is e for e in conn.server_exceptions):
+    if not isinstance(exc, Exception) or conn.from_server(exc):
         return
     if conn.scope_type == "lifespan" and not _lifespan_blames(conn):
         return

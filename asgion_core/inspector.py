@@ -375,7 +375,11 @@ def _result(conn: Connection, exception: BaseException | None, now_ns: int) -> S
         suppressed=conn.suppressed,
         duration_ns=now_ns - conn.started_ns,
     )
-    if isinstance(exception, Exception):
+    if exception is not None and conn.from_server(exception):
+        # the server's own signal (e.g. OSError from send() after the client left) passed through the app
+        result.notes.append(f"ended by {type(exception).__name__} after the server's send()/receive() signalled "
+                            "that the client left (not an app error)")
+    elif isinstance(exception, Exception):
         result.exception = AppException.from_exception(exception)
     elif exception is not None:
         result.cancelled = True

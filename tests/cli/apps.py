@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from typing import Any
 
@@ -92,3 +93,45 @@ def sync_app(scope: Any, receive: Any, send: Any) -> None:
 
 
 not_callable = 42
+
+
+async def ws_echo(scope: Any, receive: Any, send: Any) -> None:
+    """A raw-ASGI WebSocket echo that stops when the client leaves; HTTP streams three chunks."""
+    if scope["type"] == "lifespan":
+        raise RuntimeError("no lifespan")
+    if scope["type"] == "http":
+        await receive()
+        await send({"type": "http.response.start", "status": 200, "headers": CT})
+        for i in range(3):
+            await send({"type": "http.response.body", "body": f"chunk {i}\n".encode(), "more_body": True})
+        await send({"type": "http.response.body", "body": b""})
+        return
+    message = await receive()
+    assert message["type"] == "websocket.connect"
+    if scope["path"] == "/deny":
+        await send({"type": "websocket.http.response.start", "status": 403, "headers": CT})
+        await send({"type": "websocket.http.response.body", "body": b"no"})
+        return
+    subprotocol = scope["subprotocols"][0] if scope["subprotocols"] else None
+    await send({"type": "websocket.accept", "subprotocol": subprotocol})
+    while True:
+        message = await receive()
+        if message["type"] == "websocket.disconnect":
+            return
+        reply = {"type": "websocket.send", "text": message["text"]} if message.get("text") is not None else {
+            "type": "websocket.send", "bytes": message["bytes"]}
+        await send(reply)
+
+
+async def ws_keeps_sending(scope: Any, receive: Any, send: Any) -> None:
+    """Ignores the client going away and keeps sending: WF-005 under --scenarios."""
+    if scope["type"] != "websocket":
+        raise RuntimeError("websocket only")
+    await receive()
+    await send({"type": "websocket.accept"})
+    await receive()
+    for _ in range(3):
+        with contextlib.suppress(OSError):
+            await send({"type": "websocket.send", "text": "tick"})
+        await asyncio.sleep(0.05)
+    await send({"type": "websocket.close", "code": 1000})

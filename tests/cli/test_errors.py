@@ -31,7 +31,7 @@ CASES = {
     "sync function": (lambda t: ["check", "tests.cli.apps:sync_app"], "regular function"),
     "factory raises": (lambda t: ["check", "tests.cli.apps:raises()"], "factory"),
     "no app at all": (lambda t: ["check"], "no APP given"),
-    "bad --path": (lambda t: ["check", BUGGY, "--path", "items"], "is not /PATH or METHOD:/PATH"),
+    "bad --path": (lambda t: ["check", BUGGY, "--path", "items"], "is not /PATH, METHOD:/PATH, ws:/PATH"),
     "bad -H": (lambda t: ["check", BUGGY, "-H", "no colon"], "is not 'Name: value'"),
     "bad config key": (lambda t: ["check", BUGGY, "--config", write(t, "c.toml", "colour = 1\n")],
                        "unknown key 'colour'"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from typing import Any
 
 import pytest
@@ -225,3 +226,42 @@ def test_plugin_changes_recompile() -> None:
     pm.register(Late(), name="late")
     RecordingServer().run(inspector)
     assert calls == ["http"]
+
+
+def test_exception_chained_from_the_servers_signal_is_not_an_app_error() -> None:
+    """Starlette raises ClientDisconnect from send()'s OSError; anyio wraps it in an ExceptionGroup."""
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain")]})
+        try:
+            await send({"type": "http.response.body", "body": b"x", "more_body": True})
+        except OSError as exc:
+            raise ExceptionGroup("task group", [RuntimeError("translated")]) from exc
+
+    class ClosingServer(RecordingServer):
+        async def send(self, message: Any) -> None:
+            if message["type"] == "http.response.body":
+                raise OSError("client gone")
+
+    inspector = Inspector(app)
+    with pytest.raises(ExceptionGroup):
+        ClosingServer().run(inspector)
+    assert "G-021" not in [v.rule_id for v in inspector.violations]
+    result = inspector.results[-1]
+    assert result.exception is None and "client left" in result.notes[0]
+
+
+def test_an_unrelated_exception_is_still_an_app_error() -> None:
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        with contextlib.suppress(OSError):
+            await send({"type": "http.response.start", "status": 200, "headers": []})
+        raise ValueError("own bug")
+
+    class ClosingServer(RecordingServer):
+        async def send(self, message: Any) -> None:
+            raise OSError("client gone")
+
+    inspector = Inspector(app)
+    with pytest.raises(ValueError):
+        ClosingServer().run(inspector)
+    assert "G-021" in [v.rule_id for v in inspector.violations]

@@ -1,4 +1,8 @@
-"""Real framework apps under ``asgion check`` and under ``Inspector`` with httpx: no false findings."""
+"""Real framework apps under ``asgion check`` and under ``Inspector`` with httpx: no false findings, real bugs found.
+
+Each framework app serves JSON, streaming, HEAD, 204, a WebSocket echo and lifespan state; each also has
+deliberately buggy endpoints whose findings must carry the right rule id.
+"""
 
 from __future__ import annotations
 
@@ -12,9 +16,22 @@ import pytest
 from asgion import Inspector
 from tests.conftest import CliRun
 
-BODY = '{"name": "widget"}'
-STARLETTE_PATHS = ["/items", "HEAD:/items", "HEAD:/text", "/stream", "/text", "/empty", "/moved", "/background"]
-FASTAPI_PATHS = ["/items", "HEAD:/items", "/stream", "DELETE:/items/3", "/moved", "POST:/background"]
+APPS = {
+    "starlette": "tests.integration.apps.starlette_app:app",
+    "fastapi": "tests.integration.apps.fastapi_app:app",
+    "litestar": "tests.integration.apps.litestar_app:app",
+    "quart": "tests.integration.apps.quart_app:app",
+}
+CLEAN_PATHS = ["/items", "HEAD:/items", "/stream", "DELETE:/items/3", "ws:/ws/echo"]
+EXTRA_CLEAN = {"starlette": ["/moved", "/background", "/empty", "HEAD:/text"],
+               "fastapi": ["/moved", "POST:/background"]}
+
+
+def run_json(run_cli: CliRun, app: str, *args: str) -> dict[str, Any]:
+    code, out, err = run_cli("check", app, "--format", "json", *args)
+    assert code in (0, 1), err
+    data: dict[str, Any] = json.loads(out)
+    return data
 
 
 def findings(data: dict[str, Any], *severities: str) -> list[str]:
@@ -22,31 +39,77 @@ def findings(data: dict[str, Any], *severities: str) -> list[str]:
             if v["severity"] in severities]
 
 
-@pytest.mark.parametrize(
-    ("app", "paths"),
-    [("tests.integration.apps.starlette_app:app", STARLETTE_PATHS),
-     ("tests.integration.apps.fastapi_app:app", FASTAPI_PATHS)],
-)
-def test_framework_app_is_clean(app: str, paths: list[str], run_cli: CliRun) -> None:
-    args = ["check", app, "--format", "json"]
-    for path in paths:
-        args += ["--path", path]
-    code, out, err = run_cli(*args)
-    assert code == 0, err
-    data = json.loads(out)
+def paths(*items: str) -> list[str]:
+    return [arg for path in items for arg in ("--path", path)]
+
+
+@pytest.mark.parametrize("framework", sorted(APPS))
+@pytest.mark.parametrize("scenarios", [False, True], ids=["plain", "scenarios"])
+def test_framework_app_is_clean(framework: str, scenarios: bool, run_cli: CliRun) -> None:
+    chosen = CLEAN_PATHS + EXTRA_CLEAN.get(framework, [])
+    data = run_json(run_cli, APPS[framework], *paths(*chosen), *(["--scenarios"] if scenarios else []))
     assert findings(data, "error", "warning") == []
     assert data["summary"]["exceptions"] == 0 and data["summary"]["timeouts"] == 0
-    assert len([s for s in data["scopes"] if s["scope_type"] == "http"]) == len(paths)
-    # lifespan state reached the requests: /items answers with it
-    assert not any(s["exception"] for s in data["scopes"])
+    labels = [s["label"] for s in data["scopes"]]
+    expected = len(chosen) + (sum(1 if p.startswith("ws:") else 2 for p in chosen) if scenarios else 0)
+    assert len(labels) == expected + 1, labels  # plus the lifespan scope
+    assert labels[0] == "lifespan"
+    if scenarios:
+        assert "GET /stream [client disconnect]" in labels and "WS /ws/echo [client closes first]" in labels
 
 
-@pytest.mark.parametrize("app", ["tests.integration.apps.starlette_app:app", "tests.integration.apps.fastapi_app:app"])
-def test_post_with_json_body_is_clean(app: str, run_cli: CliRun) -> None:
-    code, out, _ = run_cli("check", app, "--path", "POST:/items", "-d", BODY, "-H", "content-type: application/json",
-                           "--format", "json", "--strict")
+@pytest.mark.parametrize("framework", ["starlette", "fastapi", "litestar"])
+def test_websocket_exit_without_close_is_caught(framework: str, run_cli: CliRun) -> None:
+    data = run_json(run_cli, APPS[framework], *paths("ws:/ws/no-close"))
+    scope = data["scopes"][-1]
+    assert [v["rule_id"] for v in scope["violations"]] == ["WF-014"]
+
+
+def test_quart_closes_websockets_itself(run_cli: CliRun) -> None:
+    data = run_json(run_cli, APPS["quart"], *paths("ws:/ws/no-close"))
+    assert data["scopes"][-1]["violations"] == []
+
+
+@pytest.mark.parametrize("framework", sorted(APPS))
+def test_send_after_complete_is_caught(framework: str, run_cli: CliRun) -> None:
+    data = run_json(run_cli, APPS[framework], *paths("/buggy/send-after-close"), "--strict")
+    scope = data["scopes"][-1]
+    assert "HF-004" in [v["rule_id"] for v in scope["violations"]]
+    assert scope["exception"] is None, "the server's OSError after the body is no app exception"
+
+
+def test_quart_websocket_that_receives_before_accepting_is_exercised(run_cli: CliRun) -> None:
+    data = run_json(run_cli, APPS["quart"], *paths("ws:/ws/echo"), "--ws-send", "one", "--ws-send", "two",
+                    "--timeout", "3")
+    scope = data["scopes"][-1]
+    assert scope["label"] == "WS /ws/echo"
+    assert not scope["timed_out"] and scope["violations"] == []
+    assert scope["duration_ms"] < 2000
+
+
+def test_quart_default_204_sends_content_length(run_cli: CliRun) -> None:
+    """A real finding, not a false one: Quart's default 204 carries content-length: 0 (RFC 9110 section 8.6)."""
+    data = run_json(run_cli, APPS["quart"], *paths("DELETE:/default-204/3"))
+    assert [v["rule_id"] for v in data["scopes"][-1]["violations"]] == ["SEM-014"]
+
+
+def test_failed_startup_is_reported_once_and_stops_the_run(run_cli: CliRun) -> None:
+    code, out, _err = run_cli("check", "tests.integration.apps.failing_startup:app", "--format", "json", "--strict")
     data = json.loads(out)
-    assert code == 0, findings(data, "error", "warning", "info", "perf")
+    assert code == 1
+    assert [s["scope_type"] for s in data["scopes"]] == ["lifespan"]
+    assert data["scopes"][0]["violations"] == [], "the app reported its failure correctly: nothing to blame"
+    startup_notes = [n for n in data["notes"] if "startup failed" in n]
+    assert len(startup_notes) == 1 and "database unreachable" in startup_notes[0]
+
+
+def test_post_with_json_body_is_clean(run_cli: CliRun) -> None:
+    for app in (APPS["starlette"], APPS["fastapi"]):
+        code, out, _ = run_cli("check", app, "--path", "POST:/items", "-d", '{"name": "widget"}',
+                               "-H", "content-type: application/json", "--format", "json", "--strict",
+                               "--scenarios")
+        data = json.loads(out)
+        assert code == 0, findings(data, "error", "warning", "info", "perf")
 
 
 def test_inspector_with_httpx_transport() -> None:

@@ -6,7 +6,7 @@ import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
 
-from fastapi import BackgroundTasks, FastAPI, Request, Response
+from fastapi import BackgroundTasks, FastAPI, Request, Response, WebSocket, WebSocketDisconnect
 from fastapi.responses import RedirectResponse, StreamingResponse
 
 TASKS: list[str] = []
@@ -57,3 +57,31 @@ async def moved() -> RedirectResponse:
 async def background(tasks: BackgroundTasks) -> dict[str, bool]:
     tasks.add_task(TASKS.append, "done")
     return {"queued": True}
+
+
+@app.websocket("/ws/echo")
+async def echo(websocket: WebSocket) -> None:
+    await websocket.accept()
+    try:
+        while True:
+            await websocket.send_text(await websocket.receive_text())
+    except WebSocketDisconnect:
+        pass
+
+
+@app.websocket("/ws/no-close")
+async def no_close(websocket: WebSocket) -> None:
+    """Bug: accepts, echoes once and returns without closing (WF-014)."""
+    await websocket.accept()
+    await websocket.send_text(await websocket.receive_text())
+
+
+async def send_after_close(scope: Any, receive: Any, send: Any) -> None:
+    """Bug, in raw ASGI mounted into the app: a body message after the response was complete (HF-004)."""
+    await receive()
+    await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain")]})
+    await send({"type": "http.response.body", "body": b"done"})
+    await send({"type": "http.response.body", "body": b"too late"})
+
+
+app.mount("/buggy", send_after_close)

@@ -10,7 +10,8 @@ from starlette.applications import Starlette
 from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response, StreamingResponse
-from starlette.routing import Route
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.websockets import WebSocket, WebSocketDisconnect
 
 TASKS: list[str] = []
 
@@ -52,6 +53,29 @@ async def background(request: Request) -> JSONResponse:
     return JSONResponse({"queued": True}, background=BackgroundTask(TASKS.append, "done"))
 
 
+async def echo(websocket: WebSocket) -> None:
+    await websocket.accept()
+    try:
+        while True:
+            await websocket.send_text(await websocket.receive_text())
+    except WebSocketDisconnect:
+        pass
+
+
+async def no_close(websocket: WebSocket) -> None:
+    """Bug: accepts, echoes once and returns without closing (WF-014)."""
+    await websocket.accept()
+    await websocket.send_text(await websocket.receive_text())
+
+
+async def send_after_close(scope: Any, receive: Any, send: Any) -> None:
+    """Bug, in raw ASGI mounted into the app: a body message after the response was complete (HF-004)."""
+    await receive()
+    await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain")]})
+    await send({"type": "http.response.body", "body": b"done"})
+    await send({"type": "http.response.body", "body": b"too late"})
+
+
 app = Starlette(
     routes=[
         Route("/items", items, methods=["GET", "HEAD"]),
@@ -61,6 +85,9 @@ app = Starlette(
         Route("/empty", empty),
         Route("/moved", moved),
         Route("/background", background),
+        Mount("/buggy", app=send_after_close),
+        WebSocketRoute("/ws/echo", echo),
+        WebSocketRoute("/ws/no-close", no_close),
     ],
     lifespan=lifespan,
 )
