@@ -11,13 +11,22 @@ import importlib.util
 import inspect
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from asgion_cli.errors import UserError
 
 
-def load_app(spec: str) -> Any:
+@dataclass(frozen=True)
+class LoadedApp:
+    """The app object and the file of the module that defines it (the fallback location of findings)."""
+
+    app: Any
+    source: str | None
+
+
+def load_app(spec: str) -> LoadedApp:
     """Return the ASGI app ``spec`` names; the current directory is importable, as with uvicorn."""
     target, sep, attr = spec.rpartition(":")
     if not sep or not target or not attr:
@@ -50,7 +59,7 @@ def load_app(spec: str) -> Any:
     ):
         raise UserError(f"{spec} is a regular function; an ASGI app is 'async def app(scope, receive, send)'"
                         " (for a factory, add '()')")
-    return obj
+    return LoadedApp(obj, getattr(module, "__file__", None))
 
 
 def _import(target: str) -> Any:

@@ -11,6 +11,7 @@ import os
 import sys
 import time
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,7 @@ from asgion_cli.options import (
 )
 from asgion_cli.requests import parse_frames, parse_header, parse_path
 from asgion_core.inspector import Inspector
-from asgion_core.report import Report, ReportOptions
+from asgion_core.report import ReportOptions
 from asgion_core.rules import Severity
 from asgion_core.selection import SelectionError
 
@@ -101,6 +102,7 @@ def check(app: str | None, paths: tuple[str, ...], method: str | None, headers: 
     APP is module:attr, module:factory() or path/to/file.py:attr; it may be omitted when the config sets app.
     """
     started = time.perf_counter_ns()
+    started_at = datetime.now(UTC)
     config = read_config(config_path)
     pm = make_plugin_manager(plugins, disable_plugin_autoload)
     reporters = pm.reporters()
@@ -124,20 +126,17 @@ def check(app: str | None, paths: tuple[str, ...], method: str | None, headers: 
                               subprotocols=subprotocols) for p in (paths or config.paths or ("/",))]
     if scenarios:
         connections = [variant for spec in connections for variant in (spec, *spec.scenarios())]
-    target = load_app(app_spec)
+    loaded = load_app(app_spec)
     try:
-        inspector = Inspector(target, config=config, plugins=pm, max_results=100_000, max_violations=100_000)
+        inspector = Inspector(loaded.app, config=config, plugins=pm, max_results=100_000, max_violations=100_000)
     except SelectionError as exc:
         raise UserError(str(exc)) from None
     outcome = Driver(inspector, timeout=timeout, lifespan=not no_lifespan).run(connections)
-    report = Report(
-        app=app_spec,
-        results=outcome.results,
-        internal_errors=inspector.internal_errors,
-        plugin_errors=list(pm.plugin_errors),
-        notes=list(outcome.notes),
-        elapsed_ns=time.perf_counter_ns() - started,
-    )
+    report = inspector.report(app_spec, results=outcome.results)
+    report.notes = list(outcome.notes)
+    report.elapsed_ns = time.perf_counter_ns() - started
+    report.started_at = started_at
+    report.app_source = loaded.source or report.app_source
     pm.hook.asgion_session_finish(report=report)
     color = output_format == "text" and not no_color and "NO_COLOR" not in os.environ and out is None \
         and sys.stdout.isatty()

@@ -123,17 +123,18 @@ class Inspector:
         self._violations.clear()
         self._results.clear()
 
-    def report(self, app_name: str = "") -> Report:
-        """A :class:`Report` of the connections seen so far, ready for any reporter."""
+    def report(self, app_name: str = "", results: list[ScopeResult] | None = None) -> Report:
+        """A :class:`Report` of the connections seen so far (or of ``results``), ready for any reporter."""
         registry = self.plugin_manager.rule_registry()
-        results = self.results
-        fired = {v.rule_id for r in results for v in r.violations}
+        chosen = self.results if results is None else results
+        fired = {v.rule_id for r in chosen for v in r.violations}
         return Report(
             app=app_name or getattr(self.app, "__qualname__", type(self.app).__name__),
-            results=results,
+            results=chosen,
             internal_errors=self.internal_errors,
             plugin_errors=list(self.plugin_manager.plugin_errors),
-            rule_docs={rid: (registry[rid].name, registry[rid].summary, registry[rid].hint) for rid in fired},
+            rules={rule_id: registry[rule_id] for rule_id in sorted(fired) if rule_id in registry},
+            app_source=_source_file(self.app),
         )
 
     def handles(self, scope_type: str) -> bool:
@@ -384,6 +385,18 @@ def _result(conn: Connection, exception: BaseException | None, now_ns: int) -> S
     elif exception is not None:
         result.cancelled = True
     return result
+
+
+def _source_file(app: Any) -> str | None:
+    """The file defining ``app`` (or its class), for findings that have no location of their own."""
+    import inspect as inspect_module
+
+    for candidate in (app, type(app)):
+        try:
+            return inspect_module.getsourcefile(candidate)
+        except TypeError:
+            continue
+    return None
 
 
 def _register_send_wrapper() -> None:

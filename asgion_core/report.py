@@ -5,9 +5,10 @@ from __future__ import annotations
 import traceback
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from asgion_core.rules import Severity
+from asgion_core.rules import Rule, Severity
 from asgion_core.violation import SourceLocation, Violation
 
 __all__ = ["AppException", "InternalError", "Report", "ReportOptions", "Reporter", "ScopeResult"]
@@ -108,8 +109,12 @@ class Report:
     #: Run-level remarks (for example "lifespan unsupported").
     notes: list[str] = field(default_factory=list)
     elapsed_ns: int = 0
-    #: rule id -> (name, summary, hint), for the rules that fired; reporters that describe rules use it.
-    rule_docs: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    #: The rules that fired, by id (reporters that describe rules, like SARIF, use them).
+    rules: dict[str, Rule] = field(default_factory=dict)
+    #: The file that defines the app, for findings without a source location of their own.
+    app_source: str | None = None
+    #: When the run started, as an aware datetime (JUnit timestamps).
+    started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     @property
     def violations(self) -> list[Violation]:
