@@ -29,9 +29,9 @@ from asgion_cli.options import (
     read_config,
     split_patterns,
 )
+from asgion_cli.outputs import plan_outputs, write_outputs
 from asgion_cli.requests import parse_frames, parse_header, parse_path
 from asgion_core.inspector import Inspector
-from asgion_core.report import ReportOptions
 from asgion_core.rules import Severity
 from asgion_core.selection import SelectionError
 
@@ -78,9 +78,12 @@ def cli() -> None:
               help="Seconds per request before the client disconnects and the app is cancelled.")
 @click.option("--no-lifespan", is_flag=True, help="Do not run lifespan startup and shutdown.")
 @click.option("--strict", is_flag=True, help="Exit 1 when there are findings, app exceptions or timeouts.")
-@click.option("--format", "output_format", default="text", show_default=True, metavar="NAME",
-              help="Report format: any registered reporter (text, json, ...; see 'asgion plugins').")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to a file.")
+@click.option("--format", "output_formats", multiple=True, metavar="NAME[:PATH]",
+              help="Report format: text (default), json, sarif, junit, github or any plugin's (see 'asgion "
+                   "plugins'). Repeatable; NAME:PATH writes that report to a file, e.g. "
+                   "--format sarif:asgion.sarif --format text.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the report to a file (for a single --format given without a path).")
 @click.option("--select", multiple=True, metavar="RULES", help="Only these rules: ids, prefixes, globs (HF,SEM-00*).")
 @click.option("--exclude-rules", multiple=True, metavar="RULES", help="Rules to switch off (ids, prefixes, globs).")
 @click.option("--min-severity", type=SEVERITY_CHOICE, help="Report only this severity and above.")
@@ -93,7 +96,7 @@ def cli() -> None:
 @plugin_options
 def check(app: str | None, paths: tuple[str, ...], method: str | None, headers: tuple[str, ...], body: str | None,
           ws_texts: tuple[str, ...], ws_hexes: tuple[str, ...], subprotocols: tuple[str, ...], scenarios: bool,
-          timeout: float, no_lifespan: bool, strict: bool, output_format: str, out: Path | None,
+          timeout: float, no_lifespan: bool, strict: bool, output_formats: tuple[str, ...], out: Path | None,
           select: tuple[str, ...], exclude_rules: tuple[str, ...], min_severity: str | None, layers: tuple[str, ...],
           profile: str | None, no_color: bool, quiet: bool, config_path: Path | None, plugins: tuple[str, ...],
           disable_plugin_autoload: bool) -> int:
@@ -105,9 +108,7 @@ def check(app: str | None, paths: tuple[str, ...], method: str | None, headers: 
     started_at = datetime.now(UTC)
     config = read_config(config_path)
     pm = make_plugin_manager(plugins, disable_plugin_autoload)
-    reporters = pm.reporters()
-    if output_format not in reporters:
-        raise UserError(f"unknown format {output_format!r} (available: {', '.join(sorted(reporters))})")
+    outputs = plan_outputs(output_formats or ("text",), out, pm.reporters())
     app_spec = app or config.app
     if not app_spec:
         raise UserError("no APP given and no 'app' in the config (e.g. asgion check main:app)")
@@ -138,16 +139,8 @@ def check(app: str | None, paths: tuple[str, ...], method: str | None, headers: 
     report.started_at = started_at
     report.app_source = loaded.source or report.app_source
     pm.hook.asgion_session_finish(report=report)
-    color = output_format == "text" and not no_color and "NO_COLOR" not in os.environ and out is None \
-        and sys.stdout.isatty()
-    rendered = reporters[output_format].render(report, ReportOptions(color=color, root=os.getcwd()))
-    if out is not None:
-        try:
-            out.write_text(rendered, encoding="utf-8")
-        except OSError as exc:
-            raise UserError(f"cannot write {out}: {exc.strerror}") from None
-    elif not quiet:
-        click.echo(rendered, nl=False)
+    write_outputs(outputs, report, color=not no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty(),
+                  quiet=quiet)
     failed = bool(report.violations or report.exceptions or report.timeouts) or outcome.lifespan == "failed"
     return 1 if strict and failed else 0
 

@@ -17,7 +17,7 @@ from asgion_reporters._paths import relative_path
 SCHEMA_VERSION = 1
 
 
-def _version() -> str:
+def asgion_version() -> str:
     try:
         return importlib.metadata.version("asgion")
     except importlib.metadata.PackageNotFoundError:
@@ -44,7 +44,7 @@ def report_dict(report: Report, options: ReportOptions) -> dict[str, Any]:
     counts = report.severity_counts()
     return {
         "schema_version": SCHEMA_VERSION,
-        "version": _version(),
+        "version": asgion_version(),
         "app": report.app,
         "violations": violations,
         "scopes": scopes,

@@ -1,0 +1,59 @@
+"""Where reports go: ``--format NAME[:PATH]`` (repeatable) and ``--out``, validated before the app is run."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+
+from asgion_cli.errors import UserError
+from asgion_core.report import Report, ReportOptions
+
+
+@dataclass(frozen=True)
+class Output:
+    """One report: the reporter's name and the file it goes to (None: stdout)."""
+
+    name: str
+    reporter: Any
+    path: Path | None
+
+
+def plan_outputs(formats: tuple[str, ...], out: Path | None, reporters: Mapping[str, Any]) -> list[Output]:
+    """Check names and destinations up front, so a typo fails before the app is driven."""
+    outputs = []
+    for item in formats:
+        name, sep, path = item.partition(":")
+        if name not in reporters:
+            raise UserError(f"unknown format {name!r} (available: {', '.join(sorted(reporters))})")
+        if sep and not path:
+            raise UserError(f"--format {item!r}: give a file after the colon, or leave the colon out")
+        outputs.append(Output(name, reporters[name], Path(path) if path else None))
+    to_stdout = [o for o in outputs if o.path is None]
+    if out is not None:
+        if len(to_stdout) != 1:
+            raise UserError("--out needs exactly one --format without a path; use NAME:PATH for the others")
+        index = outputs.index(to_stdout[0])
+        outputs[index] = Output(to_stdout[0].name, to_stdout[0].reporter, out)
+    elif len(to_stdout) > 1:
+        names = ", ".join(o.name for o in to_stdout)
+        raise UserError(f"formats {names} would all print to stdout; give all but one a file (NAME:PATH)")
+    return outputs
+
+
+def write_outputs(outputs: list[Output], report: Report, *, color: bool, quiet: bool) -> None:
+    root = os.getcwd()
+    for output in outputs:
+        options = ReportOptions(color=color and output.path is None and output.name == "text", root=root)
+        rendered = output.reporter.render(report, options)
+        if output.path is not None:
+            try:
+                output.path.write_text(rendered, encoding="utf-8")
+            except OSError as exc:
+                raise UserError(f"cannot write {output.path}: {exc.strerror}") from None
+        elif not quiet:
+            click.echo(rendered, nl=False)

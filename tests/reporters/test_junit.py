@@ -1,0 +1,51 @@
+"""The JUnit reporter: one test case per scope, parseable by junitparser and ElementTree."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from datetime import datetime
+from pathlib import Path
+
+from junitparser import Error, Failure, JUnitXml
+
+from tests.conftest import CliRun
+from tests.reporters.conftest import BUGGY, render
+
+
+def parse(text: str, tmp_path: Path) -> JUnitXml:
+    path = tmp_path / "report.xml"
+    path.write_text(text)
+    return JUnitXml.fromfile(str(path))
+
+
+def test_example_has_one_failing_case_per_scope(run_cli: CliRun, in_project: Path, tmp_path: Path) -> None:
+    xml = parse(render(run_cli, "junit", BUGGY), tmp_path)
+    suite = next(iter(xml))
+    cases = {case.name: case for case in suite}
+    assert set(cases) == {"lifespan", "GET /"}
+    failures = [r for r in cases["GET /"].result if isinstance(r, Failure)]
+    assert len(failures) == 1 and "HF-002" in failures[0].message
+    assert "examples/buggy_app.py" in (failures[0].text or "")
+    assert cases["lifespan"].is_passed
+    assert suite.tests == 2 and suite.failures == 1 and suite.errors == 0
+    datetime.fromisoformat(suite.timestamp)
+
+
+def test_app_exception_is_an_error(run_cli: CliRun, tmp_path: Path) -> None:
+    xml = parse(render(run_cli, "junit", "tests.cli.apps:raises"), tmp_path)
+    case = next(c for c in next(iter(xml)) if c.name == "GET /")
+    errors = [r for r in case.result if isinstance(r, Error)]
+    assert errors and errors[0].type == "ValueError" and "database unavailable" in errors[0].message
+
+
+def test_timeout_is_an_error(run_cli: CliRun, tmp_path: Path) -> None:
+    xml = parse(render(run_cli, "junit", "tests.cli.apps:hangs", "--timeout", "0.2"), tmp_path)
+    case = next(c for c in next(iter(xml)) if c.name == "GET /")
+    assert [r.type for r in case.result if isinstance(r, Error)] == ["Timeout"]
+
+
+def test_xml_escapes_everything(run_cli: CliRun) -> None:
+    text = render(run_cli, "junit", "tests.cli.apps:echo", "--path", "/a?x=<&>\"'")
+    root = ET.fromstring(text.encode())
+    assert root.tag == "testsuites"
+    assert any(case.get("name", "").endswith("x=<&>\"'") for case in root.iter("testcase"))
