@@ -234,6 +234,17 @@ def _is_builtin(func: Callable[..., Any]) -> bool:
     return str(getattr(func, "__module__", "")).split(".")[0] in _OWN_PACKAGES
 
 
+def plugin_name(obj: object) -> str:
+    """The short name of a plugin object: ``asgion_http.plugin`` -> ``http``, ``pkg.reporter`` -> ``pkg``, a module
+    ``x.y`` -> ``y``, an instance -> its class name. The same names entry points use, so ``-p no:http`` works."""
+    module_name = getattr(obj, "__name__", None)
+    if not isinstance(module_name, str):
+        return type(obj).__name__
+    parts = module_name.split(".")
+    name = parts[-2] if len(parts) > 1 and parts[-1] in ("plugin", "reporter", "plugins") else parts[-1]
+    return name.removeprefix("asgion_")
+
+
 def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
@@ -280,9 +291,8 @@ def create_plugin_manager(
     for name in list(block) + [n[3:] for n in names if n.startswith("no:")]:
         pm.set_blocked(name)
     for obj in objects:
-        name = getattr(obj, "__name__", None) or type(obj).__name__
-        short = name.rsplit(".", 1)[-1].removeprefix("asgion_")
-        if not pm.is_blocked(short):
+        short = plugin_name(obj)
+        if not pm.is_blocked(short) and not pm.has_plugin(short):
             pm.register(obj, name=short)
     if autoload is None:
         autoload = not _env_flag(environ, "ASGION_DISABLE_PLUGIN_AUTOLOAD")

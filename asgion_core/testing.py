@@ -15,7 +15,7 @@ from typing import Any
 
 from asgion_core.config import AsgionConfig
 from asgion_core.inspector import Inspector
-from asgion_core.plugins import AsgionPluginManager
+from asgion_core.plugins import AsgionPluginManager, create_plugin_manager
 from asgion_core.scenario import (
     BASE_SCOPES,
     DELETE,
@@ -38,12 +38,14 @@ from asgion_core.scenario import (
 from asgion_core.violation import Violation
 
 __all__ = [
+    "BUILTIN_PROTOCOLS",
     "DELETE",
     "Case",
     "Scenario",
     "Step",
     "call",
     "http_scope",
+    "plugin_manager_for",
     "raises",
     "receive",
     "render_scenario",
@@ -52,6 +54,21 @@ __all__ = [
     "send",
     "sleep",
 ]
+
+
+BUILTIN_PROTOCOLS = ("asgion_http.plugin", "asgion_websocket.plugin", "asgion_lifespan.plugin")
+
+
+def plugin_manager_for(*plugins: object, builtins: bool = True) -> AsgionPluginManager:
+    """A hermetic plugin manager for tests: the given plugin objects, plus the built-in protocol plugins (which a
+    rule plugin usually needs to see its scope types), and no entry-point scan: what other packages installed in
+    the environment cannot change the result."""
+    import importlib
+
+    chosen = list(plugins)
+    if builtins:
+        chosen += [importlib.import_module(name) for name in BUILTIN_PROTOCOLS]
+    return create_plugin_manager(plugins=chosen, entry_points=False, env={})
 
 
 class _Relay:

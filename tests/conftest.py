@@ -1,11 +1,16 @@
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from asgion_cli.main import main
+
+# The suite is hermetic: third-party plugins installed next to asgion (the example plugins, in CI) do not take part
+# unless a test asks for them (tests/plugins). Built-in plugins always load.
+os.environ["ASGION_DISABLE_PLUGIN_AUTOLOAD"] = "1"
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"

@@ -1,0 +1,1 @@
+"""An example asgion reporter plugin: Markdown output."""

@@ -1,0 +1,1 @@
+"""An example asgion rule plugin: security headers on HTTP responses (prefix SH)."""
