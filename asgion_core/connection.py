@@ -60,6 +60,7 @@ class Connection:
         "shared",
         "started_ns",
         "state",
+        "trace",
         "violations",
     )
 
@@ -104,6 +105,8 @@ class Connection:
         self.shared: dict[str, Any] = shared if shared is not None else {}
         #: States in which the app has finished its side of the connection (from the state machine).
         self.final_states = final_states
+        #: The connection's :class:`~asgion_core.trace.Tracer` when it is traced, else None.
+        self.trace: Any = None
         self._enabled = enabled
         self._rules = rules
         self._sink = sink
@@ -168,6 +171,8 @@ class Connection:
             location=location,
             scope_label=self.label,
         )
+        if self.trace is not None:
+            self.trace.mark(rule_id, self.direction if self.direction in ("scope", "end") else "event")
         count = self.counts.get(rule_id, 0) + 1
         self.counts[rule_id] = count
         self.reported += 1

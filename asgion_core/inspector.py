@@ -12,6 +12,7 @@ import fnmatch
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 from asgion_core.checks import Message, Outcome, Scope
@@ -24,6 +25,18 @@ from asgion_core.plugins import AsgionPluginManager, create_plugin_manager, defa
 from asgion_core.report import AppException, InternalError, Report, ScopeResult
 from asgion_core.rules import Severity
 from asgion_core.selection import select_rules
+from asgion_core.trace import (
+    DEFAULT_MAX_BODY_SIZE,
+    DEFAULT_MAX_EVENTS,
+    DirectoryStorage,
+    MemoryStorage,
+    Tracer,
+    TraceRecord,
+    TraceStorage,
+    redaction_set,
+    should_trace,
+    storages,
+)
 from asgion_core.violation import Violation
 
 __all__ = ["Inspector", "inspect"]
@@ -49,6 +62,11 @@ class Inspector:
         ``config`` (``select`` restricts to exactly the named rules, as ``--select`` does).
     :param max_violations: how many violations ``violations`` keeps (oldest dropped first); ``max_results`` the
         same for per-connection results. Long-lived middleware stays bounded; use ``on_violation`` to keep all.
+    :param trace: record a timeline of every connection (see :mod:`asgion_core.trace`); ``sample_rate`` traces
+        that share of connections (per request); records go to ``storage``, else to ``trace_dir`` (one JSON file
+        each), else to memory (``traces``, the last ``max_traces``). ``max_body_size`` caps recorded bodies and
+        frames, ``max_events`` the events kept per connection, ``redact_headers`` replaces the default set of
+        redacted header names.
     """
 
     def __init__(
@@ -68,6 +86,14 @@ class Inspector:
         categories: Iterable[str] = (),
         max_violations: int = 10_000,
         max_results: int = 1_000,
+        trace: bool = False,
+        sample_rate: float = 1.0,
+        trace_dir: str | Path | None = None,
+        storage: TraceStorage | None = None,
+        max_body_size: int = DEFAULT_MAX_BODY_SIZE,
+        max_events: int = DEFAULT_MAX_EVENTS,
+        redact_headers: Iterable[str] | None = None,
+        max_traces: int = 1_000,
     ) -> None:
         self.app = app
         base = config or AsgionConfig()
@@ -96,6 +122,16 @@ class Inspector:
         self._compiled: dict[str, CompiledProtocol | None] = {}
         self._generation = -1
         self._enabled: frozenset[str] = frozenset()
+        self._trace = trace
+        self._sample_rate = sample_rate
+        self._max_body_size = max_body_size
+        self._max_events = max_events
+        self._redact = redaction_set(redact_headers)
+        self._memory: MemoryStorage | None = None
+        if storage is None and trace_dir is None:
+            self._memory = MemoryStorage(max_traces)
+        self._storages = storages(storage, DirectoryStorage(trace_dir) if trace_dir is not None else None,
+                                  self._memory)
         self._refresh()
         self.plugin_manager.hook.asgion_configure.call_historic(kwargs={"config": self.config})
 
@@ -104,6 +140,11 @@ class Inspector:
     def violations(self) -> list[Violation]:
         """The most recent violations, oldest first (bounded by ``max_violations``)."""
         return list(self._violations)
+
+    @property
+    def traces(self) -> list[TraceRecord]:
+        """The trace records kept in memory (empty when records go to a directory or your own storage)."""
+        return list(self._memory) if self._memory is not None else []
 
     @property
     def results(self) -> list[ScopeResult]:
@@ -195,6 +236,10 @@ class Inspector:
             final_states=compiled.machine.final_states,
         )
         self._open[id(scope)] = conn
+        tracer = None
+        if self._trace and should_trace(self._sample_rate):
+            tracer = conn.trace = Tracer(scope, max_body_size=self._max_body_size, max_events=self._max_events,
+                                         redact=self._redact)
         isolate = self._isolate
         for check in compiled.scope_checks:
             try:
@@ -215,6 +260,8 @@ class Inspector:
                 conn.server_exceptions.append(exc)
                 raise
             conn.direction = "receive"
+            if tracer is not None:
+                tracer.event("receive", message)
             if type(message) is dict and type(message.get("type")) is str:
                 message_type = message["type"]
                 if message_type in disconnects:
@@ -239,6 +286,8 @@ class Inspector:
         async def checked_send(message: Message) -> None:
             conn.direction = "send"
             before = conn.reported
+            if tracer is not None:
+                tracer.event("send", message)
             if type(message) is dict and type(message.get("type")) is str:
                 key_func, checks = send_table.get(message["type"], send_other)
             else:
@@ -346,6 +395,14 @@ class Inspector:
             except Exception as exc:
                 self._isolate(compiled, check, exc)
         self._results.append(_result(conn, outcome.exception, time.perf_counter_ns()))
+        if conn.trace is not None:
+            record = conn.trace.finish()
+            for storage in self._storages:
+                try:
+                    storage.store(record)
+                except Exception as exc:
+                    self._record(InternalError("trace storage", type(storage).__name__, f"{type(exc).__name__}: "
+                                                                                          f"{exc}"))
         if self.strict and conn.violations and not outcome.raised:
             raise ASGIProtocolError(list(conn.violations))
 

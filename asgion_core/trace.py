@@ -1,0 +1,401 @@
+"""The trace engine: a timeline of every receive and send of a connection, with the violations marked inline.
+
+Recording is designed for long streams and sensitive data:
+
+* timestamps are ``time.perf_counter_ns()`` offsets from the connection start;
+* body bytes and WebSocket frames are capped **when recorded** (``max_body_size``), never kept whole and cut later;
+* headers that carry credentials (authorization, cookies, API keys) are redacted by default;
+* memory per connection is bounded: a record keeps the first and the last ``max_events // 2`` events and counts
+  the ones in between (``events_dropped``); the summary covers every event;
+* records reach storage when a connection ends: memory (bounded), a directory of JSON files, or any object with
+  ``store(record)``; the Inspector keeps nothing else;
+* sampling is per request: each connection is traced with probability ``sample_rate``.
+
+The JSON form is versioned (``TRACE_FORMAT_VERSION``); :func:`deserialize` rejects versions it does not know.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+import re
+import time
+from collections import deque
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+__all__ = [
+    "DEFAULT_REDACTED_HEADERS",
+    "TRACE_FORMAT_VERSION",
+    "DirectoryStorage",
+    "MemoryStorage",
+    "TraceEvent",
+    "TraceFormatError",
+    "TraceRecord",
+    "TraceStorage",
+    "TraceSummary",
+    "Tracer",
+    "deserialize",
+]
+
+TRACE_FORMAT_VERSION = 1
+DEFAULT_MAX_BODY_SIZE = 1024
+DEFAULT_MAX_EVENTS = 2000
+DEFAULT_REDACTED_HEADERS = frozenset({
+    "authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "x-auth-token", "x-csrf-token",
+})
+REDACTED = "[redacted]"
+_BODY_FIELDS = ("body", "bytes", "text")
+
+
+class TraceFormatError(ValueError):
+    """A serialized trace this version of asgion cannot read."""
+
+
+class TraceStorage(Protocol):
+    """Anything that accepts finished records."""
+
+    def store(self, record: TraceRecord) -> None: ...
+
+
+@dataclass
+class TraceEvent:
+    """One message: offset from the connection start, direction, type, the (capped, redacted) message, markers."""
+
+    offset_ns: int
+    direction: str  # "receive" or "send"
+    type: str
+    message: dict[str, Any]
+    violations: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"offset_ns": self.offset_ns, "direction": self.direction, "type": self.type,
+                "message": _jsonable(self.message), "violations": list(self.violations)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TraceEvent:
+        return cls(data["offset_ns"], data["direction"], data["type"], _from_jsonable(data["message"]),
+                   list(data.get("violations", [])))
+
+
+@dataclass
+class TraceSummary:
+    """Totals over every event of the connection (also those not kept)."""
+
+    duration_ns: int = 0
+    ttfb_ns: int | None = None
+    event_count: int = 0
+    events_dropped: int = 0
+    violations: int = 0
+    rule_ids: list[str] = field(default_factory=list)
+    status: int | None = None
+    bytes_sent: int = 0
+    bytes_received: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass
+class TraceRecord:
+    """The trace of one connection."""
+
+    id: str
+    started_at: str
+    scope: dict[str, Any]
+    events: list[TraceEvent]
+    summary: TraceSummary
+    scope_violations: list[str] = field(default_factory=list)
+    end_violations: list[str] = field(default_factory=list)
+    version: int = TRACE_FORMAT_VERSION
+
+    @property
+    def scope_type(self) -> str:
+        return str(self.scope.get("type", ""))
+
+    @property
+    def label(self) -> str:
+        if self.scope_type == "http":
+            return f"{self.scope.get('method', '?')} {self.scope.get('path', '?')}"
+        if self.scope_type == "websocket":
+            return f"WS {self.scope.get('path', '?')}"
+        return self.scope_type
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "version": self.version,
+            "id": self.id,
+            "started_at": self.started_at,
+            "scope": _jsonable(self.scope),
+            "events": [e.to_dict() for e in self.events],
+            "scope_violations": list(self.scope_violations),
+            "end_violations": list(self.end_violations),
+            "summary": self.summary.to_dict(),
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2)
+
+
+def deserialize(data: str | bytes | dict[str, Any]) -> TraceRecord:
+    """Read a record written by :meth:`TraceRecord.to_json` (or its dict); unknown versions are refused."""
+    if isinstance(data, (str, bytes)):
+        try:
+            data = json.loads(data)
+        except json.JSONDecodeError as exc:
+            raise TraceFormatError(f"not a JSON trace record: {exc}") from None
+    if not isinstance(data, dict):
+        raise TraceFormatError("a trace record is a JSON object")
+    version = data.get("version")
+    if version != TRACE_FORMAT_VERSION:
+        raise TraceFormatError(f"trace format version {version!r} is not supported (this asgion reads version "
+                               f"{TRACE_FORMAT_VERSION}); upgrade asgion to read it")
+    try:
+        return TraceRecord(
+            id=data["id"],
+            started_at=data["started_at"],
+            scope=_from_jsonable(data["scope"]),
+            events=[TraceEvent.from_dict(e) for e in data["events"]],
+            summary=TraceSummary(**data["summary"]),
+            scope_violations=list(data.get("scope_violations", [])),
+            end_violations=list(data.get("end_violations", [])),
+        )
+    except (KeyError, TypeError) as exc:
+        raise TraceFormatError(f"malformed trace record: {exc!r}") from None
+
+
+# -- JSON encoding of bytes -----------------------------------------------------------------------------------------
+def _jsonable(value: Any) -> Any:
+    """bytes become {"$bytes": latin-1 text} so the exact bytes survive a round trip; sets and others become repr."""
+    if isinstance(value, bytes):
+        return {"$bytes": value.decode("latin-1")}
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if value is None or isinstance(value, (str, int, bool)):
+        return value
+    if isinstance(value, float):
+        return value if value == value and value not in (float("inf"), float("-inf")) else repr(value)
+    return {"$repr": repr(value)}
+
+
+def _from_jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        if set(value) == {"$bytes"}:
+            return value["$bytes"].encode("latin-1")
+        if set(value) == {"$repr"}:
+            return value["$repr"]
+        return {k: _from_jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_from_jsonable(v) for v in value]
+    return value
+
+
+# -- storages -------------------------------------------------------------------------------------------------------
+class MemoryStorage:
+    """The most recent ``max_records`` records (oldest dropped first)."""
+
+    def __init__(self, max_records: int = 1000) -> None:
+        self.records: deque[TraceRecord] = deque(maxlen=max_records)
+
+    def store(self, record: TraceRecord) -> None:
+        self.records.append(record)
+
+    def __iter__(self) -> Any:
+        return iter(self.records)
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+class DirectoryStorage:
+    """One JSON file per record in ``directory``; names are safe whatever the path (no separators, no dots-only,
+    bounded length) and unique (a counter and a hash)."""
+
+    def __init__(self, directory: str | Path) -> None:
+        self.directory = Path(directory)
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self._count = 0
+
+    def file_name(self, record: TraceRecord) -> str:
+        self._count += 1
+        label = _UNSAFE.sub("_", record.label).strip("._") or record.scope_type or "scope"
+        digest = hashlib.sha1(record.id.encode()).hexdigest()[:8]
+        return f"{self._count:05d}-{label[:60]}-{digest}.json"
+
+    def store(self, record: TraceRecord) -> None:
+        path = self.directory / self.file_name(record)
+        path.write_text(record.to_json(), encoding="utf-8")
+
+
+# -- recording ------------------------------------------------------------------------------------------------------
+class Tracer:
+    """Records one connection. Created by the Inspector for a sampled connection; handed to storage at the end."""
+
+    __slots__ = (
+        "count",
+        "current",
+        "dropped",
+        "end_marks",
+        "head",
+        "keep",
+        "max_body",
+        "redact",
+        "scope",
+        "scope_marks",
+        "started_at",
+        "started_ns",
+        "summary",
+        "tail",
+    )
+
+    def __init__(self, scope: Mapping[str, Any], *, max_body_size: int, max_events: int,
+                 redact: frozenset[str]) -> None:
+        self.started_ns = time.perf_counter_ns()
+        self.started_at = datetime.now(UTC).isoformat()
+        self.max_body = max_body_size
+        self.redact = redact
+        self.scope = self._sanitize_scope(scope)
+        self.keep = max(2, max_events) // 2
+        self.head: list[TraceEvent] = []
+        self.tail: deque[TraceEvent] = deque(maxlen=self.keep)
+        self.count = 0
+        self.dropped = 0
+        self.current: TraceEvent | None = None
+        self.scope_marks: list[str] = []
+        self.end_marks: list[str] = []
+        self.summary = TraceSummary()
+
+    def event(self, direction: str, message: Any) -> None:
+        now = time.perf_counter_ns() - self.started_ns
+        summary = self.summary
+        if isinstance(message, dict):
+            kind = message.get("type")
+            message_type = kind if isinstance(kind, str) else repr(kind)
+            copy = self._sanitize_message(message, summary, direction)
+        else:
+            message_type = f"<{type(message).__name__}>"
+            copy = {"$value": _jsonable(message)}
+        if direction == "send" and summary.ttfb_ns is None and message_type in ("http.response.start",
+                                                                                   "websocket.accept"):
+            summary.ttfb_ns = now
+            status = message.get("status") if isinstance(message, dict) else None
+            summary.status = status if isinstance(status, int) else None
+        event = TraceEvent(now, direction, message_type, copy)
+        self.count += 1
+        if len(self.head) < self.keep:
+            self.head.append(event)
+        else:
+            if len(self.tail) == self.keep:
+                self.dropped += 1
+            self.tail.append(event)
+        self.current = event
+
+    def mark(self, rule_id: str, phase: str) -> None:
+        """Attach a violation to the event it belongs to (or to the scope / the end of the connection)."""
+        self.summary.violations += 1
+        if rule_id not in self.summary.rule_ids:
+            self.summary.rule_ids.append(rule_id)
+        if phase == "scope":
+            self.scope_marks.append(rule_id)
+        elif phase == "end" or self.current is None:
+            self.end_marks.append(rule_id)
+        else:
+            self.current.violations.append(rule_id)
+
+    def finish(self) -> TraceRecord:
+        summary = self.summary
+        summary.duration_ns = time.perf_counter_ns() - self.started_ns
+        summary.event_count = self.count
+        summary.events_dropped = self.dropped
+        return TraceRecord(
+            id=os.urandom(8).hex(),
+            started_at=self.started_at,
+            scope=self.scope,
+            events=self.head + list(self.tail),
+            summary=summary,
+            scope_violations=self.scope_marks,
+            end_violations=self.end_marks,
+        )
+
+    # -- sanitizing: copies, capped and redacted --------------------------------------------------------------------
+    def _sanitize_message(self, message: dict[str, Any], summary: TraceSummary, direction: str) -> dict[str, Any]:
+        copy: dict[str, Any] = {}
+        for key, value in message.items():
+            if key in _BODY_FIELDS and isinstance(value, (bytes, str)):
+                size = len(value)
+                if direction == "send":
+                    summary.bytes_sent += size
+                else:
+                    summary.bytes_received += size
+                copy[key] = value[: self.max_body]
+                if size > self.max_body:
+                    copy[f"{key}_truncated_from"] = size
+            elif key == "headers":
+                copy[key] = self._headers(value)
+            elif isinstance(value, (str, int, float, bool, type(None))):
+                copy[key] = value
+            else:
+                copy[key] = _shallow(value)
+        return copy
+
+    def _headers(self, headers: Any) -> Any:
+        if not isinstance(headers, (list, tuple)):
+            return _shallow(headers)
+        out = []
+        for item in headers:
+            if isinstance(item, (list, tuple)) and len(item) == 2 and isinstance(item[0], bytes):
+                name = item[0]
+                value = REDACTED.encode() if name.lower().decode("latin-1") in self.redact else item[1]
+                out.append([name, value])
+            else:
+                out.append(_shallow(item))
+        return out
+
+    def _sanitize_scope(self, scope: Mapping[str, Any]) -> dict[str, Any]:
+        copy: dict[str, Any] = {}
+        for key, value in scope.items():
+            if key in ("app", "router", "endpoint", "state", "route", "fastapi_astack"):
+                continue  # framework objects and application state: not part of the protocol trace
+            if key == "headers":
+                copy[key] = self._headers(value)
+            elif isinstance(value, (str, bytes, int, float, bool, type(None))):
+                copy[key] = value
+            else:
+                copy[key] = _shallow(value)
+        return copy
+
+
+def _shallow(value: Any, depth: int = 0) -> Any:
+    """A bounded copy of a value for the record (containers to depth 4, anything else as repr)."""
+    if isinstance(value, (str, bytes, int, float, bool, type(None))):
+        return value
+    if depth >= 4:
+        return {"$repr": "..."}
+    if isinstance(value, dict):
+        return {str(k): _shallow(v, depth + 1) for k, v in list(value.items())[:50]}
+    if isinstance(value, (list, tuple)):
+        return [_shallow(v, depth + 1) for v in list(value)[:50]]
+    return {"$repr": repr(value)[:200]}
+
+
+def should_trace(sample_rate: float) -> bool:
+    """Per-request sampling: each connection is traced with probability ``sample_rate``."""
+    return sample_rate >= 1.0 or (sample_rate > 0.0 and random.random() < sample_rate)
+
+
+def storages(*items: TraceStorage | None) -> list[TraceStorage]:
+    return [item for item in items if item is not None]
+
+
+def redaction_set(names: Iterable[str] | None) -> frozenset[str]:
+    return DEFAULT_REDACTED_HEADERS if names is None else frozenset(n.lower() for n in names)
