@@ -1,0 +1,190 @@
+"""What ``check`` and ``trace`` share: the driving options, the config they merge into, and one driven run."""
+
+from __future__ import annotations
+
+import functools
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from asgion_cli.driver import Driver, DriveResult
+from asgion_cli.errors import UserError
+from asgion_cli.loader import LoadedApp, load_app
+from asgion_cli.options import SEVERITY_CHOICE, make_plugin_manager, read_config, split_patterns
+from asgion_cli.requests import ConnectionSpec, parse_frames, parse_header, parse_path
+from asgion_core.config import AsgionConfig
+from asgion_core.inspector import Inspector
+from asgion_core.plugins import AsgionPluginManager
+from asgion_core.report import Report
+from asgion_core.rules import Severity
+from asgion_core.selection import SelectionError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_DRIVE_OPTIONS: list[Callable[[Any], Any]] = [
+    click.argument("app", required=False, metavar="APP"),
+    click.option("--path", "paths", multiple=True, metavar="[METHOD:]/PATH",
+                 help="Connection to make: /items?limit=5, POST:/items, ws:/chat or wss:/chat. Repeatable. "
+                      "Default: the config's paths, else /."),
+    click.option("--method", default=None, metavar="METHOD",
+                 help="Method for paths without one. Default: GET (POST with -d)."),
+    click.option("-H", "--header", "headers", multiple=True, metavar="'NAME: VALUE'",
+                 help="Request header. Repeatable."),
+    click.option("-d", "--body", default=None, metavar="DATA", help="Request body ('@file' reads a file)."),
+    click.option("--ws-send", "ws_texts", multiple=True, metavar="TEXT",
+                 help="Text frame a WebSocket client sends after the handshake. Repeatable. Default: one 'hello'."),
+    click.option("--ws-send-bytes", "ws_hexes", multiple=True, metavar="HEX",
+                 help="Binary frame (hex) a WebSocket client sends, after the text frames. Repeatable."),
+    click.option("--subprotocol", "subprotocols", multiple=True, metavar="NAME",
+                 help="Subprotocol the WebSocket client offers (scope['subprotocols']). Repeatable."),
+    click.option("--scenarios", is_flag=True,
+                 help="Also run the failure paths tests miss: per HTTP path a client that disconnects "
+                      "mid-response and a request body in several chunks; per WebSocket path a client that "
+                      "closes first."),
+    click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=5.0, show_default=True,
+                 help="Seconds per connection before the client disconnects and the app is cancelled."),
+    click.option("--no-lifespan", is_flag=True, help="Do not run lifespan startup and shutdown."),
+    click.option("--select", multiple=True, metavar="RULES",
+                 help="Only these rules: ids, prefixes, globs (HF,SEM-00*)."),
+    click.option("--exclude-rules", multiple=True, metavar="RULES",
+                 help="Rules to switch off (ids, prefixes, globs)."),
+    click.option("--min-severity", type=SEVERITY_CHOICE, help="Report only this severity and above."),
+    click.option("--layer", "layers", multiple=True, metavar="LAYER",
+                 help="Only rules of a layer (http, http.fsm, general)."),
+    click.option("--profile", default=None,
+                 help="Rule profile: strict, recommended, minimal, or one from the config."),
+    click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+                 help="Config file (.asgion.toml or pyproject.toml). Default: discovered upwards."),
+    click.option("-p", "plugins", multiple=True, metavar="NAME",
+                 help="Load plugin NAME (entry point or module); 'no:NAME' blocks it. Repeatable."),
+    click.option("--disable-plugin-autoload", is_flag=True,
+                 help="Load no third-party plugins unless named with -p (built-ins stay)."),
+]
+_NAMES = ("app", "paths", "method", "headers", "body", "ws_texts", "ws_hexes", "subprotocols", "scenarios",
+          "timeout", "no_lifespan", "select", "exclude_rules", "min_severity", "layers", "profile", "config_path",
+          "plugins", "disable_plugin_autoload")
+
+
+@dataclass(frozen=True)
+class DriveOptions:
+    """The command-line options that choose the app, what to drive, the rules and the plugins."""
+
+    app: str | None
+    paths: tuple[str, ...]
+    method: str | None
+    headers: tuple[str, ...]
+    body: str | None
+    ws_texts: tuple[str, ...]
+    ws_hexes: tuple[str, ...]
+    subprotocols: tuple[str, ...]
+    scenarios: bool
+    timeout: float
+    no_lifespan: bool
+    select: tuple[str, ...]
+    exclude_rules: tuple[str, ...]
+    min_severity: str | None
+    layers: tuple[str, ...]
+    profile: str | None
+    config_path: Path | None
+    plugins: tuple[str, ...]
+    disable_plugin_autoload: bool
+
+
+def drive_options(func: F) -> F:
+    """Add the shared options to a command; it receives them as one ``drive: DriveOptions`` argument."""
+
+    @functools.wraps(func)
+    def wrapper(**kwargs: Any) -> Any:
+        drive = DriveOptions(**{name: kwargs.pop(name) for name in _NAMES})
+        return func(drive=drive, **kwargs)
+
+    command: Any = wrapper
+    for option in reversed(_DRIVE_OPTIONS):
+        command = option(command)
+    return command  # type: ignore[no-any-return]
+
+
+@dataclass
+class Plan:
+    """Everything checked before the app is imported: a typo fails fast, before any app code runs."""
+
+    pm: AsgionPluginManager
+    config: AsgionConfig
+    app_spec: str
+    connections: list[ConnectionSpec]
+    options: DriveOptions
+
+
+def plan(drive: DriveOptions, pm: AsgionPluginManager | None = None) -> Plan:
+    config = read_config(drive.config_path)
+    pm = pm or make_plugin_manager(drive.plugins, drive.disable_plugin_autoload)
+    app_spec = drive.app or config.app
+    if not app_spec:
+        raise UserError("no APP given and no 'app' in the config (e.g. asgion check main:app)")
+    config = config.merged(
+        profile=drive.profile,
+        min_severity=Severity.parse(drive.min_severity) if drive.min_severity else None,
+        select=split_patterns(drive.select) or None,
+        exclude_rules=config.exclude_rules + split_patterns(drive.exclude_rules) or None,
+        categories=split_patterns(drive.layers) or None,
+    )
+    header_pairs = tuple(parse_header(h) for h in drive.headers)
+    data = _read_body(drive.body)
+    default_method = (drive.method or ("POST" if data else "GET")).upper()
+    frames = parse_frames(drive.ws_texts, drive.ws_hexes)
+    connections = [parse_path(p, default_method=default_method, headers=header_pairs, body=data, frames=frames,
+                              subprotocols=drive.subprotocols) for p in (drive.paths or config.paths or ("/",))]
+    if drive.scenarios:
+        connections = [variant for spec in connections for variant in (spec, *spec.scenarios())]
+    return Plan(pm, config, app_spec, connections, drive)
+
+
+@dataclass
+class Session:
+    """One driven run: the inspector, what the driver did, and the report."""
+
+    inspector: Inspector
+    outcome: DriveResult
+    report: Report
+    loaded: LoadedApp
+
+    @property
+    def failed(self) -> bool:
+        report = self.report
+        return bool(report.violations or report.exceptions or report.timeouts) or self.outcome.lifespan == "failed"
+
+
+def run(planned: Plan, **inspector_options: Any) -> Session:
+    started = time.perf_counter_ns()
+    started_at = datetime.now(UTC)
+    loaded = load_app(planned.app_spec)
+    try:
+        inspector = Inspector(loaded.app, config=planned.config, plugins=planned.pm, max_results=100_000,
+                              max_violations=100_000, **inspector_options)
+    except SelectionError as exc:
+        raise UserError(str(exc)) from None
+    outcome = Driver(inspector, timeout=planned.options.timeout, lifespan=not planned.options.no_lifespan).run(
+        planned.connections)
+    report = inspector.report(planned.app_spec, results=outcome.results)
+    report.notes = list(outcome.notes)
+    report.elapsed_ns = time.perf_counter_ns() - started
+    report.started_at = started_at
+    report.app_source = loaded.source or report.app_source
+    planned.pm.hook.asgion_session_finish(report=report)
+    return Session(inspector, outcome, report, loaded)
+
+
+def _read_body(body: str | None) -> bytes:
+    if body is None:
+        return b""
+    if body.startswith("@"):
+        try:
+            return Path(body[1:]).read_bytes()
+        except OSError as exc:
+            raise UserError(f"cannot read request body file {body[1:]}: {exc.strerror}") from None
+    return body.encode("utf-8")
