@@ -14,6 +14,16 @@ from asgion_core.plugins import create_plugin_manager
 from asgion_core.report import Report, ReportOptions, ScopeResult
 from asgion_core.rules import Rule, Severity
 from asgion_core.selection import BUILTIN_PROFILES, Profile
+from asgion_core.trace import (
+    DirectoryStorage,
+    MemoryStorage,
+    TraceEvent,
+    TraceFormatError,
+    TraceRecord,
+    TraceStorage,
+    TraceSummary,
+    deserialize,
+)
 from asgion_core.violation import SourceLocation, Violation
 
 __all__ = [
@@ -37,7 +47,15 @@ __all__ = [
     "SourceLocation",
     "StateMachine",
     "Violation",
+    "DirectoryStorage",
+    "MemoryStorage",
+    "TraceEvent",
+    "TraceFormatError",
+    "TraceRecord",
+    "TraceStorage",
+    "TraceSummary",
     "create_plugin_manager",
+    "deserialize",
     "hookimpl",
     "hookspec",
     "inspect",

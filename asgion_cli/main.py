@@ -7,6 +7,7 @@ is printed as one line without a traceback.
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from collections.abc import Sequence
@@ -17,6 +18,7 @@ import click
 
 from asgion_cli import rules_view
 from asgion_cli.errors import UserError
+from asgion_cli.har import har
 from asgion_cli.options import (
     make_plugin_manager,
     plugin_options,
@@ -24,6 +26,8 @@ from asgion_cli.options import (
 )
 from asgion_cli.outputs import plan_outputs, write_outputs
 from asgion_cli.session import DriveOptions, drive_options, plan, run
+from asgion_cli.timeline import as_json, render_timelines
+from asgion_core.trace import DEFAULT_MAX_BODY_SIZE, MemoryStorage
 
 EPILOG = """\b
 Examples:
@@ -68,6 +72,53 @@ def check(drive: DriveOptions, strict: bool, output_formats: tuple[str, ...], ou
     outputs = plan_outputs(output_formats or ("text",), out, pm.reporters())
     session = run(plan(drive, pm))
     write_outputs(outputs, session.report, color=_color(no_color), quiet=quiet)
+    return 1 if strict and session.failed else 0
+
+
+TRACE_EPILOG = """\b
+Examples:
+  asgion trace examples/buggy_app.py:app               the timeline of GET /, body before start marked HF-002
+  asgion trace main:app --path ws:/chat --format json  every record as one JSON array
+  asgion trace main:app --out traces/                  one JSON file per connection (read with asgion.deserialize)
+  asgion trace main:app --format har > session.har     open in the browser's developer tools
+"""
+
+
+@cli.command(epilog=TRACE_EPILOG)
+@drive_options
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "jsonl", "har"]), default="text",
+              show_default=True, help="text: timelines; json: one JSON array; jsonl: a record per line; har: HAR 1.2.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Also write one JSON file per record into this directory.")
+@click.option("--max-body-size", type=click.IntRange(min=0), default=DEFAULT_MAX_BODY_SIZE, show_default=True,
+              help="Bytes of each body or frame kept in the trace.")
+@click.option("--strict", is_flag=True,
+              help="Exit 1 when there are findings, app exceptions, timeouts or a failed lifespan startup.")
+@click.option("--no-color", is_flag=True, help="Plain text output (also when NO_COLOR is set).")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing on stdout (the exit code and --out still work).")
+def trace(drive: DriveOptions, output_format: str, out: Path | None, max_body_size: int, strict: bool,
+          no_color: bool, quiet: bool) -> int:
+    """Drive APP like 'check' and show the timeline of every connection, violations marked inline."""
+    planned = plan(drive)
+    memory = MemoryStorage(max_records=1_000_000)
+    try:
+        session = run(planned, trace=True, storage=memory, trace_dir=out, max_body_size=max_body_size)
+    except OSError as exc:
+        raise UserError(f"cannot write traces to {out}: {exc.strerror}") from None
+    records = list(memory)
+    if not quiet:
+        if output_format == "text":
+            rules = {rule.id: rule for rule in planned.pm.rule_registry()}
+            text = render_timelines(records, rules, color=_color(no_color))
+            notes = "".join(f"note: {note}\n" for note in session.report.notes)
+            click.echo(text + notes, nl=False)
+        elif output_format == "json":
+            click.echo(json.dumps(as_json(records), indent=2))
+        elif output_format == "jsonl":
+            for record in records:
+                click.echo(json.dumps(record.to_dict()))
+        else:
+            click.echo(json.dumps(har(records), indent=2))
     return 1 if strict and session.failed else 0
 
 

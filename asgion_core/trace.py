@@ -214,7 +214,7 @@ class MemoryStorage:
         return len(self.records)
 
 
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
 
 
 class DirectoryStorage:
@@ -228,7 +228,7 @@ class DirectoryStorage:
 
     def file_name(self, record: TraceRecord) -> str:
         self._count += 1
-        label = _UNSAFE.sub("_", record.label).strip("._") or record.scope_type or "scope"
+        label = _UNSAFE.sub("_", record.label).strip("_") or "scope"
         digest = hashlib.sha1(record.id.encode()).hexdigest()[:8]
         return f"{self._count:05d}-{label[:60]}-{digest}.json"
 

@@ -1,0 +1,91 @@
+"""``asgion trace``: the timeline of the example, JSON, JSON Lines, files that read back, and valid HAR."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from asgion import deserialize
+from tests.conftest import EXAMPLES, CliRun
+
+BUGGY = f"{EXAMPLES / 'buggy_app.py'}:app"
+
+
+def test_text_timeline_of_the_example(run_cli: CliRun) -> None:
+    code, out, _ = run_cli("trace", BUGGY)
+    assert code == 0
+    lines = out.splitlines()
+    body = next(line for line in lines if "→ http.response.body" in line)
+    assert "✗ HF-002 body-before-start" in body
+    assert any("← http.request" in line for line in lines)
+    assert any(line.startswith("GET /  status 200") and "ttfb" in line for line in lines)
+    assert run_cli("trace", BUGGY, "--strict")[0] == 1
+
+
+def test_min_severity_hides_lower_markers(run_cli: CliRun) -> None:
+    out = run_cli("trace", BUGGY, "--min-severity", "error")[1]
+    assert "HF-002" in out and "SEM-013" not in out
+
+
+def test_json_is_one_valid_array(run_cli: CliRun) -> None:
+    data = json.loads(run_cli("trace", BUGGY, "--path", "/a", "--path", "/b", "--format", "json")[1])
+    assert isinstance(data, list) and [r["scope"].get("path") for r in data][-2:] == ["/a", "/b"]
+    assert all(deserialize(r).version == 1 for r in data)
+
+
+def test_jsonl_is_one_record_per_line(run_cli: CliRun) -> None:
+    lines = run_cli("trace", BUGGY, "--format", "jsonl")[1].splitlines()
+    assert len(lines) == 2 and all(deserialize(line) for line in lines)
+
+
+def test_out_writes_files_that_read_back_identically(run_cli: CliRun, tmp_path: Path) -> None:
+    out_dir = tmp_path / "traces"
+    printed = json.loads(run_cli("trace", BUGGY, "--format", "json", "--out", str(out_dir))[1])
+    files = sorted(out_dir.iterdir())
+    assert len(files) == len(printed) == 2
+    from_files = {deserialize(f.read_text()).id: deserialize(f.read_text()) for f in files}
+    for data in printed:
+        assert from_files[data["id"]] == deserialize(data)
+
+
+def test_max_body_size(run_cli: CliRun) -> None:
+    data = json.loads(run_cli("trace", BUGGY, "--format", "json", "--max-body-size", "4")[1])
+    body = next(e for r in data for e in r["events"] if e["type"] == "http.response.body")
+    assert body["message"]["body"] == {"$bytes": "Hell"} and body["message"]["body_truncated_from"] == 13
+
+
+def check_har(data: dict[str, Any]) -> None:
+    """HAR 1.2 (the W3C draft by Jan Odvarko): required fields and their types."""
+    log = data["log"]
+    assert log["version"] == "1.2" and isinstance(log["creator"]["name"], str)
+    assert isinstance(log["creator"]["version"], str) and isinstance(log["entries"], list)
+    for entry in log["entries"]:
+        assert isinstance(entry["startedDateTime"], str) and isinstance(entry["time"], (int, float))
+        request, response = entry["request"], entry["response"]
+        for key, kind in (("method", str), ("url", str), ("httpVersion", str), ("cookies", list),
+                          ("headers", list), ("queryString", list), ("headersSize", int), ("bodySize", int)):
+            assert isinstance(request[key], kind), key
+        for key, kind in (("status", int), ("statusText", str), ("httpVersion", str), ("cookies", list),
+                          ("headers", list), ("content", dict), ("redirectURL", str), ("headersSize", int),
+                          ("bodySize", int)):
+            assert isinstance(response[key], kind), key
+        assert isinstance(response["content"]["size"], int) and isinstance(response["content"]["mimeType"], str)
+        assert all(set(h) == {"name", "value"} for h in request["headers"] + response["headers"])
+        assert isinstance(entry["cache"], dict)
+        for key in ("send", "wait", "receive"):
+            assert isinstance(entry["timings"][key], (int, float)) and entry["timings"][key] >= 0
+
+
+def test_har_export_is_valid(run_cli: CliRun) -> None:
+    data = json.loads(run_cli("trace", "tests.cli.apps:echo", "--path", "POST:/items?x=1", "-d", "hello",
+                              "--path", "GET:/b", "--format", "har")[1])
+    check_har(data)
+    entries = data["log"]["entries"]
+    assert [e["request"]["method"] for e in entries] == ["POST", "GET"]
+    first = entries[0]
+    assert first["request"]["url"] == "http://127.0.0.1:8000/items?x=1"
+    assert first["request"]["queryString"] == [{"name": "x", "value": "1"}]
+    assert first["request"]["postData"]["text"] == "hello"
+    assert first["response"]["status"] == 200 and first["response"]["statusText"] == "OK"
+    assert "body=hello" in first["response"]["content"]["text"]
