@@ -19,6 +19,7 @@ import click
 from asgion_cli import rules_view
 from asgion_cli.errors import UserError
 from asgion_cli.har import har
+from asgion_cli.init import add_to_pyproject, write_dot_file
 from asgion_cli.options import (
     make_plugin_manager,
     plugin_options,
@@ -120,6 +121,21 @@ def trace(drive: DriveOptions, output_format: str, out: Path | None, max_body_si
         else:
             click.echo(json.dumps(har(records), indent=2))
     return 1 if strict and session.failed else 0
+
+
+@cli.command()
+@click.option("--pyproject", is_flag=True, help="Add a [tool.asgion] table to ./pyproject.toml instead.")
+@click.option("--app", "app", default=None, metavar="MODULE:ATTR", help="Fill in the app to check.")
+@click.option("--force", is_flag=True, help="Overwrite .asgion.toml, or replace an existing [tool.asgion] table.")
+def init(pyproject: bool, app: str | None, force: bool) -> int:
+    """Write a config with every option commented and explained (.asgion.toml, or [tool.asgion] with --pyproject).
+
+    The pyproject form appends the table and leaves every other byte of the file as it was.
+    """
+    directory = Path.cwd()
+    target = add_to_pyproject(directory, app, force) if pyproject else write_dot_file(directory, app, force)
+    click.echo(f"wrote {target.name}: edit it, then run 'asgion check'")
+    return 0
 
 
 @cli.command()

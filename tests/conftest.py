@@ -12,6 +12,8 @@ from asgion_cli.main import main
 # unless a test asks for them (tests/plugins). Built-in plugins always load.
 os.environ["ASGION_DISABLE_PLUGIN_AUTOLOAD"] = "1"
 
+pytest_plugins = ["pytester"]
+
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 
