@@ -56,6 +56,11 @@ def test_only_warnings_and_up(asgi_inspect):
 '''
 
 
+def asgion_warnings(result: pytest.RunResult) -> int:
+    """asgion's own warnings in the summary (other libraries may warn too, depending on their versions)."""
+    return sum("AsgionViolationWarning: asgion found" in line for line in result.outlines)
+
+
 @pytest.fixture
 def project(pytester: pytest.Pytester) -> pytest.Pytester:
     pytester.makepyfile(apps=APPS, test_app=TESTS)
@@ -64,8 +69,8 @@ def project(pytester: pytest.Pytester) -> pytest.Pytester:
 
 def test_warns_without_strict(project: pytest.Pytester) -> None:
     result = project.runpytest("-p", "no:cacheprovider", "-W", "default")
-    result.assert_outcomes(passed=4, warnings=2)
-    result.stdout.fnmatch_lines(["*AsgionViolationWarning: asgion found * ASGI violation(s):*"])
+    result.assert_outcomes(passed=4)
+    assert asgion_warnings(result) == 2
 
 
 def test_strict_fails_with_a_useful_message(project: pytest.Pytester) -> None:
@@ -105,7 +110,9 @@ def test_ignores_config(asgi_inspect):
     assert "HF-002" in [v.rule_id for v in inspector.violations]
 ''')
     pytester.makepyprojecttoml('[tool.asgion]\nexclude_rules = ["HF"]\n')
-    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1, warnings=1)
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)
+    assert asgion_warnings(result) == 1
 
 
 def test_violations_during_fixture_teardown_count(pytester: pytest.Pytester) -> None:
