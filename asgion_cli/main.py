@@ -72,7 +72,7 @@ def check(drive: DriveOptions, strict: bool, output_formats: tuple[str, ...], ou
     pm = make_plugin_manager(drive.plugins, drive.disable_plugin_autoload)
     outputs = plan_outputs(output_formats or ("text",), out, pm.reporters())
     session = run(plan(drive, pm))
-    write_outputs(outputs, session.report, color=_color(no_color), quiet=quiet)
+    write_outputs(outputs, session.report, color=_color(no_color), quiet=quiet, owners=pm.reporter_owners())
     return 1 if strict and session.failed else 0
 
 

@@ -45,11 +45,20 @@ def plan_outputs(formats: tuple[str, ...], out: Path | None, reporters: Mapping[
     return outputs
 
 
-def write_outputs(outputs: list[Output], report: Report, *, color: bool, quiet: bool) -> None:
+def write_outputs(outputs: list[Output], report: Report, *, color: bool, quiet: bool,
+                  owners: Mapping[str, str] | None = None) -> None:
+    """Render every report; a reporter that raises costs only its own report (the others are still written),
+    and is then reported as one error naming its plugin."""
     root = os.getcwd()
+    failures: list[str] = []
     for output in outputs:
         options = ReportOptions(color=color and output.path is None and output.name == "text", root=root)
-        rendered = output.reporter.render(report, options)
+        try:
+            rendered = output.reporter.render(report, options)
+        except Exception as exc:
+            plugin = (owners or {}).get(output.name, "?")
+            failures.append(f"reporter {output.name!r} (plugin {plugin!r}) failed: {type(exc).__name__}: {exc}")
+            continue
         if output.path is not None:
             try:
                 output.path.write_text(rendered, encoding="utf-8")
@@ -57,3 +66,5 @@ def write_outputs(outputs: list[Output], report: Report, *, color: bool, quiet: 
                 raise UserError(f"cannot write {output.path}: {exc.strerror}") from None
         elif not quiet:
             click.echo(rendered, nl=False)
+    if failures:
+        raise UserError("; ".join(failures))

@@ -165,7 +165,7 @@ def run(planned: Plan, **inspector_options: Any) -> Session:
     loaded = load_app(planned.app_spec)
     try:
         inspector = Inspector(loaded.app, config=planned.config, plugins=planned.pm, max_results=100_000,
-                              max_violations=100_000, **inspector_options)
+                              max_violations=100_000, keep_clean_results=True, **inspector_options)
     except SelectionError as exc:
         raise UserError(str(exc)) from None
     outcome = Driver(inspector, timeout=planned.options.timeout, lifespan=not planned.options.no_lifespan).run(

@@ -47,7 +47,6 @@ class Connection:
         "disconnected",
         "extras",
         "final_states",
-        "label",
         "method",
         "path",
         "prev_state",
@@ -84,7 +83,6 @@ class Connection:
         method = scope.get("method")
         self.path: str = path if isinstance(path, str) else ""
         self.method: str = method if isinstance(method, str) else ""
-        self.label = _label(scope_type, self.method, self.path)
         self.config = config
         self.state = initial_state
         self.prev_state = initial_state
@@ -133,6 +131,11 @@ class Connection:
                 pending.extend(current.exceptions)
             pending.extend(e for e in (current.__cause__, current.__context__) if e is not None)
         return False
+
+    @property
+    def label(self) -> str:
+        """How reports name the connection ("GET /items", "WS /chat", "lifespan")."""
+        return _label(self.scope_type, self.method, self.path)
 
     @property
     def finished(self) -> bool:

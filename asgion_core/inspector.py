@@ -62,6 +62,8 @@ class Inspector:
         ``config`` (``select`` restricts to exactly the named rules, as ``--select`` does).
     :param max_violations: how many violations ``violations`` keeps (oldest dropped first); ``max_results`` the
         same for per-connection results. Long-lived middleware stays bounded; use ``on_violation`` to keep all.
+    :param keep_clean_results: also keep a result for connections without findings, exceptions or notes (the
+        CLI does, to report every scope; middleware need not pay for it).
     :param trace: record a timeline of every connection (see :mod:`asgion_core.trace`); ``sample_rate`` traces
         that share of connections (per request); records go to ``storage``, else to ``trace_dir`` (one JSON file
         each), else to memory (``traces``, the last ``max_traces``). ``max_body_size`` caps recorded bodies and
@@ -86,6 +88,7 @@ class Inspector:
         categories: Iterable[str] = (),
         max_violations: int = 10_000,
         max_results: int = 1_000,
+        keep_clean_results: bool = False,
         trace: bool = False,
         sample_rate: float = 1.0,
         trace_dir: str | Path | None = None,
@@ -113,6 +116,7 @@ class Inspector:
         else:
             self.plugin_manager = create_plugin_manager(plugins=plugins)
         self.strict = strict
+        self.keep_clean_results = keep_clean_results
         self.on_violation = on_violation
         self._violations: deque[Violation] = deque(maxlen=max_violations)
         self._results: deque[ScopeResult] = deque(maxlen=max_results)
@@ -394,7 +398,8 @@ class Inspector:
                 check(conn, outcome)
             except Exception as exc:
                 self._isolate(compiled, check, exc)
-        self._results.append(_result(conn, outcome.exception, time.perf_counter_ns()))
+        if conn.violations or outcome.raised or self.keep_clean_results:
+            self._results.append(_result(conn, outcome.exception, time.perf_counter_ns()))
         if conn.trace is not None:
             record = conn.trace.finish()
             for storage in self._storages:

@@ -188,6 +188,11 @@ class AsgionPluginManager(pluggy.PluginManager):
             self._reporters_generation = self.generation
         return self._reporters
 
+    def reporter_owners(self) -> dict[str, str]:
+        """Format name -> the plugin that registered it."""
+        self.reporters()
+        return dict(self._reporter_owner)
+
     def collect(self, hook_name: str, **kwargs: Any) -> list[tuple[str, Any]]:
         """Call a non-firstresult hook, isolating plugins whose implementation raises."""
         results: list[tuple[str, Any]] = []

@@ -1,0 +1,96 @@
+"""``inspect(app)`` as middleware under real servers (uvicorn, hypercorn) with real clients (httpx, websockets).
+
+Clean framework apps give no findings of the app's side; buggy endpoints give the expected ids. Server-side
+findings (rules that blame the server) are listed in SERVER_FINDINGS with what they mean; any other finding
+fails the test, so a new server behaviour is noticed and documented (docs/servers.md).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from typing import Any
+
+import httpx
+import pytest
+import websockets
+
+from asgion import Inspector, inspect
+from asgion_core.plugins import create_plugin_manager
+from tests.integration.apps.starlette_app import app as starlette_app
+from tests.servers.conftest import SERVERS
+
+PM = create_plugin_manager(autoload=False, env={})
+
+#: Findings that blame the server, observed on these servers, and why they are expected (see docs/servers.md).
+SERVER_FINDINGS: dict[str, set[str]] = {"uvicorn": set(), "hypercorn": set()}
+
+
+def run_clients(address: str) -> dict[str, Any]:
+    async def main() -> dict[str, Any]:
+        results: dict[str, Any] = {}
+        async with httpx.AsyncClient(base_url=f"http://{address}") as client:
+            results["items"] = (await client.get("/items")).json()
+            results["post"] = (await client.post("/items", json={"name": "w"})).status_code
+            results["stream"] = (await client.get("/stream")).text
+            results["head"] = (await client.head("/text")).status_code
+            results["empty"] = (await client.get("/empty")).status_code
+            results["moved"] = (await client.get("/moved", follow_redirects=False)).status_code
+        async with websockets.connect(f"ws://{address}/ws/echo") as socket:
+            await socket.send("hello")
+            results["echo"] = await socket.recv()
+        return results
+
+    return asyncio.run(main())
+
+
+@pytest.mark.parametrize("server", sorted(SERVERS))
+def test_clean_app_under_a_real_server(server: str) -> None:
+    inspector = inspect(starlette_app, plugins=PM, profile="strict", exclude_rules=["HF-011"])
+    with SERVERS[server](inspector) as address:
+        results = run_clients(address)
+    assert results["items"]["greeting"] == "hello", "lifespan state reached the request through the server"
+    assert results["stream"].count("chunk") == 5 and results["echo"] == "hello"
+    assert (results["post"], results["head"], results["empty"], results["moved"]) == (201, 200, 204, 307)
+    app_side = [f"{v.rule_id} {v.scope_label}: {v.message}" for v in inspector.violations if v.side == "app"]
+    assert app_side == []
+    server_side = {v.rule_id for v in inspector.violations if v.side == "server"}
+    assert server_side <= SERVER_FINDINGS[server], sorted(server_side)
+
+
+async def buggy(scope: Any, receive: Any, send: Any) -> None:
+    if scope["type"] == "lifespan":
+        while True:
+            message = await receive()
+            await send({"type": message["type"] + ".complete"})
+            if message["type"] == "lifespan.shutdown":
+                return
+    if scope["type"] == "websocket":
+        await receive()
+        await send({"type": "websocket.accept"})
+        await send({"type": "websocket.close", "code": 1000})
+        await send({"type": "websocket.send", "text": "after close"})
+        return
+    await receive()
+    await send({"type": "http.response.start", "status": 200,
+                "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", b"2")]})
+    await send({"type": "http.response.body", "body": b"too long"})
+
+
+@pytest.mark.parametrize("server", sorted(SERVERS))
+def test_buggy_app_under_a_real_server(server: str) -> None:
+    inspector: Inspector = inspect(buggy, plugins=PM)
+
+    async def clients(address: str) -> None:
+        async with httpx.AsyncClient(base_url=f"http://{address}") as client:
+            with contextlib.suppress(httpx.HTTPError):  # a server may cut a body longer than its content-length
+                await client.get("/")
+        with contextlib.suppress(websockets.ConnectionClosed):
+            async with websockets.connect(f"ws://{address}/ws") as socket:
+                await socket.recv()
+        await asyncio.sleep(0.2)
+
+    with SERVERS[server](inspector) as address:
+        asyncio.run(clients(address))
+    ids = {v.rule_id for v in inspector.violations}
+    assert {"HF-018", "WF-004"} <= ids
