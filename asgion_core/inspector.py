@@ -45,6 +45,9 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[Any]]
 _MISSING = object()
+#: Bounds that keep a long-running Inspector's memory flat whatever the traffic.
+MAX_UNKNOWN_SCOPE_TYPES = 64
+MAX_INTERNAL_ERRORS = 100
 
 
 class Inspector:
@@ -217,7 +220,8 @@ class Inspector:
             return self._compiled[scope_type]
         except KeyError:
             compiled = compile_protocol(self.plugin_manager, scope_type, self.config, self._enabled)
-            self._compiled[scope_type] = compiled
+            if compiled is not None or len(self._compiled) < MAX_UNKNOWN_SCOPE_TYPES:
+                self._compiled[scope_type] = compiled  # a server inventing scope types cannot grow this forever
             return compiled
 
     # -- the ASGI app ----------------------------------------------------------------------------------------------
@@ -386,7 +390,7 @@ class Inspector:
         self._record(InternalError(plugin, where, f"{type(exc).__name__}: {exc}"))
 
     def _record(self, error: InternalError) -> None:
-        if error not in self._internal_errors:
+        if error not in self._internal_errors and len(self._internal_errors) < MAX_INTERNAL_ERRORS:
             self._internal_errors.append(error)
 
     def _finish(self, conn: Connection, compiled: CompiledProtocol, outcome: Outcome) -> None:

@@ -11,9 +11,9 @@ import time
 from asgion_core.checks import Message, Outcome
 from asgion_core.connection import Connection
 from asgion_core.headers import parse_headers, split_list
-from asgion_http.events import check_start
 from asgion_http.fsm import BEFORE_BODY_COMPLETE, BODY_COMPLETE, INIT, RESPONSE_COMPLETE, TRAILERS_MORE, HttpData
-from asgion_http.semantic import inspect_start_headers, inspect_trailer_headers
+from asgion_http.semantic import inspect_trailer_headers
+from asgion_http.start_cache import analyse
 
 
 def _once(conn: Connection, data: HttpData, rule_id: str, text: str) -> None:
@@ -54,8 +54,9 @@ def on_start(conn: Connection, message: Message) -> None:
     data: HttpData = conn.data
     if conn.disconnected:
         check_race(conn, message)
-    headers = parse_headers(message.get("headers", []))
-    check_start(conn, message, headers)
+    analysis = analyse(message, data.http_version, data.scheme)
+    for rule_id, text in analysis.field_findings:
+        conn.report(rule_id, text)
     if conn.rejected:
         return
     status = message.get("status")
@@ -64,10 +65,12 @@ def on_start(conn: Connection, message: Message) -> None:
     data.start_ns = now = time.perf_counter_ns()
     if (now - conn.started_ns) / 1e9 > conn.config.ttfb_threshold:
         conn.report("SEM-006", f"response started {(now - conn.started_ns) / 1e9:.2f}s after the app call began")
-    if headers.malformed:
+    if analysis.headers.malformed:
         return
-    data.headers = headers.by_name
-    inspect_start_headers(conn, data, headers.by_name)
+    data.headers = analysis.headers.by_name
+    data.content_type, data.sse, data.declared_length = analysis.content_type, analysis.sse, analysis.declared_length
+    for rule_id, text in analysis.semantic_findings:
+        conn.report(rule_id, text)
     data.watch_content = data.bodiless_status or (
         data.status is not None and 200 <= data.status <= 299 and data.content_type is None)
     extensions = data.extensions

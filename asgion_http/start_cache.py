@@ -1,0 +1,106 @@
+"""The analysis of ``http.response.start`` messages, memoized.
+
+Apps and frameworks send the same start message (status, headers) over and over. What the field and semantic
+checks find in it depends only on the message and on three facts of the scope (http_version, scheme, method), so
+the findings are computed once per distinct message and replayed through ``conn.report`` afterwards (the source
+location is still taken at report time, from the app's own ``send``). Time-dependent (SEM-006) and
+extension-dependent (EX-016, EX-018) rules stay outside. The cache is bounded and cleared when full.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from asgion_core.checks import Message
+from asgion_core.headers import Headers, parse_headers
+from asgion_http.events import check_start
+from asgion_http.semantic import inspect_start_headers
+
+MAX_ENTRIES = 512
+_MISSING = object()
+
+
+@dataclass
+class StartFacts:
+    """What the semantic checks read and write: the same names as on HttpData."""
+
+    status: int | None
+    trailers_expected: bool
+    http_version: Any
+    scheme: Any
+    content_type: bytes | None = None
+    sse: bool = False
+    declared_length: int | None = None
+
+
+@dataclass(frozen=True)
+class StartAnalysis:
+    headers: Headers
+    field_findings: tuple[tuple[str, str], ...]
+    semantic_findings: tuple[tuple[str, str], ...]
+    content_type: bytes | None
+    sse: bool
+    declared_length: int | None
+
+
+class _Recorder:
+    """Stands in for the connection while analysing: it only collects what would be reported."""
+
+    def __init__(self) -> None:
+        self.found: list[tuple[str, str]] = []
+
+    def report(self, rule_id: str, text: str) -> None:
+        self.found.append((rule_id, text))
+
+
+_cache: dict[Any, StartAnalysis] = {}
+
+
+def analyse(message: Message, http_version: Any, scheme: Any) -> StartAnalysis:
+    """The findings of ``message`` (from the cache when the same message was seen before)."""
+    key = _key(message, http_version, scheme)
+    if key is not None:
+        cached = _cache.get(key)
+        if cached is not None:
+            return cached
+    result = _compute(message, http_version, scheme)
+    if key is not None:
+        if len(_cache) >= MAX_ENTRIES:
+            _cache.clear()
+        _cache[key] = result
+    return result
+
+
+def _key(message: Message, http_version: Any, scheme: Any) -> Any:
+    headers = message.get("headers", ())
+    if type(headers) not in (list, tuple):
+        return None  # one-shot iterators and odd values are never read twice
+    status = message.get("status", _MISSING)
+    trailers = message.get("trailers", _MISSING)
+    try:
+        key = (type(status), status, type(trailers), trailers, http_version, scheme, len(message),
+               tuple(tuple(item) if type(item) in (list, tuple) else (type(item), item) for item in headers))
+        hash(key)
+    except TypeError:
+        return None
+    return key
+
+
+def _compute(message: Message, http_version: Any, scheme: Any) -> StartAnalysis:
+    headers = parse_headers(message.get("headers", []))
+    recorder: Any = _Recorder()
+    check_start(recorder, message, headers)
+    field_findings = tuple(recorder.found)
+    status = message.get("status")
+    facts = StartFacts(
+        status=status if isinstance(status, int) and not isinstance(status, bool) else None,
+        trailers_expected=bool(message.get("trailers", False)),
+        http_version=http_version,
+        scheme=scheme,
+    )
+    semantic: Any = _Recorder()
+    if not headers.malformed:
+        inspect_start_headers(semantic, facts, headers.by_name)  # type: ignore[arg-type]
+    return StartAnalysis(headers, field_findings, tuple(semantic.found), facts.content_type, facts.sse,
+                         facts.declared_length)

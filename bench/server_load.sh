@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Requests per second under uvicorn on 127.0.0.1: the bare app, then the same app under inspect(app).
+# Usage: bench/server_load.sh [SECONDS] [CONNECTIONS]   (defaults: 10 s, 32 connections, after a 2 s warm-up)
+# Needs wrk (Debian package "wrk"); loads only 127.0.0.1; stops by itself and kills only the servers it started.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds="${1:-10}"
+connections="${2:-32}"
+command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)"; exit 2; }
+python="${PYTHON:-python}"
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done; }
+trap cleanup EXIT
+
+free_port() { "$python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+run() {  # run APP_ATTR -> prints requests/second
+  local attr="$1" port
+  port="$(free_port)"
+  PYTHONPATH=bench "$python" -m uvicorn "server_apps:$attr" --host 127.0.0.1 --port "$port" --log-level warning \
+    --no-access-log --lifespan on >/dev/null 2>&1 &
+  local pid=$!
+  pids+=("$pid")
+  for _ in $(seq 1 100); do (echo > "/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
+  wrk -t1 -c"$connections" -d2s "http://127.0.0.1:$port/" >/dev/null
+  wrk -t1 -c"$connections" -d"${seconds}s" "http://127.0.0.1:$port/" | awk '/Requests\/sec/ {print $2}'
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+}
+
+bare="$(run bare)"
+inspected="$(run inspected)"
+echo "uvicorn, ${seconds}s, ${connections} connections, 1 worker"
+echo "bare:      ${bare} req/s"
+echo "inspected: ${inspected} req/s"
+"$python" -c "print(f'ratio:     {float(\"$inspected\") / float(\"$bare\"):.1%} of bare')"
