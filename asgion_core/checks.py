@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 if TYPE_CHECKING:
     from asgion_core.connection import Connection
@@ -20,9 +20,11 @@ Message = Any  # whatever the app or server passed; checks must not assume a dic
 Direction = Literal["send", "receive"]
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    """How the app call ended: a return value, or an exception (cancellation included)."""
+class Outcome(NamedTuple):
+    """How the app call ended: a return value, or an exception (cancellation included).
+
+    A NamedTuple: one is made for every connection, and tuples are the cheapest immutable records to build.
+    """
 
     result: Any = None
     exception: BaseException | None = None

@@ -117,35 +117,35 @@ ERRORS = _errors()
 
 
 class HttpData:
-    """Per-connection HTTP facts the checks share. Counters only: memory does not grow with the messages."""
+    """Per-connection HTTP facts the checks share. Counters only: memory does not grow with the messages.
 
-    __slots__ = (
-        "body_bytes",
-        "body_messages",
-        "complete",
-        "content_type",
-        "counted",
-        "counting",
-        "debug_count",
-        "declared_length",
-        "ended_with",
-        "extensions",
-        "headers",
-        "http_version",
-        "last_more_body",
-        "method",
-        "receive_at_final",
-        "reported",
-        "request_complete",
-        "scheme",
-        "sse",
-        "start_ns",
-        "status",
-        "trailers_expected",
-        "trailers_sent",
-        "watch_content",
-        "zc_messages",
-    )
+    Defaults live on the class, so creating one per connection sets only what the scope decides; a counter becomes
+    an instance attribute the first time it changes.
+    """
+
+    status: int | None = None
+    trailers_expected = False
+    #: Start header values by lower-case name, or None when not yet sent or malformed.
+    headers: dict[bytes, list[bytes]] | None = None
+    content_type: bytes | None = None
+    sse = False
+    declared_length: int | None = None
+    counted = 0
+    counting = True
+    body_bytes = 0
+    body_messages = 0
+    zc_messages = 0
+    ended_with = ""
+    start_ns = 0
+    complete = False
+    trailers_sent = False
+    debug_count = 0
+    request_complete = False
+    last_more_body: bool | None = None
+    receive_at_final: int | None = None
+    #: Whether sent content may break HF-012 or SEM-002 (decided once, at the start message).
+    watch_content = False
+    _reported: set[str] | None = None
 
     def __init__(self, scope: Scope) -> None:
         method = scope.get("method")
@@ -154,30 +154,13 @@ class HttpData:
         self.scheme = scope.get("scheme", "http")
         extensions = scope.get("extensions")
         self.extensions: dict[str, Any] = extensions if isinstance(extensions, dict) else {}
-        self.status: int | None = None
-        self.trailers_expected = False
-        #: Start header values by lower-case name, or None when not yet sent or malformed.
-        self.headers: dict[bytes, list[bytes]] | None = None
-        self.content_type: bytes | None = None
-        self.sse = False
-        self.declared_length: int | None = None
-        self.counted = 0
-        self.counting = True
-        self.body_bytes = 0
-        self.body_messages = 0
-        self.zc_messages = 0
-        self.ended_with = ""
-        self.start_ns = 0
-        self.complete = False
-        self.trailers_sent = False
-        self.debug_count = 0
-        self.request_complete = False
-        self.last_more_body: bool | None = None
-        self.receive_at_final: int | None = None
-        #: Whether sent content may break HF-012 or SEM-002 (decided once, at the start message).
-        self.watch_content = False
-        #: Rules reported once per response, by id.
-        self.reported: set[str] = set()
+
+    @property
+    def reported(self) -> set[str]:
+        """Rules reported once per response, by id."""
+        if self._reported is None:
+            self._reported = set()
+        return self._reported
 
     @property
     def bodiless_status(self) -> bool:

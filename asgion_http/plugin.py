@@ -29,6 +29,11 @@ _SEM_START = (
     "SEM-001", "SEM-004", "SEM-006", "SEM-012", "SEM-013", "SEM-014", "SEM-015", "SEM-016", "SEM-017", "SEM-018",
     "SEM-019", "SEM-020", "SEM-021", "SEM-023", "SEM-024", "SEM-025", "HE-010", "EX-016", "EX-018",
 )
+_SCOPE_RULES = (
+    "HS-002", "HS-003", "HS-004", "HS-005", "HS-006", "HS-007", "HS-009", "HS-010", "HS-034", "HS-011", "HS-012",
+    "HS-013", "HS-015", "HS-019", "HS-032", "HS-016", "HS-017", "HS-020", "HS-021", "HS-022", "HS-023", "HS-024",
+    "HS-029", "HS-030", "HS-025", "HS-026", "HS-027", "HS-028",
+)
 _RACE_TYPES = (TRAILERS, PUSH, ZEROCOPY, PATHSEND, EARLY_HINT, DEBUG)
 _BODY_RULES = ("HF-011", "HF-012", "HF-018", "SEM-002", "SEM-003", "SEM-005", "SEM-007", "SEM-008", "SEM-009",
                "SEM-010", "SEM-011")
@@ -52,14 +57,8 @@ def asgion_scope_checks(scope_type: str, config: AsgionConfig) -> Sequence[Scope
     if scope_type != "http":
         return []
     return [
-        ScopeCheck(scope.check_http_version, ("HS-002", "HS-003", "HS-004")),
-        ScopeCheck(scope.check_method, ("HS-005", "HS-006", "HS-007")),
-        ScopeCheck(scope.check_scheme, ("HS-009", "HS-010", "HS-034")),
-        ScopeCheck(scope.check_path, ("HS-011", "HS-012", "HS-013", "HS-015", "HS-019", "HS-032")),
+        ScopeCheck(scope.check_scope, _SCOPE_RULES),
         ScopeCheck(scope.check_path_consistency, ("HS-031", "HS-033")),
-        ScopeCheck(scope.check_query_string, ("HS-016", "HS-017")),
-        ScopeCheck(scope.check_headers, ("HS-020", "HS-021", "HS-022", "HS-023", "HS-024", "HS-029", "HS-030")),
-        ScopeCheck(scope.check_addresses_and_state, ("HS-025", "HS-026", "HS-027", "HS-028")),
     ]
 
 

@@ -117,3 +117,53 @@ def check_addresses_and_state(conn: Connection, scope: Scope) -> None:
         conn.report("HS-027", f"extensions is {type(extensions).__name__}, not dict")
     if "state" in scope and not isinstance(scope["state"], dict):
         conn.report("HS-028", f"state is {type(scope['state']).__name__}, not dict")
+
+
+_SCHEMES = ("http", "https")
+_FIELD_CHECKS = (check_http_version, check_method, check_scheme, check_path, check_query_string)
+
+
+def check_scope(conn: Connection, scope: Scope) -> None:
+    """Every http.scope rule but the preview ones, in one check.
+
+    The ordinary scope (what servers send) is proven clean in one quick pass; anything unusual takes the detailed
+    checks above, which alone decide what to report. The quick pass can only say "nothing to see", never report.
+    """
+    if not _ordinary_fields(scope):
+        for check in _FIELD_CHECKS:
+            check(conn, scope)
+    headers = scope.get("headers")
+    if not _ordinary_headers(headers):
+        check_headers(conn, scope)
+    check_addresses_and_state(conn, scope)
+
+
+def _ordinary_fields(scope: Scope) -> bool:
+    get = scope.get
+    version, method, path = get("http_version"), get("method"), get("path")
+    raw, root = get("raw_path"), get("root_path", "")
+    return (
+        type(version) is str and version in HTTP_VERSIONS
+        and type(method) is str and method == method.upper()
+        and get("scheme", "http") in _SCHEMES
+        and type(path) is str and path.startswith("/")
+        and (raw is None or (type(raw) is bytes and b"?" not in raw))
+        and type(get("query_string")) is bytes
+        and type(root) is str
+    )
+
+
+def _ordinary_headers(headers: object) -> bool:
+    """A list of (bytes, bytes) pairs with lower-case, non-pseudo names and at most one host."""
+    if type(headers) is not list:
+        return False
+    hosts = 0
+    for item in headers:
+        if (type(item) is not tuple and type(item) is not list) or len(item) != 2:
+            return False
+        name, value = item
+        if type(name) is not bytes or type(value) is not bytes or not name.islower() or name[:1] == b":":
+            return False
+        if name == b"host":
+            hosts += 1
+    return hosts <= 1

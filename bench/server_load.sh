@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Requests per second under uvicorn on 127.0.0.1: the bare app, then the same app under inspect(app).
-# Usage: bench/server_load.sh [SECONDS] [CONNECTIONS]   (defaults: 10 s, 32 connections, after a 2 s warm-up)
+# Usage: bench/server_load.sh [SECONDS] [CONNECTIONS] [ROUNDS]   (defaults: 5 s, 32 connections, 3 rounds)
+# Rounds alternate bare and inspected (each after a 2 s warm-up) and the medians are compared, so a machine whose
+# speed drifts affects both alike.
 # Needs wrk (Debian package "wrk"); loads only 127.0.0.1; stops by itself and kills only the servers it started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-seconds="${1:-10}"
+seconds="${1:-5}"
 connections="${2:-32}"
+rounds="${3:-3}"
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)"; exit 2; }
 python="${PYTHON:-python}"
 pids=()
@@ -27,9 +30,18 @@ run() {  # run APP_ATTR -> prints requests/second
   kill "$pid"; wait "$pid" 2>/dev/null || true
 }
 
-bare="$(run bare)"
-inspected="$(run inspected)"
-echo "uvicorn, ${seconds}s, ${connections} connections, 1 worker"
-echo "bare:      ${bare} req/s"
-echo "inspected: ${inspected} req/s"
-"$python" -c "print(f'ratio:     {float(\"$inspected\") / float(\"$bare\"):.1%} of bare')"
+bare=()
+inspected=()
+for _ in $(seq 1 "$rounds"); do
+  bare+=("$(run bare)")
+  inspected+=("$(run inspected)")
+done
+echo "uvicorn, ${rounds} rounds of ${seconds}s, ${connections} connections, 1 worker"
+"$python" - "${bare[*]}" "${inspected[*]}" <<'PY'
+import statistics, sys
+bare = [float(x) for x in sys.argv[1].split()]
+inspected = [float(x) for x in sys.argv[2].split()]
+print(f"bare:      {statistics.median(bare):9.1f} req/s  (rounds: {', '.join(f'{x:.0f}' for x in bare)})")
+print(f"inspected: {statistics.median(inspected):9.1f} req/s  (rounds: {', '.join(f'{x:.0f}' for x in inspected)})")
+print(f"ratio:     {statistics.median(inspected) / statistics.median(bare):.1%} of bare")
+PY
