@@ -16,7 +16,7 @@ from asgion_core.connection import Connection
 from asgion_core.general_catalogue import RULES
 from asgion_core.hookspecs import hookimpl
 from asgion_core.rules import RuleRegistrar
-from asgion_core.scenario import with_examples
+from asgion_core.scenario import register_with_examples
 from asgion_core.shapes import iterable
 
 WWW = ("http", "websocket")
@@ -36,10 +36,9 @@ _SPEC_VERSIONS = {
 
 @hookimpl
 def asgion_register_rules(registry: RuleRegistrar) -> None:
-    from asgion_core.general_cases import CASES
+    from asgion_core.general_cases import CASES  # the examples are only needed once rules are registered
 
-    for rule in RULES:
-        registry.register(with_examples(rule, CASES))
+    register_with_examples(registry, RULES, CASES)
 
 
 @hookimpl

@@ -134,3 +134,20 @@ def parameters(value: bytes) -> tuple[bytes, dict[bytes, bytes]]:
         name, _, val = item.partition(b"=")
         params[name.strip(b" \t").lower()] = val.strip(b" \t")
     return head.strip(b" \t").lower(), params
+
+
+def check_connection_fields(conn: Any, scope: Any, rules: tuple[str, str, str, str]) -> None:
+    """client, server, extensions and state, as both www scope types define them; ``rules`` are the plugin's ids
+    for (client, server, extensions, state)."""
+    client_rule, server_rule, extensions_rule, state_rule = rules
+    client = scope.get("client")
+    if client is not None and not address_ok(client, port_may_be_none=False):
+        conn.report(client_rule, f"client {client!r} is not [host, port]")
+    server = scope.get("server")
+    if server is not None and not address_ok(server, port_may_be_none=True):
+        conn.report(server_rule, f"server {server!r} is not [host, port] or [path, None]")
+    extensions = scope.get("extensions")
+    if extensions is not None and not isinstance(extensions, dict):
+        conn.report(extensions_rule, f"extensions is {type(extensions).__name__}, not dict")
+    if "state" in scope and not isinstance(scope["state"], dict):
+        conn.report(state_rule, f"state is {type(scope['state']).__name__}, not dict")

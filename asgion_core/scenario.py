@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 import pprint
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -26,6 +26,7 @@ __all__ = [
     "http_scope",
     "raises",
     "receive",
+    "register_with_examples",
     "render_scenario",
     "returns",
     "LIFESPAN_STATE",
@@ -265,6 +266,12 @@ def with_examples(rule: Rule, cases: Mapping[str, Case]) -> Rule:
     """The rule with its bad and good example as the explanation (unchanged when it has no case)."""
     case = cases.get(rule.id)
     return replace(rule, explanation=explain(case)) if case is not None and not rule.explanation else rule
+
+
+def register_with_examples(registry: Any, rules: Iterable[Rule], cases: Mapping[str, Case]) -> None:
+    """Register a plugin's rules, each with the bad and good example of its case as the explanation."""
+    for rule in rules:
+        registry.register(with_examples(rule, cases))
 
 
 def explain(case: Case) -> str:

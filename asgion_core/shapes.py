@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["is_one_shot", "iterable"]
+__all__ = ["advertised_extension", "is_one_shot", "iterable"]
 
 
 def iterable(value: Any) -> bool:
@@ -25,3 +25,12 @@ def is_one_shot(value: Any) -> bool:
         return iter(value) is value
     except TypeError:
         return False
+
+
+def advertised_extension(scope: Any, message_type: str, prefix: str) -> bool:
+    """B11: a message type the server advertises in ``scope["extensions"]``, as the key itself or ``prefix + key``
+    (``http.`` or ``websocket.``); such types are not "unknown"."""
+    extensions = scope.get("extensions") if isinstance(scope, dict) else None
+    if not isinstance(extensions, dict):
+        return False
+    return message_type in extensions or (message_type.startswith(prefix) and message_type[len(prefix):] in extensions)

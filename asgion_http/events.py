@@ -16,7 +16,7 @@ from asgion_core.headers import (
     value_injection,
     value_non_ascii,
 )
-from asgion_core.shapes import is_one_shot, iterable
+from asgion_core.shapes import advertised_extension, is_one_shot, iterable
 from asgion_http.fsm import SEND_TYPES
 
 
@@ -43,10 +43,7 @@ def check_send_type(conn: Connection, message: Message) -> None:
     message_type = message["type"]
     if message_type in SEND_TYPES:
         return
-    extensions = conn.scope.get("extensions")
-    if isinstance(extensions, dict) and (
-        message_type in extensions or (message_type.startswith("http.") and message_type[5:] in extensions)
-    ):
+    if advertised_extension(conn.scope, message_type, "http."):
         return
     conn.report("HE-014", f"the app sent unknown message type {message_type!r} on an http scope")
 

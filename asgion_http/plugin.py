@@ -9,7 +9,7 @@ from asgion_core.config import AsgionConfig
 from asgion_core.fsm import StateMachine
 from asgion_core.hookspecs import hookimpl
 from asgion_core.rules import RuleRegistrar
-from asgion_core.scenario import with_examples
+from asgion_core.scenario import register_with_examples
 from asgion_http import events, extension, response, scope
 from asgion_http.catalogue import RULES
 from asgion_http.fsm import (
@@ -41,10 +41,9 @@ _BODY_RULES = ("HF-011", "HF-012", "HF-018", "SEM-002", "SEM-003", "SEM-005", "S
 
 @hookimpl
 def asgion_register_rules(registry: RuleRegistrar) -> None:
-    from asgion_http.cases import CASES
+    from asgion_http.cases import CASES  # the examples are only needed once rules are registered
 
-    for rule in RULES:
-        registry.register(with_examples(rule, CASES))
+    register_with_examples(registry, RULES, CASES)
 
 
 @hookimpl(trylast=True)

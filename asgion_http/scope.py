@@ -6,7 +6,7 @@ from urllib.parse import unquote_to_bytes
 
 from asgion_core.checks import Scope
 from asgion_core.connection import Connection
-from asgion_core.headers import address_ok, scope_header_problems
+from asgion_core.headers import check_connection_fields, scope_header_problems
 
 HTTP_VERSIONS = ("1.0", "1.1", "2", "3")
 
@@ -106,17 +106,7 @@ def check_headers(conn: Connection, scope: Scope) -> None:
 
 def check_addresses_and_state(conn: Connection, scope: Scope) -> None:
     """client, server, extensions and state field types."""
-    client = scope.get("client")
-    if client is not None and not address_ok(client, port_may_be_none=False):
-        conn.report("HS-025", f"client {client!r} is not [host, port]")
-    server = scope.get("server")
-    if server is not None and not address_ok(server, port_may_be_none=True):
-        conn.report("HS-026", f"server {server!r} is not [host, port] or [path, None]")
-    extensions = scope.get("extensions")
-    if extensions is not None and not isinstance(extensions, dict):
-        conn.report("HS-027", f"extensions is {type(extensions).__name__}, not dict")
-    if "state" in scope and not isinstance(scope["state"], dict):
-        conn.report("HS-028", f"state is {type(scope['state']).__name__}, not dict")
+    check_connection_fields(conn, scope, ("HS-025", "HS-026", "HS-027", "HS-028"))
 
 
 _SCHEMES = ("http", "https")

@@ -9,7 +9,7 @@ from asgion_core.config import AsgionConfig
 from asgion_core.fsm import StateMachine
 from asgion_core.hookspecs import hookimpl
 from asgion_core.rules import RuleRegistrar
-from asgion_core.scenario import with_examples
+from asgion_core.scenario import register_with_examples
 from asgion_lifespan import checks
 from asgion_lifespan.catalogue import RULES
 from asgion_lifespan.fsm import (
@@ -24,10 +24,9 @@ from asgion_lifespan.fsm import (
 
 @hookimpl
 def asgion_register_rules(registry: RuleRegistrar) -> None:
-    from asgion_lifespan.cases import CASES
+    from asgion_lifespan.cases import CASES  # the examples are only needed once rules are registered
 
-    for rule in RULES:
-        registry.register(with_examples(rule, CASES))
+    register_with_examples(registry, RULES, CASES)
 
 
 @hookimpl(trylast=True)

@@ -11,6 +11,7 @@ from asgion_core.headers import (
     value_control_or_padding,
     value_injection,
 )
+from asgion_core.shapes import advertised_extension
 from asgion_websocket.fsm import SEND_TYPES, WsData
 
 MAX_REASON_BYTES = 123
@@ -66,10 +67,7 @@ def check_send_type(conn: Connection, message: Message) -> None:
     message_type = message["type"]
     if message_type in SEND_TYPES:
         return
-    extensions = conn.scope.get("extensions")
-    if isinstance(extensions, dict) and (
-        message_type in extensions or (message_type.startswith("websocket.") and message_type[10:] in extensions)
-    ):
+    if advertised_extension(conn.scope, message_type, "websocket."):
         return
     conn.report("WE-017", f"the app sent {message_type!r} on a websocket scope")
 

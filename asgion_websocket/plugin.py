@@ -9,7 +9,7 @@ from asgion_core.config import AsgionConfig
 from asgion_core.fsm import StateMachine
 from asgion_core.hookspecs import hookimpl
 from asgion_core.rules import RuleRegistrar
-from asgion_core.scenario import with_examples
+from asgion_core.scenario import register_with_examples
 from asgion_websocket import events, order, scope
 from asgion_websocket.catalogue import RULES
 from asgion_websocket.fsm import (
@@ -29,10 +29,9 @@ _HEADER_RULES = ("WE-023", "WE-024", "WE-030", "WE-031", "WE-032")
 
 @hookimpl
 def asgion_register_rules(registry: RuleRegistrar) -> None:
-    from asgion_websocket.cases import CASES
+    from asgion_websocket.cases import CASES  # the examples are only needed once rules are registered
 
-    for rule in RULES:
-        registry.register(with_examples(rule, CASES))
+    register_with_examples(registry, RULES, CASES)
 
 
 @hookimpl(trylast=True)

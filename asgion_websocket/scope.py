@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from asgion_core.checks import Scope
 from asgion_core.connection import Connection
-from asgion_core.headers import address_ok, scope_header_problems
+from asgion_core.headers import check_connection_fields, scope_header_problems
 from asgion_core.shapes import is_one_shot, iterable
 
 HTTP_VERSIONS = ("1.1", "2", "3")
@@ -64,14 +64,4 @@ def check_subprotocols(conn: Connection, scope: Scope) -> None:
 
 
 def check_addresses_and_state(conn: Connection, scope: Scope) -> None:
-    client = scope.get("client")
-    if client is not None and not address_ok(client, port_may_be_none=False):
-        conn.report("WS-022", f"client {client!r} is not [host, port]")
-    server = scope.get("server")
-    if server is not None and not address_ok(server, port_may_be_none=True):
-        conn.report("WS-023", f"server {server!r} is not [host, port] or [path, None]")
-    extensions = scope.get("extensions")
-    if extensions is not None and not isinstance(extensions, dict):
-        conn.report("WS-024", f"extensions is {type(extensions).__name__}, not dict")
-    if "state" in scope and not isinstance(scope["state"], dict):
-        conn.report("WS-025", f"state is {type(scope['state']).__name__}, not dict")
+    check_connection_fields(conn, scope, ("WS-022", "WS-023", "WS-024", "WS-025"))

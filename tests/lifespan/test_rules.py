@@ -2,23 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-
-from asgion_core.plugins import create_plugin_manager
 from asgion_lifespan.cases import CASES
-from tests.rule_cases import assert_clean, assert_triggers
+from tests.rule_cases import rule_tests
 
-
-@pytest.mark.parametrize("rule_id", sorted(CASES))
-def test_rule_triggers(rule_id: str) -> None:
-    assert_triggers(rule_id, CASES[rule_id])
-
-
-@pytest.mark.parametrize("rule_id", sorted(CASES))
-def test_clean_counterpart(rule_id: str) -> None:
-    assert_clean(rule_id, CASES[rule_id])
-
-
-def test_every_lifespan_rule_that_can_fire_has_a_case() -> None:
-    registry = create_plugin_manager().rule_registry()
-    assert {r.id for r in registry.by_plugin("lifespan") if r.can_fire} == set(CASES)
+test_rule_triggers, test_clean_counterpart, test_every_rule_that_can_fire_has_a_case = rule_tests(CASES, "lifespan")
