@@ -27,7 +27,7 @@ from asgion_core.selection import SelectionError
 F = TypeVar("F", bound=Callable[..., Any])
 
 _DRIVE_OPTIONS: list[Callable[[Any], Any]] = [
-    click.argument("app", required=False, metavar="APP"),
+    click.argument("app", required=False, metavar="[APP]"),
     click.option("--path", "paths", multiple=True, metavar="[METHOD:]/PATH",
                  help="Connection to make: /items?limit=5, POST:/items, ws:/chat or wss:/chat. Repeatable. "
                       "Default: the config's paths, else /."),
