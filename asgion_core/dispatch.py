@@ -13,7 +13,7 @@ from typing import Any
 
 from asgion_core.checks import EndCheck, EventCheck, ScopeCheck
 from asgion_core.config import AsgionConfig
-from asgion_core.fsm import KeyFunc, StateMachine
+from asgion_core.fsm import KeySpec, StateMachine
 from asgion_core.plugins import AsgionPluginManager
 from asgion_core.rules import Rule
 
@@ -22,7 +22,7 @@ __all__ = ["CompiledProtocol", "compile_protocol"]
 CheckFunc = Callable[..., None]
 Funcs = tuple[CheckFunc, ...]
 #: What the hot path needs for one message type: the state-machine key function (or None) and the checks.
-Route = tuple[KeyFunc | None, Funcs]
+Route = tuple[KeySpec | None, Funcs]
 
 
 @dataclass(frozen=True, slots=True)

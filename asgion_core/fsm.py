@@ -17,9 +17,20 @@ from asgion_core.checks import Direction, Message, Scope
 if TYPE_CHECKING:
     from asgion_core.connection import Connection
 
-__all__ = ["OrderingError", "StateMachine"]
+__all__ = ["KeySpec", "OrderingError", "StateMachine", "key_of"]
 
-KeyFunc = Callable[[Message], str]
+#: How a message becomes a table key: a constant key, or ``(field, key_if_truthy, key_otherwise)`` for messages whose
+#: order depends on one flag (``("more_body", "body_more", "body_final")``). Data, not code: the send wrapper
+#: computes it inline, without a function call per message.
+KeySpec = str | tuple[str, str, str]
+
+
+def key_of(spec: KeySpec, message: Message) -> str:
+    """The table key of ``message`` under ``spec`` (the send wrapper inlines this)."""
+    if isinstance(spec, str):
+        return spec
+    field, if_true, if_false = spec
+    return if_true if message.get(field) else if_false
 #: How an ordering error is worded: a fixed text, or a function of the connection and the message.
 Wording = str | Callable[["Connection", Message], str]
 
@@ -37,7 +48,7 @@ class OrderingError:
 class StateMachine:
     """One protocol's message order, plus what the core needs to route its scope type.
 
-    ``keys`` maps ``(direction, message_type)`` to the key function of the messages the table orders; other
+    ``keys`` maps ``(direction, message_type)`` to the :data:`KeySpec` of the messages the table orders; other
     declared types (``send_types``, ``receive_types``) are known to the protocol but unordered. ``new_data`` builds
     the protocol's per-connection data object, kept on ``conn.data``.
     """
@@ -46,7 +57,7 @@ class StateMachine:
     initial: str
     transitions: Mapping[str, Mapping[str, str]]
     errors: Mapping[tuple[str, str], OrderingError]
-    keys: Mapping[tuple[Direction, str], KeyFunc]
+    keys: Mapping[tuple[Direction, str], KeySpec]
     send_types: frozenset[str]
     receive_types: frozenset[str]
     disconnect_types: frozenset[str] = frozenset()

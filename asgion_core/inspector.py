@@ -20,6 +20,7 @@ from asgion_core.config import AsgionConfig
 from asgion_core.connection import Connection
 from asgion_core.dispatch import CompiledProtocol, Route, compile_protocol
 from asgion_core.errors import ASGIProtocolError
+from asgion_core.fsm import key_of
 from asgion_core.location import set_send_code
 from asgion_core.plugins import AsgionPluginManager, create_plugin_manager, default_plugin_manager
 from asgion_core.report import AppException, InternalError, Report, ScopeResult
@@ -274,16 +275,13 @@ class Inspector:
                 message_type = message["type"]
                 if message_type in disconnects:
                     conn.disconnected = True
-                key_func, checks = receive_table.get(message_type, receive_other)
+                key_spec, checks = receive_table.get(message_type, receive_other)
             else:
-                key_func, checks = _slow_route(conn, message, receive_table, receive_other)
+                key_spec, checks = _slow_route(conn, message, receive_table, receive_other)
                 if checks and message["type"] in disconnects:
                     conn.disconnected = True
-            if key_func is not None:
-                try:
-                    machine.advance(conn, key_func(message), message)
-                except Exception as exc:
-                    isolate(compiled, key_func, exc)
+            if key_spec is not None:
+                machine.advance(conn, key_of(key_spec, message), message)
             for check in checks:
                 try:
                     check(conn, message)
@@ -296,24 +294,22 @@ class Inspector:
             before = conn.reported
             if tracer is not None:
                 tracer.event("send", message)
-            if type(message) is dict and type(message.get("type")) is str:
-                key_func, checks = send_table.get(message["type"], send_other)
+            message_type = message.get("type") if type(message) is dict else None
+            if type(message_type) is str:
+                key_spec, checks = send_table.get(message_type, send_other)
             else:
-                key_func, checks = _slow_route(conn, message, send_table, send_other)
-            if key_func is not None:
-                # StateMachine.advance, inlined: this is the hottest line of the inspector
-                try:
-                    key = key_func(message)
-                    state = conn.state
-                    nxt = transitions[state].get(key)
-                    if nxt is None:
-                        machine.reject(conn, state, key, message)
-                    else:
-                        conn.prev_state = state
-                        conn.state = nxt
-                        conn.rejected = False
-                except Exception as exc:
-                    isolate(compiled, key_func, exc)
+                key_spec, checks = _slow_route(conn, message, send_table, send_other)
+            if key_spec is not None:
+                # key_of and StateMachine.advance, inlined: this is the hottest code of the inspector
+                key = key_spec if type(key_spec) is str else (key_spec[1] if message.get(key_spec[0]) else key_spec[2])
+                state = conn.state
+                nxt = transitions[state].get(key)
+                if nxt is None:
+                    machine.reject(conn, state, key, message)
+                else:
+                    conn.prev_state = state
+                    conn.state = nxt
+                    conn.rejected = False
             for check in checks:
                 try:
                     check(conn, message)

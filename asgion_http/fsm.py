@@ -15,7 +15,7 @@ from typing import Any
 
 from asgion_core.checks import Direction, Message, Scope
 from asgion_core.connection import Connection
-from asgion_core.fsm import KeyFunc, OrderingError, StateMachine
+from asgion_core.fsm import KeySpec, OrderingError, StateMachine
 
 INIT = "INIT"
 STARTED = "STARTED"
@@ -45,19 +45,15 @@ REQUEST = "http.request"
 DISCONNECT = "http.disconnect"
 
 
-def _more(message: Message, field: str) -> bool:
-    return bool(message.get(field, False))
-
-
-KEYS: dict[tuple[Direction, str], KeyFunc] = {
-    ("send", START): lambda m: "start_t" if _more(m, "trailers") else "start",
-    ("send", BODY): lambda m: "body_more" if _more(m, "more_body") else "body_final",
-    ("send", ZEROCOPY): lambda m: "zc_more" if _more(m, "more_body") else "zc_final",
-    ("send", PATHSEND): lambda m: "pathsend",
-    ("send", TRAILERS): lambda m: "trailers_more" if _more(m, "more_trailers") else "trailers_final",
-    ("send", PUSH): lambda m: "push",
-    ("send", EARLY_HINT): lambda m: "early_hint",
-    ("send", DEBUG): lambda m: "debug",
+KEYS: dict[tuple[Direction, str], KeySpec] = {
+    ("send", START): ("trailers", "start_t", "start"),
+    ("send", BODY): ("more_body", "body_more", "body_final"),
+    ("send", ZEROCOPY): ("more_body", "zc_more", "zc_final"),
+    ("send", PATHSEND): "pathsend",
+    ("send", TRAILERS): ("more_trailers", "trailers_more", "trailers_final"),
+    ("send", PUSH): "push",
+    ("send", EARLY_HINT): "early_hint",
+    ("send", DEBUG): "debug",
 }
 
 _BODY_STEPS = {"body_more": STREAMING, "body_final": COMPLETE, "zc_more": STREAMING, "zc_final": COMPLETE}

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from asgion_core.checks import Direction, Scope
-from asgion_core.fsm import KeyFunc, OrderingError, StateMachine
+from asgion_core.fsm import KeySpec, OrderingError, StateMachine
 
 IDLE = "IDLE"
 STARTING = "STARTING"
@@ -46,13 +46,13 @@ def stop_failed(outcome: str) -> str:
 STOPPING = frozenset(stopping(o) for o in OUTCOMES)
 AFTER_SHUTDOWN = STOPPING | {stopped(o) for o in OUTCOMES} | {stop_failed(o) for o in OUTCOMES}
 
-KEYS: dict[tuple[Direction, str], KeyFunc] = {
-    ("receive", STARTUP): lambda m: "startup",
-    ("receive", SHUTDOWN): lambda m: "shutdown",
-    ("send", STARTUP_COMPLETE): lambda m: "startup.complete",
-    ("send", STARTUP_FAILED): lambda m: "startup.failed",
-    ("send", SHUTDOWN_COMPLETE): lambda m: "shutdown.complete",
-    ("send", SHUTDOWN_FAILED): lambda m: "shutdown.failed",
+KEYS: dict[tuple[Direction, str], KeySpec] = {
+    ("receive", STARTUP): "startup",
+    ("receive", SHUTDOWN): "shutdown",
+    ("send", STARTUP_COMPLETE): "startup.complete",
+    ("send", STARTUP_FAILED): "startup.failed",
+    ("send", SHUTDOWN_COMPLETE): "shutdown.complete",
+    ("send", SHUTDOWN_FAILED): "shutdown.failed",
 }
 
 TRANSITIONS: dict[str, dict[str, str]] = {

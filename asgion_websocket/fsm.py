@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from asgion_core.checks import Direction, Scope
-from asgion_core.fsm import KeyFunc, OrderingError, StateMachine
+from asgion_core.fsm import KeySpec, OrderingError, StateMachine
 
 OPEN = "OPEN"
 ACCEPTED = "ACCEPTED"
@@ -32,12 +32,12 @@ DENY_BODY = "websocket.http.response.body"
 SEND_TYPES = frozenset({ACCEPT, SEND, CLOSE, DENY_START, DENY_BODY})
 RECEIVE_TYPES = frozenset({CONNECT, RECEIVE, DISCONNECT})
 
-KEYS: dict[tuple[Direction, str], KeyFunc] = {
-    ("send", ACCEPT): lambda m: "accept",
-    ("send", SEND): lambda m: "send",
-    ("send", CLOSE): lambda m: "close",
-    ("send", DENY_START): lambda m: "deny_start",
-    ("send", DENY_BODY): lambda m: "deny_more" if m.get("more_body") else "deny_final",
+KEYS: dict[tuple[Direction, str], KeySpec] = {
+    ("send", ACCEPT): "accept",
+    ("send", SEND): "send",
+    ("send", CLOSE): "close",
+    ("send", DENY_START): "deny_start",
+    ("send", DENY_BODY): ("more_body", "deny_more", "deny_final"),
 }
 
 TRANSITIONS: dict[str, dict[str, str]] = {
