@@ -49,7 +49,6 @@ class Connection:
         "final_states",
         "method",
         "path",
-        "prev_state",
         "receive_calls",
         "rejected",
         "reported",
@@ -85,7 +84,6 @@ class Connection:
         self.method: str = method if isinstance(method, str) else ""
         self.config = config
         self.state = initial_state
-        self.prev_state = initial_state
         self.rejected = False
         self.data = data
         self.direction = "scope"

@@ -97,12 +97,10 @@ class StateMachine:
         if nxt is None:
             self.reject(conn, state, key, message)
         else:
-            conn.prev_state = state
             conn.state = nxt
             conn.rejected = False
 
     def reject(self, conn: Connection, state: str, key: str, message: Message) -> None:
-        conn.prev_state = state
         conn.rejected = True
         err = self.errors.get((state, key))
         if err is not None:

@@ -307,7 +307,6 @@ class Inspector:
                 if nxt is None:
                     machine.reject(conn, state, key, message)
                 else:
-                    conn.prev_state = state
                     conn.state = nxt
                     conn.rejected = False
             for check in checks:

@@ -126,7 +126,8 @@ class HttpData:
     content_type: bytes | None = None
     sse = False
     declared_length: int | None = None
-    counted = 0
+    #: Bytes announced by zerocopysend ``count``s; the counted body is ``body_bytes + zc_bytes``.
+    zc_bytes = 0
     counting = True
     body_bytes = 0
     body_messages = 0
@@ -150,6 +151,11 @@ class HttpData:
         self.scheme = scope.get("scheme", "http")
         extensions = scope.get("extensions")
         self.extensions: dict[str, Any] = extensions if isinstance(extensions, dict) else {}
+
+    @property
+    def counted(self) -> int:
+        """The counted body bytes: http.response.body bytes plus the int ``count`` of zerocopysend messages."""
+        return self.body_bytes + self.zc_bytes
 
     @property
     def reported(self) -> set[str]:

@@ -110,7 +110,6 @@ def on_body(conn: Connection, message: Message) -> None:
     data: HttpData = conn.data
     data.body_messages += 1
     data.body_bytes += size
-    data.counted += size
     if size and data.watch_content:
         _content_sent(conn, data, "http.response.body")
     if data.declared_length is not None:
@@ -129,7 +128,7 @@ def on_zerocopysend(conn: Connection, message: Message) -> None:
     data.zc_messages += 1
     count = message.get("count")
     if isinstance(count, int) and not isinstance(count, bool) and count >= 0:
-        data.counted += count
+        data.zc_bytes += count
     else:
         data.counting = False
     _content_sent(conn, data, message["type"])
