@@ -270,7 +270,10 @@ class Inspector:
                 raise
             conn.direction = "receive"
             if tracer is not None:
-                tracer.event("receive", message)
+                try:
+                    tracer.event("receive", message)
+                except Exception as exc:
+                    self._trace_failed(exc)
             if type(message) is dict and type(message.get("type")) is str:
                 message_type = message["type"]
                 if message_type in disconnects:
@@ -293,7 +296,10 @@ class Inspector:
             conn.direction = "send"
             before = conn.reported
             if tracer is not None:
-                tracer.event("send", message)
+                try:
+                    tracer.event("send", message)
+                except Exception as exc:
+                    self._trace_failed(exc)
             message_type = message.get("type") if type(message) is dict else None
             if type(message_type) is str:
                 key_spec, checks = send_table.get(message_type, send_other)
@@ -384,6 +390,9 @@ class Inspector:
         where = f"{getattr(check, '__module__', '?')}.{getattr(check, '__qualname__', repr(check))}"
         self._record(InternalError(plugin, where, f"{type(exc).__name__}: {exc}"))
 
+    def _trace_failed(self, exc: Exception) -> None:
+        self._record(InternalError("trace", "trace recording", f"{type(exc).__name__}: {exc}"))
+
     def _record(self, error: InternalError) -> None:
         if error not in self._internal_errors and len(self._internal_errors) < MAX_INTERNAL_ERRORS:
             self._internal_errors.append(error)
@@ -400,7 +409,11 @@ class Inspector:
         if conn.violations or outcome.raised or self.keep_clean_results:
             self._results.append(_result(conn, outcome.exception, time.perf_counter_ns()))
         if conn.trace is not None:
-            record = conn.trace.finish()
+            try:
+                record = conn.trace.finish()
+            except Exception as exc:
+                self._trace_failed(exc)
+                return
             for storage in self._storages:
                 try:
                     storage.store(record)

@@ -182,7 +182,7 @@ def _jsonable(value: Any) -> Any:
         return value
     if isinstance(value, float):
         return value if value == value and value not in (float("inf"), float("-inf")) else repr(value)
-    return {"$repr": repr(value)}
+    return _shallow(value, 4)
 
 
 def _from_jsonable(value: Any) -> Any:
@@ -385,7 +385,11 @@ def _shallow(value: Any, depth: int = 0) -> Any:
         return {str(k): _shallow(v, depth + 1) for k, v in list(value.items())[:50]}
     if isinstance(value, (list, tuple)):
         return [_shallow(v, depth + 1) for v in list(value)[:50]]
-    return {"$repr": repr(value)[:200]}
+    try:
+        text = repr(value)
+    except Exception as exc:  # a broken __repr__ must not break recording
+        text = f"<{type(value).__name__} whose repr() raised {type(exc).__name__}>"
+    return {"$repr": text[:200]}
 
 
 def should_trace(sample_rate: float) -> bool:

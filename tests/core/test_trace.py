@@ -131,3 +131,21 @@ def test_tracing_never_changes_messages() -> None:
     plain.run(buggy)
     with_trace.run(Inspector(buggy, trace=True, max_body_size=1))
     assert with_trace.sent == plain.sent
+
+
+def test_recording_never_breaks_the_app() -> None:
+    """A value whose repr() raises (hypothesis cannot generate it: it reprs its examples) is recorded safely."""
+
+    class BrokenRepr:
+        def __repr__(self) -> str:
+            raise RuntimeError("repr is broken")
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        await receive()
+        await send({"type": "http.response.start", "status": 200, "headers": [], "extra": BrokenRepr()})
+        await send({"type": "http.response.body", "body": b""})
+
+    inspector = traced(app)
+    record = inspector.traces[0]
+    assert record.events[1].message["extra"]["$repr"].startswith("<BrokenRepr whose repr() raised")
+    assert inspector.internal_errors == []

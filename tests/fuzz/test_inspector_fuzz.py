@@ -22,6 +22,8 @@ from asgion import Inspector
 from asgion_core.plugins import create_plugin_manager
 
 PM = create_plugin_manager(autoload=False, env={})
+
+
 REGISTERED = {rule.id for rule in PM.rule_registry()}
 
 scalars = st.one_of(st.none(), st.booleans(), st.integers(min_value=-(2**70), max_value=2**70),
@@ -90,8 +92,9 @@ def snapshot(value: Any) -> Any:
 
 
 @settings(deadline=None)
-@given(scope=scopes, script=steps, raise_at_end=st.booleans())
-def test_inspector_is_transparent_and_robust(scope: Any, script: list[tuple[str, Any]], raise_at_end: bool) -> None:
+@given(scope=scopes, script=steps, raise_at_end=st.booleans(), trace=st.booleans())
+def test_inspector_is_transparent_and_robust(scope: Any, script: list[tuple[str, Any]], raise_at_end: bool,
+                                             trace: bool) -> None:
     inbox = [message for kind, message in script if kind == "receive"]
     delivered: list[Any] = []
     forwarded: list[Any] = []
@@ -117,7 +120,7 @@ def test_inspector_is_transparent_and_robust(scope: Any, script: list[tuple[str,
 
     sent_by_app = [message for kind, message in script if kind == "send"]
     before = [snapshot(m) for m in sent_by_app]
-    inspector = Inspector(app, plugins=PM, profile="strict")
+    inspector = Inspector(app, plugins=PM, profile="strict", trace=trace, max_body_size=16)
 
     async def main() -> None:
         try:
