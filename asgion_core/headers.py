@@ -51,6 +51,11 @@ def parse_headers(headers: Any) -> Headers:
     return Headers(pairs, malformed, index)
 
 
+def show(value: bytes) -> str:
+    """A header name or value for a message: quoted text, not a Python bytes literal."""
+    return repr(value.decode("latin-1"))
+
+
 def address_ok(value: object, *, port_may_be_none: bool) -> bool:
     """``client``/``server`` shape: a two-item list or tuple of a str host and an int port (or None for server)."""
     if not isinstance(value, (list, tuple)) or len(value) != 2 or not isinstance(value[0], str):
@@ -85,9 +90,9 @@ def scope_header_problems(headers: Any) -> list[ScopeHeaderProblem]:
             problems.append(ScopeHeaderProblem("name_type", f"header name {name!r} is {type(name).__name__}"))
         else:
             if name != name.lower():
-                problems.append(ScopeHeaderProblem("uppercase", f"header name {name!r} is not lower-case"))
+                problems.append(ScopeHeaderProblem("uppercase", f"header name {show(name)} is not lower-case"))
             if name.startswith(b":"):
-                problems.append(ScopeHeaderProblem("pseudo", f"pseudo header {name!r} in the scope headers"))
+                problems.append(ScopeHeaderProblem("pseudo", f"pseudo header {show(name)} in the scope headers"))
             if name.lower() == b"host":
                 hosts += 1
         if not isinstance(value, bytes):

@@ -12,6 +12,7 @@ from asgion_core.headers import (
     Headers,
     name_problem,
     parse_headers,
+    show,
     value_control_or_padding,
     value_injection,
     value_non_ascii,
@@ -163,18 +164,18 @@ def _check_header_content(
     """Names and values of well-formed pairs: case (A7), pseudo headers, tokens, injection, controls, obs-text."""
     for name, value in pairs:
         if name != name.lower():
-            conn.report(lowercase_rule, f"{where} header name {name!r} is not lower-case")
+            conn.report(lowercase_rule, f"{where} header name {show(name)} is not lower-case")
         if name.startswith(b":"):
-            conn.report("HE-024", f"{where} carries pseudo header {name!r}")
+            conn.report("HE-024", f"{where} carries pseudo header {show(name)}")
         else:
             problem = name_problem(name)
             if problem:
-                conn.report("HE-025", f"{where} header name {name!r} {problem}")
+                conn.report("HE-025", f"{where} header name {show(name)} {problem}")
         if not UNUSUAL_VALUE.search(value):
             continue
         if value_injection(value):
-            conn.report("HE-026", f"{where} header {name!r} value contains CR, LF or NUL")
+            conn.report("HE-026", f"{where} header {show(name)} value contains CR, LF or NUL")
         if value_control_or_padding(value):
-            conn.report("HE-027", f"{where} header {name!r} value has control bytes or surrounding whitespace")
+            conn.report("HE-027", f"{where} header {show(name)} value has control bytes or surrounding whitespace")
         if value_non_ascii(value):
-            conn.report("HE-028", f"{where} header {name!r} value contains non-ASCII bytes")
+            conn.report("HE-028", f"{where} header {show(name)} value contains non-ASCII bytes")

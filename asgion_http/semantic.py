@@ -10,7 +10,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from asgion_core.connection import Connection
-from asgion_core.headers import parameters, split_list
+from asgion_core.headers import parameters, show, split_list
 from asgion_http.fsm import HttpData
 
 Index = Mapping[bytes, list[bytes]]
@@ -37,7 +37,7 @@ def inspect_start_headers(conn: Connection, data: HttpData, index: Index) -> Non
         media, params = parameters(content_types[0])
         data.sse = media == b"text/event-stream"
         if media.startswith(b"text/") and not data.sse and b"charset" not in params:
-            conn.report("SEM-013", f"content-type {content_types[0]!r} has no charset")
+            conn.report("SEM-013", f"content-type {show(content_types[0])} has no charset")
     _content_length(conn, data, index.get(b"content-length", ()))
     status = data.status
     if index.get(b"content-length", ()) and status is not None and (100 <= status <= 199 or status == 204):
@@ -67,7 +67,7 @@ def inspect_start_headers(conn: Connection, data: HttpData, index: Index) -> Non
 def inspect_trailer_headers(conn: Connection, data: HttpData, index: Index) -> None:
     for name in index:
         if name in _TRAILER_FORBIDDEN:
-            conn.report("SEM-022", f"{name.decode('latin-1')!r} may not be sent as a trailer field")
+            conn.report("SEM-022", f"{show(name)} may not be sent as a trailer field")
     _connection_specific(conn, data, index, "http.response.trailers")
 
 
@@ -76,7 +76,8 @@ def _connection_specific(conn: Connection, data: HttpData, index: Index, where: 
         return
     for name in index:
         if name in _H2_FORBIDDEN:
-            conn.report("SEM-018", f"{where} carries connection-specific header {name!r} on HTTP/{data.http_version}")
+            version = data.http_version
+            conn.report("SEM-018", f"{where} carries connection-specific header {show(name)} on HTTP/{version}")
 
 
 def _content_length(conn: Connection, data: HttpData, raw_values: Sequence[bytes]) -> None:
@@ -85,7 +86,7 @@ def _content_length(conn: Connection, data: HttpData, raw_values: Sequence[bytes
     elements = [e for v in raw_values for e in split_list(v)]
     invalid = [e for e in elements if not e or not e.isdigit() or not e.isascii()]
     for element in invalid:
-        conn.report("SEM-016", f"content-length element {element!r} is not a decimal byte count")
+        conn.report("SEM-016", f"content-length element {show(element)} is not a decimal byte count")
     valid = [e for e in elements if e not in invalid]
     numbers = {int(e) for e in valid}
     if len(numbers) > 1:
@@ -100,7 +101,7 @@ def _cookie(conn: Connection, data: HttpData, cookie: bytes) -> None:
     attributes = [a.strip(b" \t") for a in cookie.split(b";")[1:]]
     names = {a.partition(b"=")[0].strip(b" \t").lower(): a.partition(b"=")[2].strip(b" \t") for a in attributes}
     if data.scheme == "https" and b"secure" not in names and not _is_deletion(names.get(b"max-age")):
-        conn.report("SEM-004", f"cookie {cookie.split(b'=')[0]!r} set over https without Secure")
+        conn.report("SEM-004", f"cookie {show(cookie.split(b'=')[0])} set over https without Secure")
     if _folded(cookie):
         conn.report("SEM-019", "one set-cookie header holds several cookies")
 

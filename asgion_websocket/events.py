@@ -8,6 +8,7 @@ from asgion_core.headers import (
     UNUSUAL_VALUE,
     name_problem,
     parse_headers,
+    show,
     value_control_or_padding,
     value_injection,
 )
@@ -149,16 +150,16 @@ def _advertised(conn: Connection, message: Message) -> None:
 def _header_content(conn: Connection, pairs: list[tuple[bytes, bytes]], where: str) -> None:
     for name, value in pairs:
         if name != name.lower():
-            conn.report("WE-024", f"{where} header name {name!r} is not lower-case")
+            conn.report("WE-024", f"{where} header name {show(name)} is not lower-case")
         if name.startswith(b":"):
-            conn.report("WE-023", f"{where} carries pseudo header {name!r}")
+            conn.report("WE-023", f"{where} carries pseudo header {show(name)}")
         else:
             problem = name_problem(name)
             if problem:
-                conn.report("WE-030", f"{where} header name {name!r} {problem}")
+                conn.report("WE-030", f"{where} header name {show(name)} {problem}")
         if not UNUSUAL_VALUE.search(value):
             continue
         if value_injection(value):
-            conn.report("WE-031", f"{where} header {name!r} value contains CR, LF or NUL")
+            conn.report("WE-031", f"{where} header {show(name)} value contains CR, LF or NUL")
         if value_control_or_padding(value):
-            conn.report("WE-032", f"{where} header {name!r} value has control bytes or surrounding whitespace")
+            conn.report("WE-032", f"{where} header {show(name)} value has control bytes or surrounding whitespace")
