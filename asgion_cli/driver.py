@@ -42,7 +42,6 @@ class DriveResult:
     results: list[ScopeResult] = field(default_factory=list)
     lifespan: str = "not run"  # not run, unsupported, complete, failed, unanswered
     notes: list[str] = field(default_factory=list)
-    blocked: bool = False
 
 
 class Driver:
@@ -83,7 +82,6 @@ class Driver:
         result.notes.append("the app blocked the event loop (synchronous work in async code?); "
                             "the remaining steps were not run")
         self.outcome.results.append(result)
-        self.outcome.blocked = True
 
     def enter(self, label: str, scope_type: str, scope: dict[str, Any]) -> None:
         with self._lock:

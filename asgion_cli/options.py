@@ -24,11 +24,6 @@ def plugin_options(func: F) -> F:
     return func
 
 
-def config_options(func: F) -> F:
-    func = click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
-                        help="Config file (.asgion.toml or pyproject.toml). Default: discovered upwards.")(func)
-    return func
-
 
 def make_plugin_manager(plugins: tuple[str, ...], disable_autoload: bool) -> AsgionPluginManager:
     try:

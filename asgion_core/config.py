@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -197,5 +197,3 @@ def _severity(value: Any, where: str) -> Severity:
     except ValueError as exc:
         raise ConfigError(f"{where}: {exc}") from None
 
-
-CONFIG_FIELDS = tuple(f.name for f in fields(AsgionConfig))

@@ -72,10 +72,6 @@ class StateMachine:
             return nxt, None
         return None, self.errors.get((state, key))
 
-    @property
-    def rule_ids(self) -> frozenset[str]:
-        return frozenset(err.rule_id for err in self.errors.values())
-
     def describe(self) -> str:
         """The table as text: one line per state with its allowed keys, then the error map."""
         lines = [f"state machine for {self.scope_type!r} (initial state {self.initial})"]

@@ -186,11 +186,6 @@ class Inspector:
             app_source=_source_file(self.app),
         )
 
-    def handles(self, scope_type: str) -> bool:
-        """Whether a loaded plugin validates ``scope_type`` (otherwise it would pass through as G-004)."""
-        self._refresh()
-        return self._protocol(scope_type) is not None
-
     def open_result(self, scope: Scope) -> ScopeResult | None:
         """A snapshot of a connection that has not finished (e.g. an app that ignores cancellation)."""
         conn = self._open.get(id(scope))

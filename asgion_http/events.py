@@ -71,11 +71,6 @@ def check_start(conn: Connection, message: Message, headers: Headers) -> None:
         conn.report("HE-011", f"trailers is {type(message['trailers']).__name__}, not bool")
 
 
-def check_body(conn: Connection, message: Message) -> None:
-    if "body" in message and not isinstance(message["body"], bytes):
-        conn.report("HE-012", f"http.response.body body is {type(message['body']).__name__}, not bytes")
-    if _not_bool(message, "more_body"):
-        conn.report("HE-013", f"more_body is {type(message['more_body']).__name__}, not bool")
 
 
 def check_trailers(conn: Connection, message: Message) -> None:

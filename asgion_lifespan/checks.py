@@ -33,7 +33,6 @@ class LifespanWatch:
     conn: Connection
     state: Any
     keys_at_startup: frozenset[Any] = field(default_factory=frozenset)
-    open_reported: bool = False
 
 
 def _watch(conn: Connection) -> LifespanWatch | None:
