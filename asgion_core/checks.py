@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 if TYPE_CHECKING:
     from asgion_core.connection import Connection
 
-__all__ = ["EndCheck", "EventCheck", "Message", "Outcome", "Scope", "ScopeCheck", "Direction"]
+__all__ = ["EndCheck", "EventCheck", "ExpressCheck", "Message", "Outcome", "Scope", "ScopeCheck", "Direction"]
 
 Scope = MutableMapping[str, Any]
 Message = Any  # whatever the app or server passed; checks must not assume a dict unless routed by type
@@ -56,6 +56,31 @@ class EventCheck:
     direction: Direction
     types: tuple[str, ...] | None = None
     unmatched: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ExpressCheck:
+    """A fast lane for the commonest, valid form of one message type: ``func(conn, message) -> bool``.
+
+    Streams are dominated by one message repeated in one state (body chunks, WebSocket frames). Running the full
+    route for each costs a dispatch, a state-machine step, every check and the value walk; a lane does the same
+    work for the ordinary case in one call. The contract, which keeps results identical to the normal route:
+
+    - Return True only if the normal route would report nothing for this message: the state machine's step for it
+      leaves ``conn.state`` unchanged, every field is valid, and every value of the message is plain (the core's
+      value check, G-008 to G-017, is skipped on the lane). Before returning True, do exactly the bookkeeping the
+      covered checks would do.
+    - Return False, having changed nothing, for anything else; the core then runs the normal route.
+
+    ``covers`` names the event-check functions the lane stands in for. The core opens the lane only when the route
+    of ``message_type`` holds nothing else (besides the value check), so another plugin's check on the same type
+    closes the lane instead of being skipped. Disconnect types never get a lane.
+    """
+
+    func: Callable[[Connection, Message], bool]
+    direction: Direction
+    message_type: str
+    covers: tuple[Callable[[Connection, Message], None], ...]
 
 
 @dataclass(frozen=True, slots=True)

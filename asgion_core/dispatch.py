@@ -2,7 +2,8 @@
 
 This is the only place the check hooks are called. The result maps each message type to the tuple of check
 functions to call, with the state-machine step first; checks whose rules are all disabled are left out, so a
-disabled rule costs nothing per message. Checks with no rules are bookkeeping and always kept.
+disabled rule costs nothing per message. Checks with no rules are bookkeeping and always kept. Express lanes
+(:class:`~asgion_core.checks.ExpressCheck`) are opened here, only for routes they fully cover.
 """
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from asgion_core.checks import EndCheck, EventCheck, ScopeCheck
+from asgion_core.checks import EndCheck, EventCheck, ExpressCheck, ScopeCheck
 from asgion_core.config import AsgionConfig
 from asgion_core.fsm import KeySpec, StateMachine
+from asgion_core.general import check_values
 from asgion_core.plugins import AsgionPluginManager
 from asgion_core.rules import Rule
 
@@ -23,6 +25,8 @@ CheckFunc = Callable[..., None]
 Funcs = tuple[CheckFunc, ...]
 #: What the hot path needs for one message type: the state-machine key function (or None) and the checks.
 Route = tuple[KeySpec | None, Funcs]
+#: An open express lane: message type -> the lane function.
+Lanes = Mapping[str, Callable[..., bool]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +40,8 @@ class CompiledProtocol:
     send_other: Route
     receive: Mapping[str, Route]
     receive_other: Route
+    express_send: Lanes
+    express_receive: Lanes
     end_normal: tuple[CheckFunc, ...]
     end_always: tuple[CheckFunc, ...]
     enabled: frozenset[str]
@@ -48,10 +54,26 @@ def _wanted(rules: tuple[str, ...], enabled: frozenset[str]) -> bool:
     return not rules or any(r in enabled for r in rules)
 
 
+def _lanes(expresses: list[ExpressCheck], direction: str, routes: Mapping[str, Route],
+           disconnects: frozenset[str]) -> dict[str, Callable[..., bool]]:
+    """The lanes whose route holds nothing they do not cover; the first plugin's lane wins a type."""
+    opened: dict[str, Callable[..., bool]] = {}
+    for lane in expresses:
+        kind = lane.message_type
+        if lane.direction != direction or kind in opened or kind in disconnects or kind not in routes:
+            continue
+        if all(func in lane.covers or func is check_values for func in routes[kind][1]):
+            opened[kind] = lane.func
+    return opened
+
+
 def compile_protocol(
-    pm: AsgionPluginManager, scope_type: str, config: AsgionConfig, enabled: frozenset[str]
+    pm: AsgionPluginManager, scope_type: str, config: AsgionConfig, enabled: frozenset[str], *, express: bool = True
 ) -> CompiledProtocol | None:
-    """Ask the plugins once; return ``None`` when no plugin implements ``scope_type``."""
+    """Ask the plugins once; return ``None`` when no plugin implements ``scope_type``.
+
+    ``express=False`` compiles without lanes (tests compare both forms: the results must be the same).
+    """
     machine: StateMachine | None = None
     for _, value in pm.collect("asgion_state_machine", scope_type=scope_type, config=config):
         machine = value
@@ -61,17 +83,19 @@ def compile_protocol(
     found: StateMachine = machine
     owners: dict[CheckFunc, str] = {}
 
-    def gather(hook: str, kind: type[Any]) -> list[Any]:
+    def gather(hook: str, *kinds: type[Any]) -> list[Any]:
         kept = []
         for plugin, checks in pm.collect(hook, scope_type=scope_type, config=config):
             for check in checks:
-                if isinstance(check, kind) and _wanted(check.rules, enabled):
+                if isinstance(check, kinds) and (isinstance(check, ExpressCheck) or _wanted(check.rules, enabled)):
                     kept.append(check)
                     owners.setdefault(check.func, plugin)
         return kept
 
     scope_checks: list[ScopeCheck] = gather("asgion_scope_checks", ScopeCheck)
-    events: list[EventCheck] = gather("asgion_event_checks", EventCheck)
+    answers = gather("asgion_event_checks", EventCheck, ExpressCheck)
+    events: list[EventCheck] = [c for c in answers if isinstance(c, EventCheck)]
+    expresses: list[ExpressCheck] = [c for c in answers if isinstance(c, ExpressCheck) and express]
     ends: list[EndCheck] = gather("asgion_connection_checks", EndCheck)
 
     def table(direction: str, declared: frozenset[str]) -> tuple[dict[str, Route], Route]:
@@ -105,6 +129,8 @@ def compile_protocol(
         send_other=send_other,
         receive=receive,
         receive_other=receive_other,
+        express_send=_lanes(expresses, "send", send, found.disconnect_types),
+        express_receive=_lanes(expresses, "receive", receive, found.disconnect_types),
         end_normal=tuple(c.func for c in ends if not c.on_exception),
         end_always=tuple(c.func for c in ends if c.on_exception),
         enabled=enabled,

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import pluggy
 
 if TYPE_CHECKING:
-    from asgion_core.checks import EndCheck, EventCheck, ScopeCheck
+    from asgion_core.checks import EndCheck, EventCheck, ExpressCheck, ScopeCheck
     from asgion_core.config import AsgionConfig
     from asgion_core.fsm import StateMachine
     from asgion_core.report import Report
@@ -96,12 +96,13 @@ def asgion_scope_checks(scope_type: str, config: AsgionConfig) -> Sequence[Scope
 
 
 @hookspec
-def asgion_event_checks(scope_type: str, config: AsgionConfig) -> Sequence[EventCheck] | None:
+def asgion_event_checks(scope_type: str, config: AsgionConfig) -> Sequence[EventCheck | ExpressCheck] | None:
     """Return checks that validate messages sent by the app or delivered by the server.
 
     :param scope_type: the scope type being compiled.
     :param config: the effective configuration (thresholds live here).
-    :return: :class:`EventCheck` objects, each declaring its direction, message types and rules.
+    :return: :class:`EventCheck` objects, each declaring its direction, message types and rules; optionally
+        :class:`ExpressCheck` lanes that do the same work faster for the commonest valid message of a type.
 
     Called once per scope type when an Inspector compiles; checks whose rules are all disabled are dropped then.
     """

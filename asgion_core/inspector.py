@@ -73,6 +73,8 @@ class Inspector:
         each), else to memory (``traces``, the last ``max_traces``). ``max_body_size`` caps recorded bodies and
         frames, ``max_events`` the events kept per connection, ``redact_headers`` replaces the default set of
         redacted header names.
+    :param express: take the plugins' express lanes for ordinary stream messages (``False`` runs every message
+        through its full route: the findings are the same, only slower; a switch for checking a lane).
     """
 
     def __init__(
@@ -101,6 +103,7 @@ class Inspector:
         max_events: int = DEFAULT_MAX_EVENTS,
         redact_headers: Iterable[str] | None = None,
         max_traces: int = 1_000,
+        express: bool = True,
     ) -> None:
         self.app = app
         base = config or AsgionConfig()
@@ -121,6 +124,7 @@ class Inspector:
             self.plugin_manager = create_plugin_manager(plugins=plugins)
         self.strict = strict
         self.keep_clean_results = keep_clean_results
+        self.express = express
         self.on_violation = on_violation
         self._violations: deque[Violation] = deque(maxlen=max_violations)
         self._results: deque[ScopeResult] = deque(maxlen=max_results)
@@ -215,7 +219,8 @@ class Inspector:
         try:
             return self._compiled[scope_type]
         except KeyError:
-            compiled = compile_protocol(self.plugin_manager, scope_type, self.config, self._enabled)
+            compiled = compile_protocol(self.plugin_manager, scope_type, self.config, self._enabled,
+                                        express=self.express)
             if compiled is not None or len(self._compiled) < MAX_UNKNOWN_SCOPE_TYPES:
                 self._compiled[scope_type] = compiled  # a server inventing scope types cannot grow this forever
             return compiled
@@ -255,20 +260,10 @@ class Inspector:
         machine = compiled.machine
         transitions = machine.transitions
         disconnects = machine.disconnect_types
+        express_send, express_receive = compiled.express_send, compiled.express_receive
 
-        async def checked_receive() -> Message:
-            conn.receive_calls += 1
-            try:
-                message = await receive()
-            except BaseException as exc:
-                conn.server_exceptions.append(exc)
-                raise
+        def route_receive(message: Message) -> None:
             conn.direction = "receive"
-            if tracer is not None:
-                try:
-                    tracer.event("receive", message)
-                except Exception as exc:
-                    self._trace_failed(exc)
             if type(message) is dict and type(message.get("type")) is str:
                 message_type = message["type"]
                 if message_type in disconnects:
@@ -285,23 +280,16 @@ class Inspector:
                     check(conn, message)
                 except Exception as exc:
                     isolate(compiled, check, exc)
-            return message
 
-        async def checked_send(message: Message) -> None:
+        def route_send(message: Message) -> None:
             conn.direction = "send"
-            before = conn.reported
-            if tracer is not None:
-                try:
-                    tracer.event("send", message)
-                except Exception as exc:
-                    self._trace_failed(exc)
             message_type = message.get("type") if type(message) is dict else None
             if type(message_type) is str:
                 key_spec, checks = send_table.get(message_type, send_other)
             else:
                 key_spec, checks = _slow_route(conn, message, send_table, send_other)
             if key_spec is not None:
-                # key_of and StateMachine.advance, inlined: this is the hottest code of the inspector
+                # key_of and StateMachine.advance, inlined
                 key = key_spec if type(key_spec) is str else (key_spec[1] if message.get(key_spec[0]) else key_spec[2])
                 state = conn.state
                 nxt = transitions[state].get(key)
@@ -315,6 +303,55 @@ class Inspector:
                     check(conn, message)
                 except Exception as exc:
                     isolate(compiled, check, exc)
+
+        async def checked_receive() -> Message:
+            conn.receive_calls += 1
+            try:
+                message = await receive()
+            except BaseException as exc:
+                conn.server_exceptions.append(exc)
+                raise
+            if tracer is not None:
+                try:
+                    tracer.event("receive", message)
+                except Exception as exc:
+                    self._trace_failed(exc)
+            # the express lane, inlined (see checked_send)
+            try:
+                lane = express_receive.get(message["type"]) if type(message) is dict else None
+            except (KeyError, TypeError):
+                lane = None
+            taken = False
+            if lane is not None:
+                try:
+                    taken = lane(conn, message)
+                except Exception as exc:
+                    isolate(compiled, lane, exc)
+            if not taken:
+                route_receive(message)
+            return message
+
+        async def checked_send(message: Message) -> None:
+            if tracer is not None:
+                try:
+                    tracer.event("send", message)
+                except Exception as exc:
+                    self._trace_failed(exc)
+            # The express lane, inlined: this is the hottest code of the inspector. A missing or unhashable
+            # "type" is left to the normal route, which reports it; a lane that raises is isolated like a check.
+            try:
+                lane = express_send.get(message["type"]) if type(message) is dict else None
+            except (KeyError, TypeError):
+                lane = None
+            taken = False
+            if lane is not None:
+                try:
+                    taken = lane(conn, message)
+                except Exception as exc:
+                    isolate(compiled, lane, exc)
+            if not taken:
+                before = conn.reported
+                route_send(message)
             try:
                 await send(message)
             except BaseException as exc:
@@ -323,7 +360,7 @@ class Inspector:
                     isinstance(exc, Exception)
                     and not isinstance(exc, OSError)
                     and conn.disconnected
-                    and conn.reported == before
+                    and (taken or conn.reported == before)  # no finding for this message
                     and conn.spec_version >= (2, 4)
                 ):
                     conn.direction = "server"

@@ -147,8 +147,12 @@ def run_scenario(
     plugins: AsgionPluginManager | Iterable[str | object] | None = None,
     profile: str = "strict",
     config: AsgionConfig | None = None,
+    express: bool = True,
 ) -> list[Violation]:
-    """Play ``scenario`` through an Inspector and return its violations (all rules on: profile ``strict``)."""
+    """Play ``scenario`` through an Inspector and return its violations (all rules on: profile ``strict``).
+
+    ``express=False`` turns the express lanes off; a plugin with lanes can assert both give the same findings.
+    """
     base = (config or AsgionConfig()).merged(profile=profile, **dict(scenario.config))
     relay = _Relay()
     main_app = _script(scenario.steps, relay)
@@ -159,7 +163,7 @@ def run_scenario(
         is_prelude = scenario.lifespan and isinstance(scope, dict) and scope.get("type") == "lifespan"
         return await (lifespan_app if is_prelude else main_app)(scope, receive_, send_)
 
-    inspector = Inspector(app, config=base, plugins=plugins)
+    inspector = Inspector(app, config=base, plugins=plugins, express=express)
 
     async def main() -> None:
         lifespan_task = None

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from asgion_core.checks import EndCheck, EventCheck, ScopeCheck
+from asgion_core.checks import EndCheck, EventCheck, ExpressCheck, ScopeCheck
 from asgion_core.config import AsgionConfig
 from asgion_core.fsm import StateMachine
 from asgion_core.hookspecs import hookimpl
 from asgion_core.rules import RuleRegistrar
 from asgion_core.scenario import register_with_examples
-from asgion_http import events, extension, response, scope
+from asgion_http import events, express, extension, response, scope
 from asgion_http.catalogue import RULES
 from asgion_http.fsm import (
     BODY,
@@ -62,10 +62,11 @@ def asgion_scope_checks(scope_type: str, config: AsgionConfig) -> Sequence[Scope
 
 
 @hookimpl
-def asgion_event_checks(scope_type: str, config: AsgionConfig) -> Sequence[EventCheck]:
+def asgion_event_checks(scope_type: str, config: AsgionConfig) -> Sequence[EventCheck | ExpressCheck]:
     """Order matters within a type: the race check sees the state before bookkeeping marks completion.
 
-    Start and body messages have one fused check each (fields, race, bookkeeping): they are the hot path.
+    Start and body messages have one fused check each (fields, race, bookkeeping): they are the hot path, and
+    mid-stream body chunks have an express lane on top.
     """
     if scope_type != "http":
         return []
@@ -81,6 +82,9 @@ def asgion_event_checks(scope_type: str, config: AsgionConfig) -> Sequence[Event
         EventCheck(extension.check_advertised, ("EX-009",), "send", extension.GATED),
         EventCheck(response.on_start, (), "send", (START,)),
         EventCheck(response.on_body, (), "send", (BODY,)),
+        # express lanes: the bulk of streamed bodies, covering the checks of their route
+        ExpressCheck(express.body_chunk, "send", BODY, covers=(response.on_body,)),
+        ExpressCheck(express.request_chunk, "receive", REQUEST, covers=(events.check_request, response.on_request)),
         EventCheck(events.check_trailers, ("HE-015", "HE-034", "HE-035", "HE-024", "HE-025", "HE-026", "HE-027",
                                            "HE-028"), "send", (TRAILERS,)),
         EventCheck(response.on_trailers, (), "send", (TRAILERS,)),

@@ -18,15 +18,15 @@ from asgion_websocket.fsm import SEND_TYPES, WsData
 MAX_REASON_BYTES = 123
 
 
-def _not_utf8(text: str) -> bool:
+def text_is_utf8(text: str) -> bool:
     """WE-021: a str with a lone surrogate cannot become a UTF-8 text frame; ASCII is the cheap common case."""
     if text.isascii():
-        return False
+        return True
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        return True
-    return False
+        return False
+    return True
 
 
 def payload_problems(conn: Connection, message: Message, rules: tuple[str, str, str], where: str) -> None:
@@ -40,7 +40,7 @@ def payload_problems(conn: Connection, message: Message, rules: tuple[str, str, 
     if text is not None:
         if not isinstance(text, str):
             conn.report(rules[2], f"{where} text is {type(text).__name__}, not str")
-        elif where == "websocket.send" and _not_utf8(text):
+        elif where == "websocket.send" and not text_is_utf8(text):
             conn.report("WE-021", "websocket.send text is not valid UTF-8 (lone surrogate)")
 
 
@@ -104,7 +104,7 @@ def check_close(conn: Connection, message: Message) -> None:
     if reason is not None:
         if not isinstance(reason, str):
             conn.report("WE-012", f"close reason is {type(reason).__name__}, not str")
-        elif _not_utf8(reason):
+        elif not text_is_utf8(reason):
             conn.report("WE-021", "close reason is not valid UTF-8 (lone surrogate)")
         elif len(reason.encode("utf-8")) > MAX_REASON_BYTES:
             conn.report("WE-020", f"close reason is {len(reason.encode('utf-8'))} UTF-8 bytes, more than 123")

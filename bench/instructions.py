@@ -35,7 +35,13 @@ def stream(variant: str, count: int) -> None:
             await send(message)
         await send({"type": "http.response.body", "body": b""})
 
-    target: Any = app if variant == "bare" else Inspector(app, plugins=PLUGINS, trace=variant == "trace")
+    async def passthrough(scope: Any, receive: Any, send: Any) -> None:
+        async def wrapped(message: Any) -> None:
+            await send(message)
+        await app(scope, receive, wrapped)
+
+    targets = {"bare": app, "passthrough": passthrough}
+    target: Any = targets.get(variant) or Inspector(app, plugins=PLUGINS, trace=variant == "trace")
     asyncio.run(target(http_scope(), _http_receive, _send))
 
 

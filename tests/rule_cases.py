@@ -10,6 +10,7 @@ import pytest
 from asgion_core.plugins import create_plugin_manager
 from asgion_core.scenario import Case
 from asgion_core.testing import run_scenario
+from tests.lanes import assert_lanes_agree
 
 
 def assert_triggers(rule_id: str, case: Case) -> None:
@@ -23,8 +24,9 @@ def assert_clean(rule_id: str, case: Case) -> None:
 
 
 def rule_tests(cases: Mapping[str, Case], plugin: str) -> tuple[Callable[..., Any], ...]:
-    """Three tests for a plugin's cases: each triggers its rule, each clean one is clean, and every rule that
-    can fire has a case (and no case names a rule that cannot)."""
+    """Four tests for a plugin's cases: each triggers its rule, each clean one is clean, both give the same
+    findings with and without express lanes, and every rule that can fire has a case (and no case names a rule
+    that cannot)."""
 
     @pytest.mark.parametrize("rule_id", sorted(cases))
     def test_rule_triggers(rule_id: str) -> None:
@@ -34,8 +36,14 @@ def rule_tests(cases: Mapping[str, Case], plugin: str) -> tuple[Callable[..., An
     def test_clean_counterpart(rule_id: str) -> None:
         assert_clean(rule_id, cases[rule_id])
 
+    @pytest.mark.parametrize("rule_id", sorted(cases))
+    def test_express_lanes_agree(rule_id: str) -> None:
+        assert_lanes_agree(cases[rule_id].bad)
+        assert_lanes_agree(cases[rule_id].good)
+
     def test_every_rule_that_can_fire_has_a_case() -> None:
         registry = create_plugin_manager(autoload=False, env={}).rule_registry()
         assert {r.id for r in registry.by_plugin(plugin) if r.can_fire} == set(cases)
 
-    return test_rule_triggers, test_clean_counterpart, test_every_rule_that_can_fire_has_a_case
+    return (test_rule_triggers, test_clean_counterpart, test_express_lanes_agree,
+            test_every_rule_that_can_fire_has_a_case)

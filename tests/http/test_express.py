@@ -1,0 +1,124 @@
+"""The HTTP express lanes: taken for ordinary stream chunks, and never changing what asgion finds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from asgion import Inspector
+from asgion_core.plugins import create_plugin_manager
+from asgion_core.scenario import Scenario, receive, send
+from asgion_http import response
+from tests.helpers import RecordingServer, streaming_app
+from tests.lanes import assert_lanes_agree
+
+
+def counted_on_body(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Count calls of the normal route's body check (the lane covers whatever on_body is at compile time)."""
+    calls: list[int] = []
+    original = response.on_body
+
+    def on_body(conn: Any, message: Any) -> None:
+        calls.append(1)
+        original(conn, message)
+
+    monkeypatch.setattr(response, "on_body", on_body)
+    return calls
+
+
+@pytest.mark.parametrize("express", [True, False])
+def test_mid_stream_chunks_take_the_lane(monkeypatch: pytest.MonkeyPatch, express: bool) -> None:
+    calls = counted_on_body(monkeypatch)
+    inspector = Inspector(streaming_app(1_000), plugins=create_plugin_manager(autoload=False, env={}),
+                          express=express)
+    RecordingServer().run(inspector)
+    # with lanes: the first chunk (STARTED -> STREAMING) and the final one take the normal route
+    assert len(calls) == (2 if express else 1_001)
+    # the lane did on_body's counting: SEM-011 (a chunk-count hint) counts every message
+    assert [v.message for v in inspector.violations] == ["response used 1001 body messages"]
+
+
+def test_a_third_party_check_on_the_same_type_closes_the_lane(monkeypatch: pytest.MonkeyPatch) -> None:
+    from asgion import EventCheck, hookimpl
+
+    seen: list[Any] = []
+
+    class Watcher:
+        @hookimpl
+        def asgion_event_checks(self, scope_type: str, config: Any) -> list[EventCheck]:
+            return [EventCheck(lambda conn, message: seen.append(message), (), "send", ("http.response.body",))]
+
+    calls = counted_on_body(monkeypatch)
+    pm = create_plugin_manager(plugins=["http", "general", Watcher()], autoload=False, env={})
+    RecordingServer().run(Inspector(streaming_app(100), plugins=pm))
+    assert len(seen) == len(calls) == 101, "the plugin's check sees every chunk, so the lane stays closed"
+
+
+def test_content_length_stream_stays_on_the_lane_until_it_overflows() -> None:
+    async def app(scope: Any, receive_: Any, send_: Any) -> None:
+        await receive_()
+        await send_({"type": "http.response.start", "status": 200,
+                     "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", b"10")]})
+        for _ in range(12):
+            await send_({"type": "http.response.body", "body": b"x", "more_body": True})
+        await send_({"type": "http.response.body", "body": b""})
+
+    for express in (True, False):
+        inspector = Inspector(app, plugins=create_plugin_manager(autoload=False, env={}), express=express)
+        RecordingServer().run(inspector)
+        assert [v.rule_id for v in inspector.violations] == ["HF-018"]
+
+
+# -- same findings with and without lanes, for stream-shaped scripts ------------------------------------------------
+# weighted towards the lane's own form, so most scripts reach it and leave it again
+bodies = st.sampled_from([b"", b"abc", b"abc", b"x" * 40, b"x" * 40, "text", None, bytearray(b"ab")])
+flags = st.sampled_from([True, True, True, True, False, None, 1, "absent"])
+extras = st.sampled_from([False, False, False, True])
+
+
+def chunk(message_type: str, body: Any, more: Any, extra: bool) -> dict[str, Any]:
+    message: dict[str, Any] = {"type": message_type, "body": body}
+    if more != "absent":
+        message["more_body"] = more
+    if body is None:
+        del message["body"]
+    if extra:
+        message["extra"] = float("nan")
+    return message
+
+
+odd_body_chunks = st.builds(chunk, st.just("http.response.body"), bodies, flags, extras)
+ordinary_body_chunks = st.builds(lambda body: {"type": "http.response.body", "body": body, "more_body": True},
+                                 st.sampled_from([b"", b"abc", b"x" * 40]))
+body_chunks = st.sampled_from([True, True, False]).flatmap(
+    lambda ordinary: ordinary_body_chunks if ordinary else odd_body_chunks)
+request_chunks = st.builds(chunk, st.just("http.request"), bodies, flags, extras)
+starts = st.builds(
+    lambda status, length, typed, trailers: {
+        "type": "http.response.start", "status": status, "trailers": trailers,
+        "headers": [*([(b"content-type", b"text/plain")] if typed else []),
+                    *([(b"content-length", length)] if length else [])]},
+    st.sampled_from([200, 200, 200, 204, 304, 404]), st.sampled_from([None, None, b"0", b"3", b"100"]),
+    st.sampled_from([True, True, False]), st.booleans())
+others = st.one_of(
+    st.builds(send, starts), st.builds(receive, request_chunks),
+    st.builds(receive, st.just({"type": "http.disconnect"})),
+    st.builds(send, st.just({"type": "http.response.trailers", "headers": [], "more_trailers": False})),
+)
+# mostly the shape of a real exchange (request chunks, a start, a stream of chunks), with anything mixed in
+steps = st.builds(
+    lambda requests, start, stream: [*requests, *start, *stream],
+    st.lists(st.builds(receive, request_chunks), max_size=4),
+    st.lists(st.builds(send, starts), max_size=1),
+    st.lists(st.sampled_from([True, True, True, False]).flatmap(
+        lambda chunk_next: st.builds(send, body_chunks) if chunk_next else others), max_size=12),
+)
+
+
+@settings(deadline=None, max_examples=400)
+@given(script=steps, method=st.sampled_from(["GET", "HEAD"]))
+def test_lanes_never_change_the_findings(script: list[Any], method: str) -> None:
+    assert_lanes_agree(Scenario(tuple(script), scope={"method": method}))
