@@ -51,6 +51,8 @@ DEFAULT_REDACTED_HEADERS = frozenset({
 })
 REDACTED = "[redacted]"
 _BODY_FIELDS = ("body", "bytes", "text")
+_FIRST_RESPONSE_TYPES = ("http.response.start", "websocket.accept")
+_perf_ns = time.perf_counter_ns
 
 
 class TraceFormatError(ValueError):
@@ -239,15 +241,23 @@ class DirectoryStorage:
 
 # -- recording ------------------------------------------------------------------------------------------------------
 class Tracer:
-    """Records one connection. Created by the Inspector for a sampled connection; handed to storage at the end."""
+    """Records one connection. Created by the Inspector for a sampled connection; handed to storage at the end.
+
+    Recording runs on every message, so events are kept as tuples ``(number, offset, direction, type, message)``
+    with violation marks on the side, and become :class:`TraceEvent` objects only in :meth:`finish`, for the
+    events a record keeps.
+    """
 
     __slots__ = (
+        "bytes_received",
+        "bytes_sent",
         "count",
         "current",
         "dropped",
         "end_marks",
         "head",
         "keep",
+        "marks",
         "max_body",
         "redact",
         "scope",
@@ -266,39 +276,54 @@ class Tracer:
         self.redact = redact
         self.scope = self._sanitize_scope(scope)
         self.keep = max(2, max_events) // 2
-        self.head: list[TraceEvent] = []
-        self.tail: deque[TraceEvent] = deque(maxlen=self.keep)
+        self.head: list[tuple[int, int, str, str, dict[str, Any]]] = []
+        self.tail: deque[tuple[int, int, str, str, dict[str, Any]]] = deque(maxlen=self.keep)
         self.count = 0
         self.dropped = 0
-        self.current: TraceEvent | None = None
+        self.bytes_sent = 0
+        self.bytes_received = 0
+        #: Number (1-based) of the latest event, and violation marks by event number.
+        self.current = 0
+        self.marks: dict[int, list[str]] = {}
         self.scope_marks: list[str] = []
         self.end_marks: list[str] = []
         self.summary = TraceSummary()
 
     def event(self, direction: str, message: Any) -> None:
-        now = time.perf_counter_ns() - self.started_ns
-        summary = self.summary
-        if isinstance(message, dict):
+        now = _perf_ns() - self.started_ns
+        if type(message) is dict or isinstance(message, dict):
             kind = message.get("type")
-            message_type = kind if isinstance(kind, str) else repr(kind)
-            copy = self._sanitize_message(message, summary, direction)
+            message_type = kind if type(kind) is str else repr(kind)
+            # the copy for the record, inlined (it runs per message): plain values as they are, bodies capped
+            # (and counted), headers redacted, anything else a bounded copy
+            copy = message.copy()
+            for key, value in message.items():
+                value_type = type(value)
+                if value_type is str or value_type is bytes:
+                    if key in _BODY_FIELDS:
+                        self._body(copy, key, value, direction)
+                elif value_type is bool or value_type is int or value is None or value_type is float:
+                    pass
+                elif key in _BODY_FIELDS and isinstance(value, (bytes, str)):
+                    self._body(copy, key, value, direction)
+                else:
+                    copy[key] = self._headers(value) if key == "headers" else _shallow(value)
+            if self.summary.ttfb_ns is None and direction == "send" and message_type in _FIRST_RESPONSE_TYPES:
+                self.summary.ttfb_ns = now
+                status = message.get("status")
+                self.summary.status = status if isinstance(status, int) else None
         else:
             message_type = f"<{type(message).__name__}>"
             copy = {"$value": _jsonable(message)}
-        if direction == "send" and summary.ttfb_ns is None and message_type in ("http.response.start",
-                                                                                   "websocket.accept"):
-            summary.ttfb_ns = now
-            status = message.get("status") if isinstance(message, dict) else None
-            summary.status = status if isinstance(status, int) else None
-        event = TraceEvent(now, direction, message_type, copy)
-        self.count += 1
-        if len(self.head) < self.keep:
+        self.count = count = self.count + 1
+        event = (count, now, direction, message_type, copy)
+        if count <= self.keep:
             self.head.append(event)
         else:
             if len(self.tail) == self.keep:
                 self.dropped += 1
             self.tail.append(event)
-        self.current = event
+        self.current = count
 
     def mark(self, rule_id: str, phase: str) -> None:
         """Attach a violation to the event it belongs to (or to the scope / the end of the connection)."""
@@ -307,46 +332,53 @@ class Tracer:
             self.summary.rule_ids.append(rule_id)
         if phase == "scope":
             self.scope_marks.append(rule_id)
-        elif phase == "end" or self.current is None:
+        elif phase == "end" or not self.current:
             self.end_marks.append(rule_id)
         else:
-            self.current.violations.append(rule_id)
+            self.marks.setdefault(self.current, []).append(rule_id)
+            if len(self.marks) > 2 * self.keep:  # marks of events that left the tail are not needed any more
+                oldest = self.count - self.keep
+                self.marks = {n: m for n, m in self.marks.items() if n <= self.keep or n > oldest}
 
     def finish(self) -> TraceRecord:
         summary = self.summary
         summary.duration_ns = time.perf_counter_ns() - self.started_ns
         summary.event_count = self.count
         summary.events_dropped = self.dropped
+        summary.bytes_sent = self.bytes_sent
+        summary.bytes_received = self.bytes_received
         return TraceRecord(
             id=os.urandom(8).hex(),
             started_at=self.started_at,
             scope=self.scope,
-            events=self.head + list(self.tail),
+            events=self._events(),
             summary=summary,
             scope_violations=self.scope_marks,
             end_violations=self.end_marks,
         )
 
     # -- sanitizing: copies, capped and redacted --------------------------------------------------------------------
-    def _sanitize_message(self, message: dict[str, Any], summary: TraceSummary, direction: str) -> dict[str, Any]:
-        copy: dict[str, Any] = {}
-        for key, value in message.items():
-            if key in _BODY_FIELDS and isinstance(value, (bytes, str)):
-                size = len(value)
-                if direction == "send":
-                    summary.bytes_sent += size
-                else:
-                    summary.bytes_received += size
-                copy[key] = value[: self.max_body]
-                if size > self.max_body:
-                    copy[f"{key}_truncated_from"] = size
-            elif key == "headers":
-                copy[key] = self._headers(value)
-            elif isinstance(value, (str, int, float, bool, type(None))):
-                copy[key] = value
-            else:
-                copy[key] = _shallow(value)
-        return copy
+    def _events(self) -> list[TraceEvent]:
+        """The kept events as TraceEvent objects, emptying the buffers as it goes (memory peaks no higher)."""
+        marks = self.marks
+        events = [TraceEvent(offset, direction, kind, message, marks.get(number, []))
+                  for number, offset, direction, kind, message in self.head]
+        self.head.clear()
+        tail = self.tail
+        while tail:
+            number, offset, direction, kind, message = tail.popleft()
+            events.append(TraceEvent(offset, direction, kind, message, marks.get(number, [])))
+        return events
+
+    def _body(self, copy: dict[str, Any], key: str, value: bytes | str, direction: str) -> None:
+        size = len(value)
+        if direction == "send":
+            self.bytes_sent += size
+        else:
+            self.bytes_received += size
+        if size > self.max_body:
+            copy[key] = value[: self.max_body]
+            copy[f"{key}_truncated_from"] = size
 
     def _headers(self, headers: Any) -> Any:
         if not isinstance(headers, (list, tuple)):
