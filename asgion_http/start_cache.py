@@ -73,17 +73,29 @@ def analyse(message: Message, http_version: Any, scheme: Any) -> StartAnalysis:
 
 
 def _key(message: Message, http_version: Any, scheme: Any) -> Any:
+    """A hashable key equal only for start messages the checks cannot tell apart, or None (not cacheable).
+
+    Header items are usually tuples, which are their own key (copied by C code); their types are part of the key
+    so that ``1`` and ``True`` items stay apart. List items are turned into tuples first.
+    """
     headers = message.get("headers", ())
-    if type(headers) not in (list, tuple):
+    kind = type(headers)
+    if kind is not list and kind is not tuple:
         return None  # one-shot iterators and odd values are never read twice
     status = message.get("status", _MISSING)
     trailers = message.get("trailers", _MISSING)
+    items = tuple(headers)
     try:
-        key = (type(status), status, type(trailers), trailers, http_version, scheme, len(message),
-               tuple(tuple(item) if type(item) in (list, tuple) else (type(item), item) for item in headers))
+        key = (type(status), status, type(trailers), trailers, http_version, scheme, len(message), items,
+               tuple(map(type, items)))
         hash(key)
-    except TypeError:
-        return None
+    except TypeError:  # list items (or unhashable values): the slow, exact key
+        try:
+            key = (type(status), status, type(trailers), trailers, http_version, scheme, len(message),
+                   tuple(tuple(item) if type(item) in (list, tuple) else (type(item), item) for item in items))
+            hash(key)
+        except TypeError:
+            return None
     return key
 
 

@@ -1,9 +1,10 @@
-"""CPU instructions the inspector adds per body message, counted with valgrind's callgrind (deterministic).
+"""CPU instructions asgion adds per body message and per small request, counted with valgrind's callgrind.
 
 Run: python bench/instructions.py. Not part of the test suite; needs valgrind. Wall-clock figures on a machine
 whose speed drifts are noisy; instruction counts are repeatable, so they compare two versions of the hot path
-reliably. Each variant streams N and N + 10,000 body messages; the difference divided by 10,000 is the count per
-message, free of start-up costs.
+reliably. Each figure is a difference of two runs (N and N + 10,000 body messages; M and M + 1,000 requests)
+divided by the extra work, so start-up costs cancel out. "passthrough" is the floor: a wrapper that only awaits
+the server's send.
 """
 
 from __future__ import annotations
@@ -17,23 +18,26 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
+VARIANTS = ("bare", "passthrough", "inspect", "trace")
 
 
-def stream(variant: str, count: int) -> None:
+def run(workload: str, variant: str, count: int) -> None:
     sys.path.insert(0, str(HERE))
-    from overhead import PLUGINS, _http_receive, _send
+    from overhead import PLUGINS, _http_receive, _send, small_get
 
     from asgion import Inspector
     from asgion_core.scenario import http_scope
 
-    async def app(scope: Any, receive: Any, send: Any) -> None:
+    async def stream(scope: Any, receive: Any, send: Any) -> None:
         await receive()
         await send({"type": "http.response.start", "status": 200,
                     "headers": [(b"content-type", b"application/octet-stream")]})
         message = {"type": "http.response.body", "body": b"x" * 64, "more_body": True}
-        for _ in range(count):
+        for _ in range(count if workload == "stream" else 0):
             await send(message)
         await send({"type": "http.response.body", "body": b""})
+
+    app = stream if workload == "stream" else small_get
 
     async def passthrough(scope: Any, receive: Any, send: Any) -> None:
         async def wrapped(message: Any) -> None:
@@ -42,27 +46,42 @@ def stream(variant: str, count: int) -> None:
 
     targets = {"bare": app, "passthrough": passthrough}
     target: Any = targets.get(variant) or Inspector(app, plugins=PLUGINS, trace=variant == "trace")
-    asyncio.run(target(http_scope(), _http_receive, _send))
+
+    async def main() -> None:
+        for _ in range(1 if workload == "stream" else count):
+            await target(http_scope(), _http_receive, _send)
+
+    asyncio.run(main())
 
 
-def instructions(variant: str, count: int) -> int:
+def instructions(workload: str, variant: str, count: int) -> int:
     out = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable,
-                          __file__, variant, str(count)], capture_output=True, text=True, check=True).stderr
+                          __file__, workload, variant, str(count)], capture_output=True, text=True, check=True).stderr
     match = re.search(r"Collected : (\d+)", out)
     if match is None:
         raise RuntimeError(out)
     return int(match.group(1))
 
 
+def per_unit(workload: str, variant: str) -> float:
+    low, extra = (1_000, 10_000) if workload == "stream" else (200, 1_000)
+    return (instructions(workload, variant, low + extra) - instructions(workload, variant, low)) / extra
+
+
 def main() -> None:
-    if len(sys.argv) == 3:
-        stream(sys.argv[1], int(sys.argv[2]))
+    if len(sys.argv) == 4:
+        run(sys.argv[1], sys.argv[2], int(sys.argv[3]))
         return
     if shutil.which("valgrind") is None:
         raise SystemExit("valgrind is not installed (apt-get install valgrind)")
-    per = {v: (instructions(v, 11_000) - instructions(v, 1_000)) / 10_000 for v in ("bare", "inspect", "trace")}
-    print(f"instructions per body message: bare {per['bare']:.0f}, inspect {per['inspect']:.0f} "
-          f"(+{per['inspect'] - per['bare']:.0f}), trace {per['trace']:.0f} (+{per['trace'] - per['bare']:.0f})")
+    chosen = sys.argv[1:] or ["stream", "get"]
+    for workload, label in (("stream", "body message"), ("get", "small GET")):
+        if workload not in chosen:
+            continue
+        per = {variant: per_unit(workload, variant) for variant in VARIANTS}
+        bare = per["bare"]
+        print(f"instructions per {label}: bare {bare:,.0f}; added by "
+              + ", ".join(f"{v} +{per[v] - bare:,.0f}" for v in VARIANTS[1:]))
 
 
 if __name__ == "__main__":
