@@ -85,6 +85,7 @@ def _key(message: Message, http_version: Any, scheme: Any) -> Any:
     status = message.get("status", _MISSING)
     trailers = message.get("trailers", _MISSING)
     items = tuple(headers)
+    key: tuple[Any, ...]
     try:
         key = (type(status), status, type(trailers), trailers, http_version, scheme, len(message), items,
                tuple(map(type, items)))
