@@ -35,3 +35,17 @@ def test_documented_timing_matches_the_markers() -> None:
         body = section.split(f"### `{name}(", 1)[1].split("###", 1)[0]
         assert ("Historic" in body) == bool(options.get("historic")), name
         assert ("First result wins" in body) == bool(options.get("firstresult")), name
+
+
+def test_documented_check_constructors_match_the_classes() -> None:
+    """``EventCheck(func, rules, direction, types=None, unmatched=False)`` and the others, as the classes are."""
+    import dataclasses
+
+    from asgion_core import checks
+
+    written = dict(re.findall(r"`((?:Scope|Event|Express|End)Check)\(([^)]*)\)`", DOC))
+    assert set(written) == {"ScopeCheck", "EventCheck", "ExpressCheck", "EndCheck"}
+    for name, args in written.items():
+        fields = dataclasses.fields(getattr(checks, name))
+        expected = [f.name if f.default is dataclasses.MISSING else f"{f.name}={f.default!r}" for f in fields]
+        assert [a.strip() for a in args.split(",")] == expected, name
