@@ -20,10 +20,11 @@ def body_chunk(conn: Connection, message: Message) -> bool:
     The first content of a response (HF-012, SEM-002), a chunk that would overflow content-length (HF-018) and a
     send after disconnect (HF-005) take the normal route.
     """
+    if message.get("more_body") is not True:  # first: a response's final chunk leaves here at once
+        return False
     body = message.get("body")
     if (
         type(body) is not bytes
-        or message.get("more_body") is not True
         or len(message) != 3
         or conn.state not in _MID_STREAM
         or conn.disconnected
@@ -45,8 +46,8 @@ def request_chunk(conn: Connection, message: Message) -> bool:
     """A ``{"type", "body": bytes, "more_body": True}`` request chunk while the request is open (covers
     check_request and on_request); the final chunk and anything late take the normal route."""
     if (
-        type(message.get("body")) is not bytes
-        or message.get("more_body") is not True
+        message.get("more_body") is not True
+        or type(message.get("body")) is not bytes
         or len(message) != 3
         or conn.disconnected
     ):
