@@ -132,6 +132,7 @@ class Inspector:
         self._open: dict[int, Connection] = {}
         self._shared: dict[str, Any] = {"open": self._open}
         self._compiled: dict[str, CompiledProtocol | None] = {}
+        self._excluding = bool(self.config.exclude_paths)
         self._generation = -1
         self._enabled: frozenset[str] = frozenset()
         self._trace = trace
@@ -229,9 +230,15 @@ class Inspector:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> Any:
         if self.plugin_manager.generation != self._generation:
             self._refresh()
-        compiled = self._route(scope)
+        # the common case first: a dict scope of a compiled type, no excluded paths configured
+        try:
+            compiled = self._compiled[scope["type"]] if type(scope) is dict and not self._excluding else None
+        except (KeyError, TypeError):
+            compiled = None
         if compiled is None:
-            return await self.app(scope, receive, send)
+            compiled = self._route(scope)
+            if compiled is None:
+                return await self.app(scope, receive, send)
         conn = Connection(
             scope,
             compiled.scope_type,
