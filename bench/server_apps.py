@@ -1,4 +1,8 @@
-"""The app served by bench/server_load.sh: bare, and the same app under inspect() (built-in plugins only)."""
+"""The apps served by bench/server_load.sh: bare, and the same app under inspect() (built-in plugins only).
+
+``bare`` is a minimal raw ASGI app (the yardstick of the target); ``starlette_bare`` serves the same response
+through Starlette, for the ratio a framework app sees.
+"""
 
 from __future__ import annotations
 
@@ -23,3 +27,25 @@ async def bare(scope: Any, receive: Any, send: Any) -> None:
 
 
 inspected = inspect(bare, plugins=create_plugin_manager(autoload=False, env={}))
+
+
+def _starlette_app() -> Any:
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import Response
+    from starlette.routing import Route
+
+    async def items(request: Request) -> Response:
+        return Response(BODY, media_type="application/json")
+
+    return Starlette(routes=[Route("/", items)])
+
+
+
+def __getattr__(name: str) -> Any:
+    """The Starlette apps are built on first use, so the raw run needs no Starlette installed."""
+    if name == "starlette_bare":
+        return _starlette_app()
+    if name == "starlette_inspected":
+        return inspect(_starlette_app(), plugins=create_plugin_manager(autoload=False, env={}))
+    raise AttributeError(name)

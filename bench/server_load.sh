@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Requests per second under uvicorn on 127.0.0.1: the bare app, then the same app under inspect(app).
-# Usage: bench/server_load.sh [SECONDS] [CONNECTIONS] [ROUNDS]   (defaults: 5 s, 32 connections, 3 rounds)
+# Usage: bench/server_load.sh [SECONDS] [CONNECTIONS] [ROUNDS] [APP]
+#   defaults: 5 s, 32 connections, 3 rounds, APP "raw" (a minimal raw ASGI app, the target's yardstick);
+#   APP "starlette" serves the same response from a small Starlette app, for a framework's ratio.
 # Rounds alternate bare and inspected (each after a 2 s warm-up) and the medians are compared, so a machine whose
 # speed drifts affects both alike.
 # Needs wrk (Debian package "wrk"); loads only 127.0.0.1; stops by itself and kills only the servers it started.
@@ -9,6 +11,12 @@ cd "$(dirname "$0")/.."
 seconds="${1:-5}"
 connections="${2:-32}"
 rounds="${3:-3}"
+app="${4:-raw}"
+case "$app" in
+  raw) prefix="" ;;
+  starlette) prefix="starlette_" ;;
+  *) echo "unknown APP '$app' (raw or starlette)"; exit 2 ;;
+esac
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)"; exit 2; }
 python="${PYTHON:-python}"
 pids=()
@@ -33,10 +41,10 @@ run() {  # run APP_ATTR -> prints requests/second
 bare=()
 inspected=()
 for _ in $(seq 1 "$rounds"); do
-  bare+=("$(run bare)")
-  inspected+=("$(run inspected)")
+  bare+=("$(run "${prefix}bare")")
+  inspected+=("$(run "${prefix}inspected")")
 done
-echo "uvicorn, ${rounds} rounds of ${seconds}s, ${connections} connections, 1 worker"
+echo "uvicorn, ${app} app, ${rounds} rounds of ${seconds}s, ${connections} connections, 1 worker"
 "$python" - "${bare[*]}" "${inspected[*]}" <<'PY'
 import statistics, sys
 bare = [float(x) for x in sys.argv[1].split()]
