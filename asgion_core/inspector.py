@@ -1,9 +1,11 @@
 """The Inspector: a transparent ASGI wrapper that validates every scope and message it sees.
 
 Per connection it routes the scope to the compiled tables of its scope type (built once from the plugins, rebuilt
-only when the plugin set changes) and wraps ``receive`` and ``send``. Per message it does a dict lookup and calls
-the check functions directly; no pluggy call happens on the hot path. Messages are forwarded unchanged and in
-order, the app's exceptions propagate unchanged, and a check that raises is recorded once and otherwise ignored.
+only when the plugin set changes) and wraps ``receive`` and ``send``. Per message it first offers the message to
+the express lane of its type, if a plugin declared one (the ordinary chunks of a stream end there), else it does a
+dict lookup, steps the state machine and calls the check functions directly; no pluggy call happens on the hot
+path. Messages are forwarded unchanged and in order, the app's exceptions propagate unchanged, and a check (or
+lane) that raises is recorded once and otherwise ignored.
 """
 
 from __future__ import annotations
