@@ -66,7 +66,6 @@ class Connection:
         self,
         scope: Scope,
         scope_type: str,
-        *,
         config: AsgionConfig,
         enabled: frozenset[str],
         rules: Mapping[str, Rule],
