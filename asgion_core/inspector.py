@@ -13,19 +13,19 @@ from __future__ import annotations
 import fnmatch
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from asgion_core.checks import Message, Outcome, Scope
 from asgion_core.config import AsgionConfig
 from asgion_core.connection import Connection
-from asgion_core.dispatch import CompiledProtocol, Route, compile_protocol
+from asgion_core.dispatch import CompiledProtocol, compile_protocol
 from asgion_core.errors import ASGIProtocolError
-from asgion_core.fsm import key_of
 from asgion_core.location import set_send_code
 from asgion_core.plugins import AsgionPluginManager, create_plugin_manager, default_plugin_manager
 from asgion_core.report import AppException, InternalError, Report, ScopeResult
+from asgion_core.router import Router
 from asgion_core.rules import Severity
 from asgion_core.selection import select_rules
 from asgion_core.trace import (
@@ -133,7 +133,8 @@ class Inspector:
         self._internal_errors: list[InternalError] = []
         self._open: dict[int, Connection] = {}
         self._shared: dict[str, Any] = {"open": self._open}
-        self._compiled: dict[str, CompiledProtocol | None] = {}
+        #: One Router (with its compiled protocol) per scope type; None for scope types no plugin handles.
+        self._routers: dict[str, Router | None] = {}
         self._excluding = bool(self.config.exclude_paths)
         self._generation = -1
         self._enabled: frozenset[str] = frozenset()
@@ -215,18 +216,24 @@ class Inspector:
             exclude_rules=cfg.exclude_rules,
             select=cfg.select,
         )
-        self._compiled = {}
+        self._routers = {}
         self._generation = pm.generation
 
-    def _protocol(self, scope_type: str) -> CompiledProtocol | None:
+    def _router(self, scope_type: str) -> Router | None:
         try:
-            return self._compiled[scope_type]
+            return self._routers[scope_type]
         except KeyError:
             compiled = compile_protocol(self.plugin_manager, scope_type, self.config, self._enabled,
                                         express=self.express)
-            if compiled is not None or len(self._compiled) < MAX_UNKNOWN_SCOPE_TYPES:
-                self._compiled[scope_type] = compiled  # a server inventing scope types cannot grow this forever
-            return compiled
+            router = Router(compiled, self._isolate) if compiled is not None else None
+            if router is not None or len(self._routers) < MAX_UNKNOWN_SCOPE_TYPES:
+                self._routers[scope_type] = router  # a server inventing scope types cannot grow this forever
+            return router
+
+    def _protocol(self, scope_type: str) -> CompiledProtocol | None:
+        """The compiled tables of ``scope_type`` (compiled on first use), or None when no plugin handles it."""
+        router = self._router(scope_type)
+        return router.compiled if router is not None else None
 
     # -- the ASGI app ----------------------------------------------------------------------------------------------
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> Any:
@@ -234,13 +241,14 @@ class Inspector:
             self._refresh()
         # the common case first: a dict scope of a compiled type, no excluded paths configured
         try:
-            compiled = self._compiled[scope["type"]] if type(scope) is dict and not self._excluding else None
+            router = self._routers[scope["type"]] if type(scope) is dict and not self._excluding else None
         except (KeyError, TypeError):
-            compiled = None
-        if compiled is None:
-            compiled = self._route(scope)
-            if compiled is None:
+            router = None
+        if router is None:
+            router = self._route(scope)
+            if router is None:
                 return await self.app(scope, receive, send)
+        compiled = router.compiled
         machine = compiled.machine
         # positional: a keyword call costs a few thousand CPU instructions more, on every connection
         conn = Connection(scope, compiled.scope_type, self.config, compiled.enabled, compiled.rules, machine.initial,
@@ -256,53 +264,7 @@ class Inspector:
                 check(conn, scope)
             except Exception as exc:
                 isolate(compiled, check, exc)
-        send_table, send_other = compiled.send, compiled.send_other
-        receive_table, receive_other = compiled.receive, compiled.receive_other
-        transitions = machine.transitions
-        disconnects = machine.disconnect_types
         express_send, express_receive = compiled.express_send, compiled.express_receive
-
-        def route_receive(message: Message) -> None:
-            conn.direction = "receive"
-            if type(message) is dict and type(message.get("type")) is str:
-                message_type = message["type"]
-                if message_type in disconnects:
-                    conn.disconnected = True
-                key_spec, checks = receive_table.get(message_type, receive_other)
-            else:
-                key_spec, checks = _slow_route(conn, message, receive_table, receive_other)
-                if checks and message["type"] in disconnects:
-                    conn.disconnected = True
-            if key_spec is not None:
-                machine.advance(conn, key_of(key_spec, message), message)
-            for check in checks:
-                try:
-                    check(conn, message)
-                except Exception as exc:
-                    isolate(compiled, check, exc)
-
-        def route_send(message: Message) -> None:
-            conn.direction = "send"
-            message_type = message.get("type") if type(message) is dict else None
-            if type(message_type) is str:
-                key_spec, checks = send_table.get(message_type, send_other)
-            else:
-                key_spec, checks = _slow_route(conn, message, send_table, send_other)
-            if key_spec is not None:
-                # key_of and StateMachine.advance, inlined
-                key = key_spec if type(key_spec) is str else (key_spec[1] if message.get(key_spec[0]) else key_spec[2])
-                state = conn.state
-                nxt = transitions[state].get(key)
-                if nxt is None:
-                    machine.reject(conn, state, key, message)
-                else:
-                    conn.state = nxt
-                    conn.rejected = False
-            for check in checks:
-                try:
-                    check(conn, message)
-                except Exception as exc:
-                    isolate(compiled, check, exc)
 
         async def checked_receive() -> Message:
             conn.receive_calls += 1
@@ -328,7 +290,7 @@ class Inspector:
                 except Exception as exc:
                     isolate(compiled, lane, exc)
             if not taken:
-                route_receive(message)
+                router.receive(conn, message)
             return message
 
         async def checked_send(message: Message) -> None:
@@ -351,7 +313,7 @@ class Inspector:
                     isolate(compiled, lane, exc)
             if not taken:
                 before = conn.reported
-                route_send(message)
+                router.send(conn, message)
             try:
                 await send(message)
             except BaseException as exc:
@@ -376,7 +338,7 @@ class Inspector:
         return result
 
     # -- helpers ---------------------------------------------------------------------------------------------------
-    def _route(self, scope: Any) -> CompiledProtocol | None:
+    def _route(self, scope: Any) -> Router | None:
         """G-001 to G-004 and excluded paths; ``None`` means: pass the connection through unvalidated."""
         if not isinstance(scope, dict):
             self._unrouted(scope, "G-001", f"scope is {type(scope).__name__}, not dict")
@@ -388,15 +350,15 @@ class Inspector:
         if not isinstance(scope_type, str):
             self._unrouted(scope, "G-003", f"scope['type'] is {type(scope_type).__name__}, not str")
             return None
-        compiled = self._protocol(scope_type)
-        if compiled is None:
+        router = self._router(scope_type)
+        if router is None:
             self._unrouted(scope, "G-004", f"no plugin handles scope type {scope_type!r}; not validated")
             return None
         excluded = self.config.exclude_paths
         path = scope.get("path")
         if excluded and isinstance(path, str) and any(fnmatch.fnmatchcase(path, p) for p in excluded):
             return None
-        return compiled
+        return router
 
     def _unrouted(self, scope: Any, rule_id: str, message: str) -> None:
         if rule_id not in self._enabled:
@@ -454,22 +416,6 @@ class Inspector:
                                                                                           f"{exc}"))
         if self.strict and conn.violations and not outcome.raised:
             raise ASGIProtocolError(list(conn.violations))
-
-
-_NOTHING: Route = (None, ())
-
-
-def _slow_route(conn: Connection, message: Any, table: Mapping[str, Route], other: Route) -> Route:
-    """Dict subclasses and str subclasses route normally; otherwise G-005 to G-007, and no other check runs."""
-    if isinstance(message, dict) and isinstance(message.get("type"), str):
-        return table.get(str(message["type"]), other)
-    if not isinstance(message, dict):
-        conn.report("G-005", f"{conn.direction}: message is {type(message).__name__}, not dict")
-    elif "type" not in message:
-        conn.report("G-006", f"{conn.direction}: message has no 'type' key")
-    elif not isinstance(message["type"], str):
-        conn.report("G-007", f"{conn.direction}: message type is {type(message['type']).__name__}, not str")
-    return _NOTHING
 
 
 def _result(conn: Connection, exception: BaseException | None, now_ns: int) -> ScopeResult:

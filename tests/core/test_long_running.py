@@ -78,4 +78,4 @@ def test_unknown_scope_types_do_not_grow_the_cache() -> None:
             await app({"type": f"custom-{i}"}, noop, noop)
 
     asyncio.run(main())
-    assert len(app._compiled) <= 64 + 3
+    assert len(app._routers) <= 64 + 3

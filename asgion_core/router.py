@@ -1,0 +1,91 @@
+"""The normal route of a message: find its checks, step the state machine, run the checks, each isolated.
+
+One Router per scope type and Inspector, built when the scope type is compiled; connections share it, so
+nothing of this is created per connection. The Inspector's wrappers call it for every message no express lane
+took (see :class:`~asgion_core.checks.ExpressCheck`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from asgion_core.checks import Message
+from asgion_core.connection import Connection
+from asgion_core.dispatch import CompiledProtocol, Route
+
+__all__ = ["Router"]
+
+#: How a check's exception is recorded: ``isolate(compiled, check, exc)``.
+Isolate = Callable[[CompiledProtocol, Callable[..., Any], Exception], None]
+_NOTHING: Route = (None, ())
+
+
+class Router:
+    __slots__ = ("compiled", "disconnects", "isolate", "machine", "receive_other", "receive_table", "send_other",
+                 "send_table", "transitions")
+
+    def __init__(self, compiled: CompiledProtocol, isolate: Isolate) -> None:
+        self.compiled = compiled
+        self.isolate = isolate
+        self.machine = compiled.machine
+        self.transitions = compiled.machine.transitions
+        self.disconnects = compiled.machine.disconnect_types
+        self.send_table, self.send_other = compiled.send, compiled.send_other
+        self.receive_table, self.receive_other = compiled.receive, compiled.receive_other
+
+    def send(self, conn: Connection, message: Message) -> None:
+        conn.direction = "send"
+        message_type = message.get("type") if type(message) is dict else None
+        if type(message_type) is str:
+            key_spec, checks = self.send_table.get(message_type, self.send_other)
+        else:
+            key_spec, checks = _slow_route(conn, message, self.send_table, self.send_other)
+        if key_spec is not None:
+            # key_of and StateMachine.advance, inlined
+            key = key_spec if type(key_spec) is str else (key_spec[1] if message.get(key_spec[0]) else key_spec[2])
+            state = conn.state
+            nxt = self.transitions[state].get(key)
+            if nxt is None:
+                self.machine.reject(conn, state, key, message)
+            else:
+                conn.state = nxt
+                conn.rejected = False
+        for check in checks:
+            try:
+                check(conn, message)
+            except Exception as exc:
+                self.isolate(self.compiled, check, exc)
+
+    def receive(self, conn: Connection, message: Message) -> None:
+        conn.direction = "receive"
+        if type(message) is dict and type(message.get("type")) is str:
+            message_type = message["type"]
+            if message_type in self.disconnects:
+                conn.disconnected = True
+            key_spec, checks = self.receive_table.get(message_type, self.receive_other)
+        else:
+            key_spec, checks = _slow_route(conn, message, self.receive_table, self.receive_other)
+            if checks and message["type"] in self.disconnects:
+                conn.disconnected = True
+        if key_spec is not None:
+            self.machine.advance(conn, key_spec if type(key_spec) is str else (
+                key_spec[1] if message.get(key_spec[0]) else key_spec[2]), message)
+        for check in checks:
+            try:
+                check(conn, message)
+            except Exception as exc:
+                self.isolate(self.compiled, check, exc)
+
+
+def _slow_route(conn: Connection, message: Any, table: Mapping[str, Route], other: Route) -> Route:
+    """Dict subclasses and str subclasses route normally; otherwise G-005 to G-007, and no other check runs."""
+    if isinstance(message, dict) and isinstance(message.get("type"), str):
+        return table.get(str(message["type"]), other)
+    if not isinstance(message, dict):
+        conn.report("G-005", f"{conn.direction}: message is {type(message).__name__}, not dict")
+    elif "type" not in message:
+        conn.report("G-006", f"{conn.direction}: message has no 'type' key")
+    elif not isinstance(message["type"], str):
+        conn.report("G-007", f"{conn.direction}: message type is {type(message['type']).__name__}, not str")
+    return _NOTHING
