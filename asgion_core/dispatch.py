@@ -42,8 +42,9 @@ class CompiledProtocol:
     receive_other: Route
     express_send: Lanes
     express_receive: Lanes
-    end_normal: tuple[CheckFunc, ...]
-    end_always: tuple[CheckFunc, ...]
+    #: End checks after a normal return (the normal-only ones, then the always ones) and after an exception.
+    end_on_return: tuple[CheckFunc, ...]
+    end_on_exception: tuple[CheckFunc, ...]
     enabled: frozenset[str]
     rules: Mapping[str, Rule]
     #: check function -> plugin name, to name the culprit when a check raises.
@@ -131,8 +132,8 @@ def compile_protocol(
         receive_other=receive_other,
         express_send=_lanes(expresses, "send", send, found.disconnect_types),
         express_receive=_lanes(expresses, "receive", receive, found.disconnect_types),
-        end_normal=tuple(c.func for c in ends if not c.on_exception),
-        end_always=tuple(c.func for c in ends if c.on_exception),
+        end_on_return=tuple(c.func for c in ends if not c.on_exception) + tuple(c.func for c in ends if c.on_exception),
+        end_on_exception=tuple(c.func for c in ends if c.on_exception),
         enabled=enabled,
         rules={rule.id: rule for rule in registry},
         owners=owners,

@@ -394,13 +394,14 @@ class Inspector:
     def _finish(self, conn: Connection, compiled: CompiledProtocol, outcome: Outcome) -> None:
         self._open.pop(id(conn.scope), None)
         conn.direction = "end"
-        checks = compiled.end_always if outcome.raised else compiled.end_normal + compiled.end_always
+        raised = outcome.exception is not None
+        checks = compiled.end_on_exception if raised else compiled.end_on_return
         for check in checks:
             try:
                 check(conn, outcome)
             except Exception as exc:
                 self._isolate(compiled, check, exc)
-        if conn.violations or outcome.raised or self.keep_clean_results:
+        if conn.violations or raised or self.keep_clean_results:
             self._results.append(_result(conn, outcome.exception, time.perf_counter_ns()))
         if conn.trace is not None:
             try:
@@ -414,7 +415,7 @@ class Inspector:
                 except Exception as exc:
                     self._record(InternalError("trace storage", type(storage).__name__, f"{type(exc).__name__}: "
                                                                                           f"{exc}"))
-        if self.strict and conn.violations and not outcome.raised:
+        if self.strict and conn.violations and not raised:
             raise ASGIProtocolError(list(conn.violations))
 
 

@@ -112,6 +112,10 @@ def _errors() -> dict[tuple[str, str], OrderingError]:
 ERRORS = _errors()
 
 
+#: Shared by every connection whose scope has no extensions; only ever read.
+_NO_EXTENSIONS: dict[str, Any] = {}
+
+
 class HttpData:
     """Per-connection HTTP facts the checks share. Counters only: memory does not grow with the messages.
 
@@ -150,7 +154,7 @@ class HttpData:
         self.http_version = scope.get("http_version")
         self.scheme = scope.get("scheme", "http")
         extensions = scope.get("extensions")
-        self.extensions: dict[str, Any] = extensions if isinstance(extensions, dict) else {}
+        self.extensions: dict[str, Any] = extensions if isinstance(extensions, dict) else _NO_EXTENSIONS
 
     @property
     def counted(self) -> int:
