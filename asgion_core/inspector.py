@@ -138,6 +138,7 @@ class Inspector:
         self._excluding = bool(self.config.exclude_paths)
         self._generation = -1
         self._enabled: frozenset[str] = frozenset()
+        self._found = self._sink
         self._trace = trace
         self._sample_rate = sample_rate
         self._max_body_size = max_body_size
@@ -252,13 +253,13 @@ class Inspector:
         machine = compiled.machine
         # positional: a keyword call costs a few thousand CPU instructions more, on every connection
         conn = Connection(scope, compiled.scope_type, self.config, compiled.enabled, compiled.rules, machine.initial,
-                          machine.new_data(scope), self._sink, self._shared, machine.final_states)
+                          machine.new_data(scope), self._found, self._shared, machine.final_states)
         self._open[id(scope)] = conn
         tracer = None
         if self._trace and should_trace(self._sample_rate):
             tracer = conn.trace = Tracer(scope, max_body_size=self._max_body_size, max_events=self._max_events,
                                          redact=self._redact)
-        isolate = self._isolate
+        isolate = router.isolate
         for check in compiled.scope_checks:
             try:
                 check(conn, scope)
@@ -367,11 +368,12 @@ class Inspector:
         safe_scope = scope if isinstance(scope, dict) else {}
         scope_type = safe_scope.get("type") if isinstance(safe_scope.get("type"), str) else "?"
         conn = Connection(safe_scope, str(scope_type), config=self.config, enabled=self._enabled,
-                          rules={rule_id: registry[rule_id]}, sink=self._sink)
+                          rules={rule_id: registry[rule_id]}, sink=self._found)
         conn.report(rule_id, message)
         self._results.append(_result(conn, None, conn.started_ns))
 
     def _sink(self, conn: Connection, violation: Violation) -> None:
+        """Where connections hand their violations (bound once, as ``_found``: not a new object per connection)."""
         self._violations.append(violation)
         if self.on_violation is not None:
             try:
