@@ -89,10 +89,12 @@ class Connection:
         self.receive_calls = 0
         self.disconnected = False
         self.started_ns = time.perf_counter_ns()
-        self.violations: list[Violation] = []
-        self.counts: dict[str, int] = {}
+        # Most connections find nothing and see no server exception: these start as shared empty tuples and
+        # become containers on first use (report(), server_raised()), saving allocations on every connection.
+        self.violations: list[Violation] | tuple[()] = ()
+        self.counts: dict[str, int] | tuple[()] = ()
         self.reported = 0
-        self.server_exceptions: list[BaseException] = []
+        self.server_exceptions: tuple[BaseException, ...] = ()
         #: Free slots for plugins that need a little per-connection state outside ``data``.
         self.extras: dict[str, Any] = {}
         #: One dict per Inspector, seen by all its connections: where cross-scope rules keep what they track
@@ -173,17 +175,29 @@ class Connection:
         )
         if self.trace is not None:
             self.trace.mark(rule_id, self.direction if self.direction in ("scope", "end") else "event")
-        count = self.counts.get(rule_id, 0) + 1
-        self.counts[rule_id] = count
+        counts = self.counts
+        if not isinstance(counts, dict):
+            counts = self.counts = {}
+        count = counts.get(rule_id, 0) + 1
+        counts[rule_id] = count
         self.reported += 1
         if count <= MAX_KEPT_PER_RULE:
-            self.violations.append(violation)
+            if isinstance(self.violations, list):
+                self.violations.append(violation)
+            else:
+                self.violations = [violation]
         if self._sink is not None:
             self._sink(self, violation)
 
     @property
     def suppressed(self) -> dict[str, int]:
+        if not isinstance(self.counts, dict):
+            return {}
         return {rid: n - MAX_KEPT_PER_RULE for rid, n in self.counts.items() if n > MAX_KEPT_PER_RULE}
+
+    def server_raised(self, exc: BaseException) -> None:
+        """Remember an exception the server's send() or receive() raised (see :meth:`from_server`)."""
+        self.server_exceptions += (exc,)
 
 
 def _label(scope_type: str, method: str, path: str) -> str:

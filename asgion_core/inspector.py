@@ -272,7 +272,7 @@ class Inspector:
             try:
                 message = await receive()
             except BaseException as exc:
-                conn.server_exceptions.append(exc)
+                conn.server_raised(exc)
                 raise
             if tracer is not None:
                 try:
@@ -318,7 +318,7 @@ class Inspector:
             try:
                 await send(message)
             except BaseException as exc:
-                conn.server_exceptions.append(exc)
+                conn.server_raised(exc)
                 if (
                     isinstance(exc, Exception)
                     and not isinstance(exc, OSError)
