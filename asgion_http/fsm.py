@@ -124,6 +124,8 @@ class HttpData:
     """
 
     status: int | None = None
+    #: Whether ``status`` forbids content (1xx, 204, 205, 304); set together with ``status``, by :func:`bodiless`.
+    bodiless_status = False
     trailers_expected = False
     #: Start header values by lower-case name, or None when not yet sent or malformed.
     headers: dict[bytes, list[bytes]] | None = None
@@ -168,11 +170,6 @@ class HttpData:
             self._reported = set()
         return self._reported
 
-    @property
-    def bodiless_status(self) -> bool:
-        status = self.status
-        return status is not None and (100 <= status <= 199 or status in (204, 205, 304))
-
 
 MACHINE = StateMachine(
     scope_type="http",
@@ -186,3 +183,8 @@ MACHINE = StateMachine(
     final_states=RESPONSE_COMPLETE,
     new_data=HttpData,
 )
+
+
+def bodiless(status: int | None) -> bool:
+    """Statuses whose responses carry no content: 1xx, 204, 205 and 304."""
+    return status is not None and (100 <= status <= 199 or status in (204, 205, 304))

@@ -11,7 +11,15 @@ import time
 from asgion_core.checks import Message, Outcome
 from asgion_core.connection import Connection
 from asgion_core.headers import parse_headers, split_list
-from asgion_http.fsm import BEFORE_BODY_COMPLETE, BODY_COMPLETE, INIT, RESPONSE_COMPLETE, TRAILERS_MORE, HttpData
+from asgion_http.fsm import (
+    BEFORE_BODY_COMPLETE,
+    BODY_COMPLETE,
+    INIT,
+    RESPONSE_COMPLETE,
+    TRAILERS_MORE,
+    HttpData,
+    bodiless,
+)
 from asgion_http.semantic import inspect_trailer_headers
 from asgion_http.start_cache import analyse
 
@@ -60,7 +68,8 @@ def on_start(conn: Connection, message: Message) -> None:
     if conn.rejected:
         return
     status = message.get("status")
-    data.status = status if isinstance(status, int) and not isinstance(status, bool) else None
+    data.status = status = status if isinstance(status, int) and not isinstance(status, bool) else None
+    data.bodiless_status = bodiless(status)
     data.trailers_expected = bool(message.get("trailers", False))
     data.start_ns = now = time.perf_counter_ns()
     if (now - conn.started_ns) / 1e9 > conn.config.ttfb_threshold:
@@ -180,7 +189,7 @@ def _check_overflow(conn: Connection, data: HttpData) -> None:
     if (
         declared is not None
         and data.counting
-        and data.counted > declared
+        and data.body_bytes + data.zc_bytes > declared
         and data.method != "HEAD"
         and not data.bodiless_status
     ):
@@ -195,7 +204,7 @@ def _body_complete(conn: Connection, data: HttpData) -> None:
     if (
         declared is not None
         and data.counting
-        and data.counted < declared
+        and data.body_bytes + data.zc_bytes < declared
         and data.method != "HEAD"
         and not data.bodiless_status
         and data.ended_with in ("body", "zerocopysend")
