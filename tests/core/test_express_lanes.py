@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from asgion import Inspector, hookimpl
-from asgion_core.checks import EventCheck, ExpressCheck
+from asgion_core.checks import Direction, EventCheck, ExpressCheck
 from asgion_core.config import AsgionConfig
 from asgion_core.plugins import create_plugin_manager
 from asgion_http import plugin as http_plugin
@@ -13,12 +13,12 @@ from asgion_http import response
 from tests.helpers import RecordingServer, streaming_app
 
 
-def lane_plugin(func: Any, message_type: str = "http.response.body", direction: str = "send",
+def lane_plugin(func: Any, message_type: str = "http.response.body", direction: Direction = "send",
                 covers: tuple[Any, ...] = ()) -> object:
     class Lanes:
         @hookimpl
         def asgion_event_checks(self, scope_type: str, config: AsgionConfig) -> list[ExpressCheck]:
-            return [ExpressCheck(func, direction, message_type, covers)] if scope_type == "http" else []  # type: ignore[arg-type]
+            return [ExpressCheck(func, direction, message_type, covers)] if scope_type == "http" else []
     return Lanes()
 
 
