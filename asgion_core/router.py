@@ -13,6 +13,7 @@ from typing import Any
 from asgion_core.checks import Message
 from asgion_core.connection import Connection
 from asgion_core.dispatch import CompiledProtocol, Route
+from asgion_core.fsm import key_of
 
 __all__ = ["Router"]
 
@@ -69,8 +70,7 @@ class Router:
             if checks and message["type"] in self.disconnects:
                 conn.disconnected = True
         if key_spec is not None:
-            self.machine.advance(conn, key_spec if type(key_spec) is str else (
-                key_spec[1] if message.get(key_spec[0]) else key_spec[2]), message)
+            self.machine.advance(conn, key_of(key_spec, message), message)
         for check in checks:
             try:
                 check(conn, message)

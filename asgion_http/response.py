@@ -189,7 +189,7 @@ def _check_overflow(conn: Connection, data: HttpData) -> None:
     if (
         declared is not None
         and data.counting
-        and data.body_bytes + data.zc_bytes > declared
+        and data.counted > declared
         and data.method != "HEAD"
         and not data.bodiless_status
     ):
@@ -204,7 +204,7 @@ def _body_complete(conn: Connection, data: HttpData) -> None:
     if (
         declared is not None
         and data.counting
-        and data.body_bytes + data.zc_bytes < declared
+        and data.counted < declared
         and data.method != "HEAD"
         and not data.bodiless_status
         and data.ended_with in ("body", "zerocopysend")
