@@ -252,7 +252,6 @@ class Tracer:
         "bytes_received",
         "bytes_sent",
         "count",
-        "current",
         "dropped",
         "end_marks",
         "head",
@@ -282,8 +281,7 @@ class Tracer:
         self.dropped = 0
         self.bytes_sent = 0
         self.bytes_received = 0
-        #: Number (1-based) of the latest event, and violation marks by event number.
-        self.current = 0
+        #: Violation marks by event number (``count`` is the number, 1-based, of the latest event).
         self.marks: dict[int, list[str]] = {}
         self.scope_marks: list[str] = []
         self.end_marks: list[str] = []
@@ -323,7 +321,6 @@ class Tracer:
             if len(self.tail) == self.keep:
                 self.dropped += 1
             self.tail.append(event)
-        self.current = count
 
     def mark(self, rule_id: str, phase: str) -> None:
         """Attach a violation to the event it belongs to (or to the scope / the end of the connection)."""
@@ -332,10 +329,10 @@ class Tracer:
             self.summary.rule_ids.append(rule_id)
         if phase == "scope":
             self.scope_marks.append(rule_id)
-        elif phase == "end" or not self.current:
+        elif phase == "end" or not self.count:
             self.end_marks.append(rule_id)
         else:
-            self.marks.setdefault(self.current, []).append(rule_id)
+            self.marks.setdefault(self.count, []).append(rule_id)
             if len(self.marks) > 2 * self.keep:  # marks of events that left the tail are not needed any more
                 oldest = self.count - self.keep
                 self.marks = {n: m for n, m in self.marks.items() if n <= self.keep or n > oldest}

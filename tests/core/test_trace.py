@@ -10,6 +10,7 @@ import pytest
 
 from asgion import Inspector, TraceFormatError, TraceRecord, deserialize
 from asgion_core.scenario import http_scope
+from asgion_core.trace import Tracer
 from tests.helpers import RecordingServer, streaming_app
 
 
@@ -124,6 +125,19 @@ def test_events_per_connection_are_bounded() -> None:
     assert record.summary.event_count == 10_003
     assert record.summary.events_dropped == 10_003 - 100
     assert record.events[0].type == "http.request" and record.events[-1].message["body"] == b""
+
+
+def test_markers_of_dropped_events_are_let_go() -> None:
+    """Every event marked: the kept events keep their markers, and markers of dropped events do not pile up."""
+    tracer = Tracer(http_scope(), max_body_size=16, max_events=10, redact=frozenset())
+    for number in range(1_000):
+        tracer.event("send", {"type": "http.response.body", "body": b"x", "n": number})
+        tracer.mark("HF-002", "event")
+        assert len(tracer.marks) <= 2 * 5 + 1
+    record = tracer.finish()
+    assert [e.message["n"] for e in record.events] == [0, 1, 2, 3, 4, 995, 996, 997, 998, 999]
+    assert all(e.violations == ["HF-002"] for e in record.events)
+    assert record.summary.violations == 1_000 and record.summary.events_dropped == 990
 
 
 def test_tracing_never_changes_messages() -> None:
