@@ -122,6 +122,7 @@ def compile_protocol(
     send, send_other = table("send", found.send_types)
     receive, receive_other = table("receive", found.receive_types)
     registry = pm.rule_registry()
+    end_always = tuple(c.func for c in ends if c.on_exception)
     return CompiledProtocol(
         scope_type=scope_type,
         machine=machine,
@@ -132,8 +133,8 @@ def compile_protocol(
         receive_other=receive_other,
         express_send=_lanes(expresses, "send", send, found.disconnect_types),
         express_receive=_lanes(expresses, "receive", receive, found.disconnect_types),
-        end_on_return=tuple(c.func for c in ends if not c.on_exception) + tuple(c.func for c in ends if c.on_exception),
-        end_on_exception=tuple(c.func for c in ends if c.on_exception),
+        end_on_return=tuple(c.func for c in ends if not c.on_exception) + end_always,
+        end_on_exception=end_always,
         enabled=enabled,
         rules={rule.id: rule for rule in registry},
         owners=owners,

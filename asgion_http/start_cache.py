@@ -85,15 +85,14 @@ def _key(message: Message, http_version: Any, scheme: Any) -> Any:
     status = message.get("status", _MISSING)
     trailers = message.get("trailers", _MISSING)
     items = tuple(headers)
+    head = (type(status), status, type(trailers), trailers, http_version, scheme, len(message))
     key: tuple[Any, ...]
     try:
-        key = (type(status), status, type(trailers), trailers, http_version, scheme, len(message), items,
-               tuple(map(type, items)))
+        key = (*head, items, tuple(map(type, items)))
         hash(key)
     except TypeError:  # list items (or unhashable values): the slow, exact key
         try:
-            key = (type(status), status, type(trailers), trailers, http_version, scheme, len(message),
-                   tuple(tuple(item) if type(item) in (list, tuple) else (type(item), item) for item in items))
+            key = (*head, tuple(tuple(item) if type(item) in (list, tuple) else (type(item), item) for item in items))
             hash(key)
         except TypeError:
             return None
