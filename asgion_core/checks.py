@@ -62,15 +62,17 @@ class EventCheck:
 class ExpressCheck:
     """A fast lane for the commonest, valid form of one message type: ``func(conn, message) -> bool``.
 
-    Streams are dominated by one message repeated in one state (body chunks, WebSocket frames). Running the full
+    Connections are dominated by a few ordinary messages (a start, body chunks, WebSocket frames). Running the full
     route for each costs a dispatch, a state-machine step, every check and the value walk; a lane does the same
     work for the ordinary case in one call. The contract, which keeps results identical to the normal route:
 
-    - Return True only if the normal route would report nothing for this message: the state machine's step for it
-      leaves ``conn.state`` unchanged, every field is valid, and every value of the message is plain (the core's
-      value check, G-008 to G-017, is skipped on the lane). Before returning True, do exactly the bookkeeping the
-      covered checks would do.
-    - Return False, having changed nothing, for anything else; the core then runs the normal route.
+    - Return True only for a message the state machine accepts, whose fields are all valid and whose values are
+      all plain (the core's value check, G-008 to G-017, is skipped on the lane). Before returning True, do
+      exactly what the normal route would: the state machine's step (``conn.state``; ``conn.rejected`` only
+      matters inside a route),
+      the bookkeeping of the covered checks, and their findings, reported after setting ``conn.direction``.
+    - Return False, having changed nothing, for anything else; the core then runs the normal route. Decide
+      before changing anything: a lane that raises is isolated and the normal route runs.
 
     ``covers`` names the event-check functions the lane stands in for. The core opens the lane only when the route
     of ``message_type`` holds nothing else (besides the value check), so another plugin's check on the same type

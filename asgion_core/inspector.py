@@ -51,6 +51,8 @@ _MISSING = object()
 #: Bounds that keep a long-running Inspector's memory flat whatever the traffic.
 MAX_UNKNOWN_SCOPE_TYPES = 64
 MAX_INTERNAL_ERRORS = 100
+#: The outcome of the commonest ending, a return of None: one shared immutable tuple, not one per connection.
+_RETURNED_NONE = Outcome(None)
 
 
 class Inspector:
@@ -307,13 +309,13 @@ class Inspector:
             except (KeyError, TypeError):
                 lane = None
             taken = False
+            before = conn.reported
             if lane is not None:
                 try:
                     taken = lane(conn, message)
                 except Exception as exc:
                     isolate(compiled, lane, exc)
             if not taken:
-                before = conn.reported
                 router.send(conn, message)
             try:
                 await send(message)
@@ -323,7 +325,7 @@ class Inspector:
                     isinstance(exc, Exception)
                     and not isinstance(exc, OSError)
                     and conn.disconnected
-                    and (taken or conn.reported == before)  # no finding for this message
+                    and conn.reported == before  # no finding for this message
                     and conn.spec_version >= (2, 4)
                 ):
                     conn.direction = "server"
@@ -335,7 +337,7 @@ class Inspector:
         except BaseException as exc:
             self._finish(conn, compiled, Outcome(None, exc))
             raise
-        self._finish(conn, compiled, Outcome(result))
+        self._finish(conn, compiled, _RETURNED_NONE if result is None else Outcome(result))
         return result
 
     # -- helpers ---------------------------------------------------------------------------------------------------

@@ -1,35 +1,76 @@
-"""Express lanes for the HTTP messages that come in streams (see :class:`asgion_core.checks.ExpressCheck`).
+"""Express lanes for the HTTP messages of an ordinary exchange (see :class:`asgion_core.checks.ExpressCheck`).
 
-Each lane accepts only the exact, valid, ordinary form of its message in a state the message does not change,
-does the bookkeeping of the checks it covers, and leaves everything else to the normal route. A test runs every
-rule scenario with and without lanes and requires the same findings.
+Each lane accepts only the exact, valid, ordinary form of its message in a state where the message is allowed,
+takes the state machine's step and does the bookkeeping of the checks it covers, and leaves everything else to the
+normal route. A test runs every rule scenario with and without lanes and requires the same findings.
 """
 
 from __future__ import annotations
 
 from asgion_core.checks import Message
 from asgion_core.connection import Connection
-from asgion_http.fsm import STREAMING, STREAMING_T, HttpData
+from asgion_http.fsm import (
+    BODY_DONE_T,
+    COMPLETE,
+    INIT,
+    STARTED,
+    STARTED_T,
+    STREAMING,
+    STREAMING_T,
+    HttpData,
+)
+from asgion_http.response import body_complete, started
+from asgion_http.start_cache import analyse
 
+#: The state machine's steps for an accepted body message: mid-stream (more_body True) and final.
 _MID_STREAM = frozenset({STREAMING, STREAMING_T})
+_MORE_STEPS = {STARTED: STREAMING, STREAMING: STREAMING, STARTED_T: STREAMING_T, STREAMING_T: STREAMING_T}
+_FINAL_STEPS = {STARTED: COMPLETE, STREAMING: COMPLETE, STARTED_T: BODY_DONE_T, STREAMING_T: BODY_DONE_T}
+
+
+def response_start(conn: Connection, message: Message) -> bool:
+    """``{"type", "status": int, "headers": list or tuple}`` opening a response, when the (cached) analysis of the
+    message finds nothing (covers on_start). Trailers, odd fields and every finding take the normal route."""
+    status = message.get("status")
+    headers = message.get("headers", ())
+    kind = type(headers)
+    if (
+        type(status) is not int
+        or conn.state != INIT
+        or (kind is not list and kind is not tuple)
+        or len(message) != 2 + ("headers" in message)
+        or conn.disconnected
+    ):
+        return False
+    data: HttpData = conn.data
+    analysis = analyse(message, data.http_version, data.scheme)
+    if analysis.field_findings or analysis.semantic_findings or analysis.headers.malformed:
+        return False
+    conn.state = STARTED
+    conn.rejected = False
+    conn.direction = "send"  # started() may report a time rule (SEM-006)
+    started(conn, data, status, False, analysis)
+    return True
 
 
 def body_chunk(conn: Connection, message: Message) -> bool:
-    """A mid-stream ``{"type", "body": bytes, "more_body": True}`` (covers on_body).
+    """``{"type", "body": bytes, "more_body": bool}`` (``body`` and ``more_body`` optional) after the start
+    message (covers on_body).
 
-    The first content of a response (HF-012, SEM-002), a chunk that would overflow content-length (HF-018) and a
-    send after disconnect (HF-005) take the normal route.
+    The first content of a response that HF-012 or SEM-002 must judge, a chunk that would overflow content-length
+    (HF-018) and a send after disconnect (HF-005) take the normal route. The bulk of a stream, a mid-stream chunk,
+    is decided first and in the fewest steps; the first and the final chunk of a response go on to
+    :func:`_body_step`.
     """
-    if message.get("more_body") is not True:  # first: a response's final chunk leaves here at once
-        return False
     body = message.get("body")
     if (
-        type(body) is not bytes
+        message.get("more_body") is not True
+        or type(body) is not bytes
         or len(message) != 3
         or conn.state not in _MID_STREAM
         or conn.disconnected
     ):
-        return False
+        return _body_step(conn, message)
     data: HttpData = conn.data
     size = len(body)
     if size and data.watch_content:
@@ -42,18 +83,55 @@ def body_chunk(conn: Connection, message: Message) -> bool:
     return True
 
 
-def request_chunk(conn: Connection, message: Message) -> bool:
-    """A ``{"type", "body": bytes, "more_body": True}`` request chunk while the request is open (covers
-    check_request and on_request); the final chunk and anything late take the normal route."""
+def _body_step(conn: Connection, message: Message) -> bool:
+    """A body message that moves the state: the first chunk of a stream, or the final chunk of a response."""
+    more = message.get("more_body", False)
+    body = message.get("body", b"")
     if (
-        message.get("more_body") is not True
-        or type(message.get("body")) is not bytes
-        or len(message) != 3
+        type(body) is not bytes
+        or (more is not True and more is not False)
+        or len(message) != 1 + ("body" in message) + ("more_body" in message)
+        or conn.disconnected
+    ):
+        return False
+    nxt = (_MORE_STEPS if more else _FINAL_STEPS).get(conn.state)
+    if nxt is None:
+        return False
+    data: HttpData = conn.data
+    size = len(body)
+    if size and data.watch_content:
+        return False
+    declared = data.declared_length
+    if declared is not None and data.body_bytes + data.zc_bytes + size > declared:
+        return False
+    conn.state = nxt
+    conn.rejected = False
+    data.body_messages += 1
+    data.body_bytes += size
+    if more:
+        return True
+    conn.direction = "send"  # the end-of-body rules may report
+    data.ended_with = "body"
+    body_complete(conn, data)
+    return True
+
+
+def request_chunk(conn: Connection, message: Message) -> bool:
+    """``{"type", "body": bytes, "more_body": bool}`` (``more_body`` optional) while the request is open (covers
+    check_request and on_request); anything late takes the normal route."""
+    more = message.get("more_body", False)
+    if (
+        type(message.get("body")) is not bytes
+        or (more is not True and more is not False)
+        or len(message) != 2 + ("more_body" in message)
         or conn.disconnected
     ):
         return False
     data: HttpData = conn.data
     if data.request_complete or data.complete:
         return False
-    data.last_more_body = True
+    data.last_more_body = more
+    if not more:
+        data.request_complete = True
+        data.receive_at_final = conn.receive_calls
     return True

@@ -84,6 +84,7 @@ def asgion_event_checks(scope_type: str, config: AsgionConfig) -> Sequence[Event
         EventCheck(response.on_body, (), "send", (BODY,)),
         # express lanes: the bulk of streamed bodies, covering the checks of their route
         ExpressCheck(express.body_chunk, "send", BODY, covers=(response.on_body,)),
+        ExpressCheck(express.response_start, "send", START, covers=(response.on_start,)),
         ExpressCheck(express.request_chunk, "receive", REQUEST, covers=(events.check_request, response.on_request)),
         EventCheck(events.check_trailers, ("HE-015", "HE-034", "HE-035", "HE-024", "HE-025", "HE-026", "HE-027",
                                            "HE-028"), "send", (TRAILERS,)),

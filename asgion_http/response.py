@@ -21,7 +21,7 @@ from asgion_http.fsm import (
     bodiless,
 )
 from asgion_http.semantic import inspect_trailer_headers
-from asgion_http.start_cache import analyse
+from asgion_http.start_cache import StartAnalysis, analyse
 
 
 def _once(conn: Connection, data: HttpData, rule_id: str, text: str) -> None:
@@ -68,9 +68,15 @@ def on_start(conn: Connection, message: Message) -> None:
     if conn.rejected:
         return
     status = message.get("status")
-    data.status = status = status if isinstance(status, int) and not isinstance(status, bool) else None
+    started(conn, data, status if isinstance(status, int) and not isinstance(status, bool) else None,
+            bool(message.get("trailers", False)), analysis)
+
+
+def started(conn: Connection, data: HttpData, status: int | None, trailers: bool, analysis: StartAnalysis) -> None:
+    """The facts of an accepted start message, and the rules that need them (shared with the express lane)."""
+    data.status = status
     data.bodiless_status = bodiless(status)
-    data.trailers_expected = bool(message.get("trailers", False))
+    data.trailers_expected = trailers
     data.start_ns = now = time.perf_counter_ns()
     if (now - conn.started_ns) / 1e9 > conn.config.ttfb_threshold:
         conn.report("SEM-006", f"response started {(now - conn.started_ns) / 1e9:.2f}s after the app call began")
@@ -127,7 +133,7 @@ def on_body(conn: Connection, message: Message) -> None:
         return
     if conn.state in BODY_COMPLETE:
         data.ended_with = "body"
-        _body_complete(conn, data)
+        body_complete(conn, data)
 
 
 def on_zerocopysend(conn: Connection, message: Message) -> None:
@@ -144,7 +150,7 @@ def on_zerocopysend(conn: Connection, message: Message) -> None:
     _check_overflow(conn, data)
     if conn.state in BODY_COMPLETE:
         data.ended_with = "zerocopysend" if data.counting else "zerocopysend-uncounted"
-        _body_complete(conn, data)
+        body_complete(conn, data)
 
 
 def on_pathsend(conn: Connection, message: Message) -> None:
@@ -154,7 +160,7 @@ def on_pathsend(conn: Connection, message: Message) -> None:
     data.counting = False
     _content_sent(conn, data, message["type"])
     data.ended_with = "pathsend"
-    _body_complete(conn, data)
+    body_complete(conn, data)
 
 
 def on_trailers(conn: Connection, message: Message) -> None:
@@ -196,7 +202,7 @@ def _check_overflow(conn: Connection, data: HttpData) -> None:
         _once(conn, data, "HF-018", f"{data.counted} body bytes sent, content-length declared {declared}")
 
 
-def _body_complete(conn: Connection, data: HttpData) -> None:
+def body_complete(conn: Connection, data: HttpData) -> None:
     cfg = conn.config
     if data.method == "HEAD" and data.body_bytes > 0:
         conn.report("HF-011", f"HEAD response carries {data.body_bytes} body bytes")

@@ -7,6 +7,7 @@ from urllib.parse import unquote_to_bytes
 from asgion_core.checks import Scope
 from asgion_core.connection import Connection
 from asgion_core.headers import check_connection_fields, scope_header_problems
+from asgion_core.shapes import QUERY_MARK
 
 HTTP_VERSIONS = ("1.0", "1.1", "2", "3")
 
@@ -59,7 +60,7 @@ def check_path(conn: Connection, scope: Scope) -> None:
     raw = scope.get("raw_path")
     if raw is not None and not isinstance(raw, bytes):
         conn.report("HS-015", f"raw_path is {type(raw).__name__}, not bytes or None")
-    elif isinstance(raw, bytes) and b"?" in raw:
+    elif isinstance(raw, bytes) and QUERY_MARK in raw:
         conn.report("HS-032", f"raw_path {raw!r} contains '?': the query belongs in query_string")
     if "root_path" in scope and not isinstance(scope["root_path"], str):
         conn.report("HS-019", f"root_path is {type(scope['root_path']).__name__}, not str")
@@ -137,7 +138,7 @@ def _ordinary_fields(scope: Scope) -> bool:
         and type(method) is str and method == method.upper()
         and get("scheme", "http") in _SCHEMES
         and type(path) is str and path.startswith("/")
-        and (raw is None or (type(raw) is bytes and b"?" not in raw))
+        and (raw is None or (type(raw) is bytes and QUERY_MARK not in raw))
         and type(get("query_string")) is bytes
         and type(root) is str
     )

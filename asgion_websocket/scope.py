@@ -5,7 +5,7 @@ from __future__ import annotations
 from asgion_core.checks import Scope
 from asgion_core.connection import Connection
 from asgion_core.headers import check_connection_fields, scope_header_problems
-from asgion_core.shapes import is_one_shot, iterable
+from asgion_core.shapes import QUERY_MARK, is_one_shot, iterable
 
 HTTP_VERSIONS = ("1.1", "2", "3")
 _HEADER_RULES = {"malformed": "WS-016", "name_type": "WS-017", "value_type": "WS-018", "uppercase": "WS-019",
@@ -35,7 +35,7 @@ def check_fields(conn: Connection, scope: Scope) -> None:
     raw = scope.get("raw_path")
     if raw is not None and not isinstance(raw, bytes):
         conn.report("WS-010", f"raw_path is {type(raw).__name__}, not bytes or None")
-    elif isinstance(raw, bytes) and b"?" in raw:
+    elif isinstance(raw, bytes) and QUERY_MARK in raw:
         conn.report("WS-030", f"raw_path {raw!r} contains '?': the query belongs in query_string")
     query = scope.get("query_string")
     if query is not None and not isinstance(query, bytes):

@@ -72,7 +72,7 @@ def test_a_raising_lane_is_isolated_and_the_normal_route_runs() -> None:
     plain = create_plugin_manager(plugins=[http_plugin], entry_points=False, env={})
     inspector = Inspector(streaming_app(10), plugins=pm)
     reference = Inspector(streaming_app(10), plugins=plain)
-    assert inspector._protocol("http").express_send == {"http.response.body": broken}
+    assert inspector._protocol("http").express_send["http.response.body"] is broken
     server = RecordingServer()
     server.run(inspector)
     RecordingServer().run(reference)

@@ -16,29 +16,48 @@ from tests.helpers import RecordingServer, streaming_app
 from tests.lanes import assert_lanes_agree
 
 
-def counted_on_body(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Count calls of the normal route's body check (the lane covers whatever on_body is at compile time)."""
+def counted(monkeypatch: pytest.MonkeyPatch, name: str) -> list[int]:
+    """Count calls of a normal-route check of ``response`` (a lane covers whatever the check is at compile time)."""
     calls: list[int] = []
-    original = response.on_body
+    original = getattr(response, name)
 
-    def on_body(conn: Any, message: Any) -> None:
+    def check(conn: Any, message: Any) -> None:
         calls.append(1)
         original(conn, message)
 
-    monkeypatch.setattr(response, "on_body", on_body)
+    monkeypatch.setattr(response, name, check)
     return calls
 
 
+def counted_on_body(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    return counted(monkeypatch, "on_body")
+
+
 @pytest.mark.parametrize("express", [True, False])
-def test_mid_stream_chunks_take_the_lane(monkeypatch: pytest.MonkeyPatch, express: bool) -> None:
-    calls = counted_on_body(monkeypatch)
+def test_ordinary_exchanges_take_the_lanes(monkeypatch: pytest.MonkeyPatch, express: bool) -> None:
+    body_calls, start_calls = counted_on_body(monkeypatch), counted(monkeypatch, "on_start")
+    request_calls = counted(monkeypatch, "on_request")
     inspector = Inspector(streaming_app(1_000), plugins=create_plugin_manager(autoload=False, env={}),
                           express=express)
     RecordingServer().run(inspector)
-    # with lanes: the first chunk (STARTED -> STREAMING) and the final one take the normal route
-    assert len(calls) == (2 if express else 1_001)
-    # the lane did on_body's counting: SEM-011 (a chunk-count hint) counts every message
+    # with lanes, the request, the start, every chunk and the final one skip the normal route
+    assert (len(request_calls), len(start_calls), len(body_calls)) == ((0, 0, 0) if express else (1, 1, 1_001))
+    # the lanes did the counting and judged the complete body: SEM-011 (a chunk-count hint) counts every message
     assert [v.message for v in inspector.violations] == ["response used 1001 body messages"]
+
+
+def test_a_start_with_findings_takes_the_normal_route(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = counted(monkeypatch, "on_start")
+
+    async def app(scope: Any, receive_: Any, send_: Any) -> None:
+        await receive_()
+        await send_({"type": "http.response.start", "status": 200, "headers": [(b"Content-Type", b"text/plain")]})
+        await send_({"type": "http.response.body", "body": b"ok"})
+
+    inspector = Inspector(app, plugins=create_plugin_manager(autoload=False, env={}))
+    RecordingServer().run(inspector)
+    assert len(calls) == 1
+    assert "HE-009" in {v.rule_id for v in inspector.violations}
 
 
 def test_a_third_party_check_on_the_same_type_closes_the_lane(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -96,13 +115,27 @@ ordinary_body_chunks = st.builds(lambda body: {"type": "http.response.body", "bo
 body_chunks = st.sampled_from([True, True, False]).flatmap(
     lambda ordinary: ordinary_body_chunks if ordinary else odd_body_chunks)
 request_chunks = st.builds(chunk, st.just("http.request"), bodies, flags, extras)
+
+
+def start(status: Any, length: bytes | None, typed: bool, trailers: Any, form: str) -> dict[str, Any]:
+    message: dict[str, Any] = {"type": "http.response.start", "status": status, "trailers": trailers,
+                               "headers": [*([(b"content-type", b"text/plain")] if typed else []),
+                                           *([(b"content-length", length)] if length else [])]}
+    if trailers == "absent":
+        del message["trailers"]
+    if form == "tuple":
+        message["headers"] = tuple(message["headers"])
+    elif form == "absent":
+        del message["headers"]
+    elif form == "upper":
+        message["headers"] = [(b"Server", b"x"), *message["headers"]]
+    return message
+
+
 starts = st.builds(
-    lambda status, length, typed, trailers: {
-        "type": "http.response.start", "status": status, "trailers": trailers,
-        "headers": [*([(b"content-type", b"text/plain")] if typed else []),
-                    *([(b"content-length", length)] if length else [])]},
-    st.sampled_from([200, 200, 200, 204, 304, 404]), st.sampled_from([None, None, b"0", b"3", b"100"]),
-    st.sampled_from([True, True, False]), st.booleans())
+    start, st.sampled_from([200, 200, 200, 204, 304, 404, 103, 700, True, "200"]),
+    st.sampled_from([None, None, b"0", b"3", b"100"]), st.sampled_from([True, True, False]),
+    st.sampled_from(["absent", "absent", False, True]), st.sampled_from(["list", "list", "tuple", "absent", "upper"]))
 others = st.one_of(
     st.builds(send, starts), st.builds(receive, request_chunks),
     st.builds(receive, st.just({"type": "http.disconnect"})),
