@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from asgion_core.checks import EndCheck, EventCheck, ExpressCheck, ScopeCheck
+from asgion_core.checks import EndCheck, EventCheck, ExpressCheck, ExpressScopeCheck, ScopeCheck
 from asgion_core.config import AsgionConfig
 from asgion_core.fsm import KeySpec, StateMachine
 from asgion_core.general import check_values
@@ -36,6 +36,9 @@ class CompiledProtocol:
     scope_type: str
     machine: StateMachine
     scope_checks: tuple[CheckFunc, ...]
+    #: The express scope lane (or None) and the scope checks it does not cover, which run even when it is taken.
+    scope_lane: Callable[..., bool] | None
+    scope_rest: tuple[CheckFunc, ...]
     send: Mapping[str, Route]
     send_other: Route
     receive: Mapping[str, Route]
@@ -88,12 +91,16 @@ def compile_protocol(
         kept = []
         for plugin, checks in pm.collect(hook, scope_type=scope_type, config=config):
             for check in checks:
-                if isinstance(check, kinds) and (isinstance(check, ExpressCheck) or _wanted(check.rules, enabled)):
+                express_kind = isinstance(check, (ExpressCheck, ExpressScopeCheck))
+                if isinstance(check, kinds) and (express_kind or _wanted(check.rules, enabled)):
                     kept.append(check)
                     owners.setdefault(check.func, plugin)
         return kept
 
-    scope_checks: list[ScopeCheck] = gather("asgion_scope_checks", ScopeCheck)
+    scope_answers = gather("asgion_scope_checks", ScopeCheck, ExpressScopeCheck)
+    scope_checks = tuple(c.func for c in scope_answers if isinstance(c, ScopeCheck))
+    scope_lanes = [c for c in scope_answers if isinstance(c, ExpressScopeCheck) and express]
+    scope_lane = scope_lanes[0] if scope_lanes else None
     answers = gather("asgion_event_checks", EventCheck, ExpressCheck)
     events: list[EventCheck] = [c for c in answers if isinstance(c, EventCheck)]
     expresses: list[ExpressCheck] = [c for c in answers if isinstance(c, ExpressCheck) and express]
@@ -126,7 +133,9 @@ def compile_protocol(
     return CompiledProtocol(
         scope_type=scope_type,
         machine=machine,
-        scope_checks=tuple(c.func for c in scope_checks),
+        scope_checks=scope_checks,
+        scope_lane=scope_lane.func if scope_lane is not None else None,
+        scope_rest=tuple(c for c in scope_checks if scope_lane is None or c not in scope_lane.covers),
         send=send,
         send_other=send_other,
         receive=receive,

@@ -27,7 +27,7 @@ _ALLOWED = (bytes, str, int, float, bool, type(None), list, tuple, dict)
 _PLAIN = frozenset({bytes, str, bool, type(None)})
 #: Message fields an extension defines and the value rules must not look into (A9).
 _OPAQUE = {"http.response.zerocopysend": "file", "http.response.debug": "info"}
-_SPEC_VERSIONS = {
+SPEC_VERSIONS = {
     "http": frozenset({"2.0", "2.1", "2.2", "2.3", "2.4", "2.5"}),
     "websocket": frozenset({"2.0", "2.1", "2.2", "2.3", "2.4", "2.5"}),
     "lifespan": frozenset({"1.0", "2.0"}),
@@ -84,8 +84,8 @@ def check_asgi(conn: Connection, scope: Scope) -> None:
     spec = asgi.get("spec_version")
     if spec is not None and not isinstance(spec, str):
         conn.report("G-013", f"asgi spec_version is {type(spec).__name__}, not str")
-    elif isinstance(spec, str) and conn.scope_type in _SPEC_VERSIONS and spec not in _SPEC_VERSIONS[conn.scope_type]:
-        known = ", ".join(sorted(_SPEC_VERSIONS[conn.scope_type]))
+    elif isinstance(spec, str) and conn.scope_type in SPEC_VERSIONS and spec not in SPEC_VERSIONS[conn.scope_type]:
+        known = ", ".join(sorted(SPEC_VERSIONS[conn.scope_type]))
         conn.report("G-022", f"spec_version {spec!r} is not defined for {conn.scope_type} scopes ({known})")
 
 

@@ -66,7 +66,7 @@ def address_ok(value: object, *, port_may_be_none: bool) -> bool:
     return isinstance(port, int) and not isinstance(port, bool)
 
 
-def _plain_address(value: object) -> bool:
+def plain_address(value: object) -> bool:
     """The form servers send, ``(str, int)``, proven valid in one quick test (anything else: :func:`address_ok`)."""
     return type(value) is tuple and len(value) == 2 and type(value[0]) is str and type(value[1]) is int
 
@@ -151,10 +151,10 @@ def check_connection_fields(conn: Any, scope: Any, rules: tuple[str, str, str, s
     for (client, server, extensions, state)."""
     client_rule, server_rule, extensions_rule, state_rule = rules
     client = scope.get("client")
-    if client is not None and not _plain_address(client) and not address_ok(client, port_may_be_none=False):
+    if client is not None and not plain_address(client) and not address_ok(client, port_may_be_none=False):
         conn.report(client_rule, f"client {client!r} is not [host, port]")
     server = scope.get("server")
-    if server is not None and not _plain_address(server) and not address_ok(server, port_may_be_none=True):
+    if server is not None and not plain_address(server) and not address_ok(server, port_may_be_none=True):
         conn.report(server_rule, f"server {server!r} is not [host, port] or [path, None]")
     extensions = scope.get("extensions")
     if extensions is not None and not isinstance(extensions, dict):

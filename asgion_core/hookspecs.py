@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import pluggy
 
 if TYPE_CHECKING:
-    from asgion_core.checks import EndCheck, EventCheck, ExpressCheck, ScopeCheck
+    from asgion_core.checks import EndCheck, EventCheck, ExpressCheck, ExpressScopeCheck, ScopeCheck
     from asgion_core.config import AsgionConfig
     from asgion_core.fsm import StateMachine
     from asgion_core.report import Report
@@ -84,12 +84,15 @@ def asgion_state_machine(scope_type: str, config: AsgionConfig) -> StateMachine 
 
 
 @hookspec
-def asgion_scope_checks(scope_type: str, config: AsgionConfig) -> Sequence[ScopeCheck] | None:
+def asgion_scope_checks(
+    scope_type: str, config: AsgionConfig
+) -> Sequence[ScopeCheck | ExpressScopeCheck] | None:
     """Return checks that validate the scope when the app is called.
 
     :param scope_type: the scope type being compiled.
     :param config: the effective configuration.
-    :return: :class:`ScopeCheck` objects, each naming the rules it may report.
+    :return: :class:`ScopeCheck` objects, each naming the rules it may report; optionally an
+        :class:`ExpressScopeCheck` that proves the commonest valid scope clean in one call.
 
     Called once per scope type when an Inspector compiles.
     """

@@ -262,7 +262,15 @@ class Inspector:
             tracer = conn.trace = Tracer(scope, max_body_size=self._max_body_size, max_events=self._max_events,
                                          redact=self._redact)
         isolate = router.isolate
-        for check in compiled.scope_checks:
+        scope_checks = compiled.scope_checks
+        scope_lane = compiled.scope_lane
+        if scope_lane is not None:
+            try:
+                if scope_lane(conn, scope):
+                    scope_checks = compiled.scope_rest
+            except Exception as exc:
+                isolate(compiled, scope_lane, exc)
+        for check in scope_checks:
             try:
                 check(conn, scope)
             except Exception as exc:

@@ -1,14 +1,17 @@
-"""Express lanes for the HTTP messages of an ordinary exchange (see :class:`asgion_core.checks.ExpressCheck`).
+"""Express lanes for an ordinary HTTP exchange: its scope (:class:`~asgion_core.checks.ExpressScopeCheck`) and its
+messages (:class:`~asgion_core.checks.ExpressCheck`).
 
-Each lane accepts only the exact, valid, ordinary form of its message in a state where the message is allowed,
-takes the state machine's step and does the bookkeeping of the checks it covers, and leaves everything else to the
-normal route. A test runs every rule scenario with and without lanes and requires the same findings.
+Each message lane accepts only the exact, valid, ordinary form of its message in a state where the message is
+allowed, takes the state machine's step and does the bookkeeping of the checks it covers, and leaves everything else
+to the normal route. A test runs every rule scenario with and without lanes and requires the same findings.
 """
 
 from __future__ import annotations
 
-from asgion_core.checks import Message
+from asgion_core.checks import Message, Scope
 from asgion_core.connection import Connection
+from asgion_core.general import SPEC_VERSIONS
+from asgion_core.headers import plain_address
 from asgion_http.fsm import (
     BODY_DONE_T,
     COMPLETE,
@@ -20,12 +23,48 @@ from asgion_http.fsm import (
     HttpData,
 )
 from asgion_http.response import body_complete, started
+from asgion_http.scope import ordinary_fields, ordinary_headers
 from asgion_http.start_cache import analyse
 
+_ASGI_VERSIONS = ("2.0", "3.0")
+_SPEC_VERSIONS = SPEC_VERSIONS["http"]
 #: The state machine's steps for an accepted body message: mid-stream (more_body True) and final.
 _MID_STREAM = frozenset({STREAMING, STREAMING_T})
 _MORE_STEPS = {STARTED: STREAMING, STREAMING: STREAMING, STARTED_T: STREAMING_T, STREAMING_T: STREAMING_T}
 _FINAL_STEPS = {STARTED: COMPLETE, STREAMING: COMPLETE, STARTED_T: BODY_DONE_T, STREAMING_T: BODY_DONE_T}
+
+
+def ordinary_scope(conn: Connection, scope: Scope) -> bool:
+    """The scope servers send, proven clean in one pass (covers the http plugin's check_scope and the core's
+    check_asgi and check_extensions): plain field types and values, an asgi dict of known versions, (str, int)
+    addresses, extensions without TLS, a dict state or none. Everything else is left to those checks."""
+    get = scope.get
+    asgi = get("asgi")
+    if type(asgi) is not dict or asgi.get("version", "2.0") not in _ASGI_VERSIONS:
+        return False
+    spec = asgi.get("spec_version")
+    client, server = get("client"), get("server")
+    return (
+        (spec is None or (type(spec) is str and spec in _SPEC_VERSIONS))
+        and ordinary_fields(scope)
+        and ordinary_headers(get("headers"))
+        and (client is None or plain_address(client))
+        and (server is None or plain_address(server))
+        and _plain_extensions(get("extensions"))
+        and type(get("state", _NO_STATE)) is dict
+    )
+
+
+def _plain_extensions(extensions: object) -> bool:
+    """None, or a dict of dicts without "tls" (the TLS rules need the full check)."""
+    if extensions is None:
+        return True
+    if type(extensions) is not dict or "tls" in extensions:
+        return False
+    return all(type(value) is dict for value in extensions.values())
+
+
+_NO_STATE: dict[str, object] = {}
 
 
 def response_start(conn: Connection, message: Message) -> bool:

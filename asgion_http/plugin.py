@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from asgion_core.checks import EndCheck, EventCheck, ExpressCheck, ScopeCheck
+from asgion_core.checks import EndCheck, EventCheck, ExpressCheck, ExpressScopeCheck, ScopeCheck
 from asgion_core.config import AsgionConfig
 from asgion_core.fsm import StateMachine
+from asgion_core.general import check_asgi, check_extensions
 from asgion_core.hookspecs import hookimpl
 from asgion_core.rules import RuleRegistrar
 from asgion_core.scenario import register_with_examples
@@ -52,12 +53,14 @@ def asgion_state_machine(scope_type: str, config: AsgionConfig) -> StateMachine 
 
 
 @hookimpl
-def asgion_scope_checks(scope_type: str, config: AsgionConfig) -> Sequence[ScopeCheck]:
+def asgion_scope_checks(scope_type: str, config: AsgionConfig) -> Sequence[ScopeCheck | ExpressScopeCheck]:
     if scope_type != "http":
         return []
     return [
         ScopeCheck(scope.check_scope, _SCOPE_RULES),
         ScopeCheck(scope.check_path_consistency, ("HS-031", "HS-033")),
+        # the ordinary scope in one call, for this plugin's field checks and the core's asgi and extension checks
+        ExpressScopeCheck(express.ordinary_scope, covers=(scope.check_scope, check_asgi, check_extensions)),
     ]
 
 

@@ -120,16 +120,16 @@ def check_scope(conn: Connection, scope: Scope) -> None:
     The ordinary scope (what servers send) is proven clean in one quick pass; anything unusual takes the detailed
     checks above, which alone decide what to report. The quick pass can only say "nothing to see", never report.
     """
-    if not _ordinary_fields(scope):
+    if not ordinary_fields(scope):
         for check in _FIELD_CHECKS:
             check(conn, scope)
     headers = scope.get("headers")
-    if not _ordinary_headers(headers):
+    if not ordinary_headers(headers):
         check_headers(conn, scope)
     check_addresses_and_state(conn, scope)
 
 
-def _ordinary_fields(scope: Scope) -> bool:
+def ordinary_fields(scope: Scope) -> bool:
     get = scope.get
     version, method, path = get("http_version"), get("method"), get("path")
     raw, root = get("raw_path"), get("root_path", "")
@@ -144,7 +144,7 @@ def _ordinary_fields(scope: Scope) -> bool:
     )
 
 
-def _ordinary_headers(headers: object) -> bool:
+def ordinary_headers(headers: object) -> bool:
     """A list of (bytes, bytes) pairs with lower-case, non-pseudo names and at most one host."""
     if type(headers) is not list:
         return False

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from asgion import Inspector
 from asgion_core.plugins import create_plugin_manager
-from asgion_core.scenario import Scenario, receive, send
+from asgion_core.scenario import DELETE, Scenario, receive, send
 from asgion_http import response
 from tests.helpers import RecordingServer, streaming_app
 from tests.lanes import assert_lanes_agree
@@ -155,3 +155,44 @@ steps = st.builds(
 @given(script=steps, method=st.sampled_from(["GET", "HEAD"]))
 def test_lanes_never_change_the_findings(script: list[Any], method: str) -> None:
     assert_lanes_agree(Scenario(tuple(script), scope={"method": method}))
+
+
+# -- the scope lane: same findings for ordinary and odd scopes -------------------------------------------------------
+_TLS = {"server_cert": None, "tls_version": 0x0304, "cipher_suite": 0x1301}
+SCOPE_VALUES: dict[str, list[Any]] = {
+    "asgi": [{"version": "3.0"}, {"version": "2.0", "spec_version": None}, {"version": "3.0", "spec_version": "2.5"},
+             {"version": "4.0"}, {"spec_version": 2.4}, {"spec_version": "9.9"}, {"spec_version": ["2.4"]}, "3.0"],
+    "http_version": ["2", "3", "1.2", 1.1],
+    "method": ["POST", "get", "OPTIONS", "CONNECT", 5],
+    "scheme": ["https", "", "ftp", None],
+    "path": ["/a b", "*", "x", b"/"],
+    "raw_path": [None, b"/?q", "/"],
+    "query_string": [b"a=1", "a=1", None],
+    "root_path": ["/api", None],
+    "headers": [[], [(b"Host", b"a")], [(b"host", b"a"), (b"host", b"b")], [(b":authority", b"a")], [[b"host", b"a"]],
+                ((b"host", b"a"),), [(b"host", "a")], "x"],
+    "client": [["h", 1], ("h", "1"), None, ("h", True), ("h", 1, 2)],
+    "server": [("/sock", None), ("s", 80, 1), None, ["s", 80]],
+    "extensions": [None, {}, {"http.response.trailers": {}}, {"tls": _TLS}, {"x": 1}, []],
+    "state": [{}, {"a": 1}, []],
+}
+EXCHANGE = (receive({"type": "http.request", "body": b""}),
+            send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain")]}),
+            send({"type": "http.response.body", "body": b"ok"}))
+SINGLE_CHANGES = [(key, value) for key, values in SCOPE_VALUES.items() for value in [*values, DELETE]]
+
+
+@pytest.mark.parametrize(("key", "value"), SINGLE_CHANGES, ids=[f"{k}={v!r}" for k, v in SINGLE_CHANGES])
+def test_the_scope_lane_agrees_on_every_single_change(key: str, value: Any) -> None:
+    assert_lanes_agree(Scenario(EXCHANGE, scope={key: value}))
+
+
+# pairs of changes: a lane that looked at one field too few would be caught where the other field is ordinary
+scope_overrides = st.lists(st.sampled_from(sorted(SCOPE_VALUES)), max_size=3, unique=True).flatmap(
+    lambda keys: st.fixed_dictionaries({key: st.sampled_from([*SCOPE_VALUES[key], DELETE]) for key in keys}))
+
+
+@settings(deadline=None, max_examples=200)
+@given(overrides=scope_overrides)
+def test_the_scope_lane_never_changes_the_findings(overrides: dict[str, Any]) -> None:
+    assert_lanes_agree(Scenario(EXCHANGE, scope=overrides))
