@@ -148,9 +148,6 @@ class Connection:
     def spec_version(self) -> tuple[int, int]:
         return parse_spec_version(self.scope)
 
-    def elapsed_s(self) -> float:
-        return (time.perf_counter_ns() - self.started_ns) / 1e9
-
     def report(self, rule_id: str, message: str) -> None:
         """Record one occurrence of ``rule_id``; silently ignored when the rule is not enabled."""
         if rule_id not in self._enabled:

@@ -11,7 +11,6 @@ from __future__ import annotations
 from asgion_core.checks import Message, Scope
 from asgion_core.connection import Connection
 from asgion_core.general import SPEC_VERSIONS
-from asgion_core.headers import plain_address
 from asgion_http.fsm import (
     BODY_DONE_T,
     COMPLETE,
@@ -24,7 +23,7 @@ from asgion_http.fsm import (
 )
 from asgion_http.response import body_complete, started
 from asgion_http.scope import ordinary_fields, ordinary_headers
-from asgion_http.start_cache import analyse
+from asgion_http.start_cache import analyse, clean_starts, remember_clean
 
 _ASGI_VERSIONS = ("2.0", "3.0")
 _SPEC_VERSIONS = SPEC_VERSIONS["http"]
@@ -48,8 +47,11 @@ def ordinary_scope(conn: Connection, scope: Scope) -> bool:
         (spec is None or (type(spec) is str and spec in _SPEC_VERSIONS))
         and ordinary_fields(scope)
         and ordinary_headers(get("headers"))
-        and (client is None or plain_address(client))
-        and (server is None or plain_address(server))
+        # plain_address(), inlined for the two addresses: (str, int)
+        and (client is None or (type(client) is tuple and len(client) == 2 and type(client[0]) is str
+                                and type(client[1]) is int))
+        and (server is None or (type(server) is tuple and len(server) == 2 and type(server[0]) is str
+                                and type(server[1]) is int))
         and _plain_extensions(get("extensions"))
         and type(get("state", _NO_STATE)) is dict
     )
@@ -82,13 +84,21 @@ def response_start(conn: Connection, message: Message) -> bool:
     ):
         return False
     data: HttpData = conn.data
-    analysis = analyse(message, data.http_version, data.scheme)
-    if analysis.field_findings or analysis.semantic_findings or analysis.headers.malformed:
-        return False
+    try:
+        key = (status, data.http_version, data.scheme, tuple(headers))
+        analysis = clean_starts.get(key)
+    except TypeError:  # list items, or unhashable values: the full analysis decides, uncached here
+        key, analysis = None, None
+    if analysis is None:
+        analysis = analyse(message, data.http_version, data.scheme)
+        if analysis.field_findings or analysis.semantic_findings or analysis.headers.malformed:
+            return False
+        if key is not None:
+            remember_clean(key, analysis)
     conn.state = STARTED
     conn.rejected = False
     conn.direction = "send"  # started() may report a time rule (SEM-006)
-    started(conn, data, status, False, analysis)
+    started(conn, data, False, analysis)
     return True
 
 

@@ -18,7 +18,6 @@ from asgion_http.fsm import (
     RESPONSE_COMPLETE,
     TRAILERS_MORE,
     HttpData,
-    bodiless,
 )
 from asgion_http.semantic import inspect_trailer_headers
 from asgion_http.start_cache import StartAnalysis, analyse
@@ -67,16 +66,15 @@ def on_start(conn: Connection, message: Message) -> None:
         conn.report(rule_id, text)
     if conn.rejected:
         return
-    status = message.get("status")
-    started(conn, data, status if isinstance(status, int) and not isinstance(status, bool) else None,
-            bool(message.get("trailers", False)), analysis)
+    started(conn, data, bool(message.get("trailers", False)), analysis)
 
 
-def started(conn: Connection, data: HttpData, status: int | None, trailers: bool, analysis: StartAnalysis) -> None:
+def started(conn: Connection, data: HttpData, trailers: bool, analysis: StartAnalysis) -> None:
     """The facts of an accepted start message, and the rules that need them (shared with the express lane)."""
-    data.status = status
-    data.bodiless_status = bodiless(status)
-    data.trailers_expected = trailers
+    data.status = analysis.status
+    data.bodiless_status = analysis.bodiless
+    if trailers:
+        data.trailers_expected = True
     data.start_ns = now = time.perf_counter_ns()
     if (now - conn.started_ns) / 1e9 > conn.config.ttfb_threshold:
         conn.report("SEM-006", f"response started {(now - conn.started_ns) / 1e9:.2f}s after the app call began")
@@ -84,12 +82,11 @@ def started(conn: Connection, data: HttpData, status: int | None, trailers: bool
         return
     data.headers = analysis.headers.by_name
     data.content_type, data.sse, data.declared_length = analysis.content_type, analysis.sse, analysis.declared_length
+    data.watch_content = analysis.watch_content
     for rule_id, text in analysis.semantic_findings:
         conn.report(rule_id, text)
-    data.watch_content = data.bodiless_status or (
-        data.status is not None and 200 <= data.status <= 299 and data.content_type is None)
-    extensions = data.extensions
-    if data.trailers_expected:
+    if trailers:
+        extensions = data.extensions
         if "http.response.trailers" not in extensions:
             conn.report("EX-016", "trailers=True but the server does not advertise http.response.trailers")
         elif not _client_accepts_trailers(conn):
@@ -170,7 +167,7 @@ def on_trailers(conn: Connection, message: Message) -> None:
     if not headers.malformed:
         inspect_trailer_headers(conn, data, headers.by_name)
     if not conn.rejected and conn.state in RESPONSE_COMPLETE:
-        _response_complete(conn, data)
+        _response_complete(conn, data, time.perf_counter_ns())
 
 
 def on_debug(conn: Connection, message: Message) -> None:
@@ -203,42 +200,45 @@ def _check_overflow(conn: Connection, data: HttpData) -> None:
 
 
 def body_complete(conn: Connection, data: HttpData) -> None:
+    """The rules judged once the body is complete (one clock read serves the two time rules)."""
     cfg = conn.config
-    if data.method == "HEAD" and data.body_bytes > 0:
-        conn.report("HF-011", f"HEAD response carries {data.body_bytes} body bytes")
+    body_bytes, messages = data.body_bytes, data.body_messages
+    if data.method == "HEAD" and body_bytes > 0:
+        conn.report("HF-011", f"HEAD response carries {body_bytes} body bytes")
     declared = data.declared_length
     if (
         declared is not None
         and data.counting
-        and data.counted < declared
         and data.method != "HEAD"
         and not data.bodiless_status
         and data.ended_with in ("body", "zerocopysend")
+        and body_bytes + data.zc_bytes < declared
     ):
         conn.report("SEM-003", f"content-length declared {declared} but only {data.counted} bytes were sent")
     if (
-        data.body_messages + data.zc_messages >= 2
+        messages + data.zc_messages >= 2
         and conn.spec_version < (2, 4)
         and (data.receive_at_final is None or conn.receive_calls == data.receive_at_final)
     ):
         conn.report("SEM-005", "streamed response without a receive() listening for http.disconnect")
-    if data.body_bytes > cfg.body_size_threshold:
-        conn.report("SEM-008", f"response body of {data.body_bytes} bytes exceeds {cfg.body_size_threshold}")
-    if data.body_messages == 1 and data.body_bytes > cfg.buffer_chunk_threshold:
-        conn.report("SEM-009", f"{data.body_bytes} bytes sent in a single body message")
+    if body_bytes > cfg.body_size_threshold:
+        conn.report("SEM-008", f"response body of {body_bytes} bytes exceeds {cfg.body_size_threshold}")
+    if messages == 1 and body_bytes > cfg.buffer_chunk_threshold:
+        conn.report("SEM-009", f"{body_bytes} bytes sent in a single body message")
+    now = time.perf_counter_ns()
     if not data.sse:
-        if data.body_messages > cfg.chunk_count_threshold:
-            conn.report("SEM-011", f"response used {data.body_messages} body messages")
-        seconds = (time.perf_counter_ns() - data.start_ns) / 1e9
+        if messages > cfg.chunk_count_threshold:
+            conn.report("SEM-011", f"response used {messages} body messages")
+        seconds = (now - data.start_ns) / 1e9
         if seconds > cfg.body_delivery_threshold:
             conn.report("SEM-010", f"body took {seconds:.2f}s after the response started")
     if conn.state in RESPONSE_COMPLETE:
-        _response_complete(conn, data)
+        _response_complete(conn, data, now)
 
 
-def _response_complete(conn: Connection, data: HttpData) -> None:
+def _response_complete(conn: Connection, data: HttpData, now: int) -> None:
     data.complete = True
-    seconds = conn.elapsed_s()
+    seconds = (now - conn.started_ns) / 1e9
     if not data.sse and seconds > conn.config.lifecycle_threshold:
         conn.report("SEM-007", f"response completed {seconds:.2f}s after the app call began")
 

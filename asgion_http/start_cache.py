@@ -15,6 +15,7 @@ from typing import Any
 from asgion_core.checks import Message
 from asgion_core.headers import Headers, parse_headers
 from asgion_http.events import check_start
+from asgion_http.fsm import bodiless
 from asgion_http.semantic import inspect_start_headers
 
 MAX_ENTRIES = 512
@@ -42,6 +43,11 @@ class StartAnalysis:
     content_type: bytes | None
     sse: bool
     declared_length: int | None
+    #: The status as the checks use it (an int, not bool, or None), whether it forbids content, and whether sent
+    #: content may break HF-012 or SEM-002: facts of the message alone, so computed once with the rest.
+    status: int | None = None
+    bodiless: bool = False
+    watch_content: bool = False
 
 
 class _Recorder:
@@ -114,5 +120,20 @@ def _compute(message: Message, http_version: Any, scheme: Any) -> StartAnalysis:
     semantic: Any = _Recorder()
     if not headers.malformed:
         inspect_start_headers(semantic, facts, headers.by_name)  # type: ignore[arg-type]
+    no_content = bodiless(facts.status)
+    watch = not headers.malformed and (
+        no_content or (facts.status is not None and 200 <= facts.status <= 299 and facts.content_type is None))
     return StartAnalysis(headers, field_findings, tuple(semantic.found), facts.content_type, facts.sse,
-                         facts.declared_length)
+                         facts.declared_length, facts.status, no_content, watch)
+
+
+#: Start messages whose analysis found nothing, by ``(status, http_version, scheme, tuple(headers))``: the express
+#: lane's lookup. Only clean analyses are kept, and equal keys mean equal findings for them (header items that
+#: compare equal to clean bytes pairs are bytes pairs). Bounded like the main cache.
+clean_starts: dict[Any, StartAnalysis] = {}
+
+
+def remember_clean(key: Any, analysis: StartAnalysis) -> None:
+    if len(clean_starts) >= MAX_ENTRIES:
+        clean_starts.clear()
+    clean_starts[key] = analysis

@@ -6,14 +6,18 @@ virtualenv, and compare the "added" columns: ``python bench/versus.py [--rounds 
 Inspector wraps an ASGI app. For a fair comparison load only the built-in rules: third-party plugins installed
 beside this checkout add their own findings and work (``ASGION_DISABLE_PLUGIN_AUTOLOAD=1`` keeps them out). Each
 workload times the bare app and the inspected app in interleaved rounds in one
-process and prints medians; the differences are what the inspector adds. Not part of the test suite.
+process and prints medians; the differences are what the inspector adds. ``--instructions`` counts CPU
+instructions with valgrind's callgrind instead (repeatable where wall-clock time drifts). Not part of the test suite.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
+import re
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Awaitable, Callable
@@ -75,13 +79,50 @@ async def compare(name: str, app: App, calls: int, rounds: int, per: int) -> Non
           f"added {(inspected - bare) / per / 1000:7.3f} us per {'message' if per > 1 else 'request'}")
 
 
+async def run_only(app: App, calls: int) -> None:
+    for _ in range(calls):
+        await app(scope(), receive, send)
+
+
+def instructions(workload: str, variant: str, calls: int) -> int:
+    """CPU instructions of one whole run of this script (a fixed hash seed keeps dict layouts, and counts, fixed)."""
+    out = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable, __file__,
+                          "--run", workload, variant, str(calls)], capture_output=True, text=True, check=True,
+                         env={**os.environ, "PYTHONHASHSEED": "0"}).stderr
+    match = re.search(r"Collected : (\d+)", out)
+    if match is None:
+        raise RuntimeError(out)
+    return int(match.group(1))
+
+
+def count(name: str, workload: str, low: int, extra: int, per: int) -> None:
+    """Instructions added per request (or message): differences of two run lengths, so start-up cancels out."""
+    added = {}
+    for variant in ("bare", "inspected"):
+        added[variant] = (instructions(workload, variant, low + extra) - instructions(workload, variant, low)) / extra
+    print(f"{name:28} bare {added['bare'] / per:10,.0f}   added {(added['inspected'] - added['bare']) / per:10,.0f} "
+          f"instructions per {'message' if per > 1 else 'request'}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=15)
-    rounds = parser.parse_args().rounds
+    parser.add_argument("--instructions", action="store_true", help="count CPU instructions (needs valgrind)")
+    parser.add_argument("--run", nargs=3, metavar=("WORKLOAD", "VARIANT", "CALLS"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    apps = {"get": small_get, "stream": stream}
+    if args.run:
+        workload, variant, calls = args.run
+        app = apps[workload]
+        asyncio.run(run_only(app if variant == "bare" else asgion.Inspector(app), int(calls)))
+        return
     print(f"asgion {getattr(asgion, '__version__', '?')} on Python {sys.version.split()[0]}")
-    asyncio.run(compare("small GET", small_get, 2_000, rounds, 1))
-    asyncio.run(compare(f"stream of {CHUNKS:,} chunks", stream, 20, rounds, CHUNKS + 1))
+    if args.instructions:
+        count("small GET", "get", 200, 1_000, 1)
+        count(f"stream of {CHUNKS:,} chunks", "stream", 2, 10, CHUNKS + 1)
+        return
+    asyncio.run(compare("small GET", small_get, 2_000, args.rounds, 1))
+    asyncio.run(compare(f"stream of {CHUNKS:,} chunks", stream, 20, args.rounds, CHUNKS + 1))
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from asgion import Inspector
 from asgion_core.plugins import create_plugin_manager
-from asgion_core.scenario import DELETE, Scenario, receive, send
+from asgion_core.scenario import DELETE, Scenario, http_scope, receive, send
 from asgion_http import response
 from tests.helpers import RecordingServer, streaming_app
 from tests.lanes import assert_lanes_agree
@@ -129,13 +129,16 @@ def start(status: Any, length: bytes | None, typed: bool, trailers: Any, form: s
         del message["headers"]
     elif form == "upper":
         message["headers"] = [(b"Server", b"x"), *message["headers"]]
+    elif form == "lists":
+        message["headers"] = [list(item) for item in message["headers"]]
     return message
 
 
 starts = st.builds(
     start, st.sampled_from([200, 200, 200, 204, 304, 404, 103, 700, True, "200"]),
     st.sampled_from([None, None, b"0", b"3", b"100"]), st.sampled_from([True, True, False]),
-    st.sampled_from(["absent", "absent", False, True]), st.sampled_from(["list", "list", "tuple", "absent", "upper"]))
+    st.sampled_from(["absent", "absent", False, True]),
+    st.sampled_from(["list", "list", "tuple", "absent", "upper", "lists"]))
 others = st.one_of(
     st.builds(send, starts), st.builds(receive, request_chunks),
     st.builds(receive, st.just({"type": "http.disconnect"})),
@@ -196,3 +199,32 @@ scope_overrides = st.lists(st.sampled_from(sorted(SCOPE_VALUES)), max_size=3, un
 @given(overrides=scope_overrides)
 def test_the_scope_lane_never_changes_the_findings(overrides: dict[str, Any]) -> None:
     assert_lanes_agree(Scenario(EXCHANGE, scope=overrides))
+
+
+def test_clean_starts_are_remembered_boundedly_and_only_when_clean() -> None:
+    from asgion_http import start_cache
+
+    start_cache.clean_starts.clear()
+
+    def app_with(headers: list[tuple[bytes, bytes]]) -> Any:
+        async def app(scope: Any, receive_: Any, send_: Any) -> None:
+            await receive_()
+            await send_({"type": "http.response.start", "status": 200,
+                         "headers": [*headers, (b"x-path", scope["path"].encode())]})
+            await send_({"type": "http.response.body", "body": b"ok"})
+        return app
+
+    inspector = Inspector(app_with([(b"content-type", b"text/plain; charset=utf-8")]),
+                          plugins=create_plugin_manager(autoload=False, env={}))
+    for n in range(start_cache.MAX_ENTRIES + 10):
+        RecordingServer().run(inspector, scope=http_scope(path=f"/{n}"))
+    assert inspector.violations == []
+    assert 0 < len(start_cache.clean_starts) <= start_cache.MAX_ENTRIES
+    # a start with a finding (HE-009: an upper-case name) is reported, and not remembered as clean
+    start_cache.clean_starts.clear()
+    inspector = Inspector(app_with([(b"Content-Type", b"text/plain; charset=utf-8")]),
+                          plugins=create_plugin_manager(autoload=False, env={}))
+    for _ in range(2):
+        RecordingServer().run(inspector)
+    assert [v.rule_id for v in inspector.violations].count("HE-009") == 2
+    assert start_cache.clean_starts == {}
