@@ -119,44 +119,50 @@ _NO_EXTENSIONS: dict[str, Any] = {}
 class HttpData:
     """Per-connection HTTP facts the checks share. Counters only: memory does not grow with the messages.
 
-    Defaults live on the class, so creating one per connection sets only what the scope decides; a counter becomes
-    an instance attribute the first time it changes.
+    Slots, every one set in ``__init__``: an attribute that lives sometimes on the instance and sometimes on the
+    class defeats CPython's attribute caches, and these are read on every message.
     """
 
-    status: int | None = None
-    #: Whether ``status`` forbids content (1xx, 204, 205, 304); set together with ``status``, by :func:`bodiless`.
-    bodiless_status = False
-    trailers_expected = False
-    #: Start header values by lower-case name, or None when not yet sent or malformed.
-    headers: dict[bytes, list[bytes]] | None = None
-    content_type: bytes | None = None
-    sse = False
-    declared_length: int | None = None
-    #: Bytes announced by zerocopysend ``count``s; the counted body is ``body_bytes + zc_bytes``.
-    zc_bytes = 0
-    counting = True
-    body_bytes = 0
-    body_messages = 0
-    zc_messages = 0
-    ended_with = ""
-    start_ns = 0
-    complete = False
-    trailers_sent = False
-    debug_count = 0
-    request_complete = False
-    last_more_body: bool | None = None
-    receive_at_final: int | None = None
-    #: Whether sent content may break HF-012 or SEM-002 (decided once, at the start message).
-    watch_content = False
-    _reported: set[str] | None = None
+    __slots__ = (
+        "_reported", "bodiless_status", "body_bytes", "body_messages", "complete", "content_type", "counting",
+        "debug_count", "declared_length", "ended_with", "extensions", "headers", "http_version", "last_more_body",
+        "method", "receive_at_final", "request_complete", "scheme", "sse", "start_ns", "status", "trailers_expected",
+        "trailers_sent", "watch_content", "zc_bytes", "zc_messages",
+    )
 
     def __init__(self, scope: Scope) -> None:
         method = scope.get("method")
-        self.method = method.upper() if isinstance(method, str) else ""
-        self.http_version = scope.get("http_version")
-        self.scheme = scope.get("scheme", "http")
+        self.method: str = method.upper() if isinstance(method, str) else ""
+        self.http_version: Any = scope.get("http_version")
+        self.scheme: Any = scope.get("scheme", "http")
         extensions = scope.get("extensions")
         self.extensions: dict[str, Any] = extensions if isinstance(extensions, dict) else _NO_EXTENSIONS
+        self.status: int | None = None
+        #: Whether ``status`` forbids content (1xx, 204, 205, 304); set together with ``status``.
+        self.bodiless_status = False
+        self.trailers_expected = False
+        #: Start header values by lower-case name, or None when not yet sent or malformed.
+        self.headers: dict[bytes, list[bytes]] | None = None
+        self.content_type: bytes | None = None
+        self.sse = False
+        self.declared_length: int | None = None
+        #: Bytes announced by zerocopysend ``count``s; the counted body is ``body_bytes + zc_bytes``.
+        self.zc_bytes = 0
+        self.counting = True
+        self.body_bytes = 0
+        self.body_messages = 0
+        self.zc_messages = 0
+        self.ended_with = ""
+        self.start_ns = 0
+        self.complete = False
+        self.trailers_sent = False
+        self.debug_count = 0
+        self.request_complete = False
+        self.last_more_body: bool | None = None
+        self.receive_at_final: int | None = None
+        #: Whether sent content may break HF-012 or SEM-002 (decided once, at the start message).
+        self.watch_content = False
+        self._reported: set[str] | None = None
 
     @property
     def counted(self) -> int:
