@@ -26,7 +26,7 @@ class ConfigError(ValueError):
     """The configuration cannot be used; the message names the file and the key."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AsgionConfig:
     """Everything a run can be configured with. Defaults are the recommended behaviour."""
 

@@ -44,7 +44,7 @@ class OrderingError:
         return self.wording if isinstance(self.wording, str) else self.wording(conn, message)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StateMachine:
     """One protocol's message order, plus what the core needs to route its scope type.
 

@@ -24,7 +24,7 @@ import re
 import time
 from collections import deque
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
@@ -85,7 +85,7 @@ class TraceEvent:
                    list(data.get("violations", [])))
 
 
-@dataclass
+@dataclass(slots=True)
 class TraceSummary:
     """Totals over every event of the connection (also those not kept)."""
 
@@ -100,7 +100,7 @@ class TraceSummary:
     bytes_received: int = 0
 
     def to_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+        return {item.name: getattr(self, item.name) for item in fields(self)}
 
 
 @dataclass

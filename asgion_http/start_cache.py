@@ -35,7 +35,7 @@ class StartFacts:
     declared_length: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StartAnalysis:
     headers: Headers
     field_findings: tuple[tuple[str, str], ...]

@@ -26,7 +26,7 @@ FAILED_STARTUP = frozenset({START_FAILED, "STOPPING_FAILED", "STOPPED_FAILED", "
 REQUEST_SCOPES = ("http", "websocket")
 
 
-@dataclass
+@dataclass(slots=True)
 class LifespanWatch:
     """The most recent lifespan scope of an Inspector, as the cross-scope rules need it."""
 
