@@ -24,9 +24,11 @@ from asgion_core.trace import (
     TraceSummary,
     deserialize,
 )
+from asgion_core.version import __version__
 from asgion_core.violation import SourceLocation, Violation
 
 __all__ = [
+    "__version__",
     "ASGIProtocolError",
     "AsgionConfig",
     "BUILTIN_PROFILES",

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 if TYPE_CHECKING:
     from asgion_core.connection import Connection
 
-__all__ = ["Direction", "EndCheck", "EventCheck", "ExpressCheck", "ExpressScopeCheck", "Message", "Outcome", "Scope",
-           "ScopeCheck"]
+__all__ = ["RETURNED_NONE", "Direction", "EndCheck", "EventCheck", "ExpressCheck", "ExpressScopeCheck", "Message",
+           "Outcome", "Scope", "ScopeCheck"]
 
 Scope = MutableMapping[str, Any]
 Message = Any  # whatever the app or server passed; checks must not assume a dict unless routed by type
@@ -33,6 +33,11 @@ class Outcome(NamedTuple):
     @property
     def raised(self) -> bool:
         return self.exception is not None
+
+
+#: The outcome of the commonest ending, a return of None: one shared tuple, not one per connection. End checks may
+#: test ``outcome is RETURNED_NONE`` before reading fields (a NamedTuple field read is slow on CPython 3.12).
+RETURNED_NONE = Outcome()
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from asgion_core.checks import Message, Outcome, Scope
+from asgion_core.checks import RETURNED_NONE, Message, Outcome, Scope
 from asgion_core.config import AsgionConfig
 from asgion_core.connection import Connection
 from asgion_core.dispatch import CompiledProtocol, compile_protocol
@@ -51,8 +51,6 @@ _MISSING = object()
 #: Bounds that keep a long-running Inspector's memory flat whatever the traffic.
 MAX_UNKNOWN_SCOPE_TYPES = 64
 MAX_INTERNAL_ERRORS = 100
-#: The outcome of the commonest ending, a return of None: one shared immutable tuple, not one per connection.
-_RETURNED_NONE = Outcome(None)
 
 
 class Inspector:
@@ -299,7 +297,7 @@ class Inspector:
                 try:
                     taken = lane(conn, message)
                 except Exception as exc:
-                    isolate(compiled, lane, exc)
+                    router.isolate(router.compiled, lane, exc)  # rare: no closure cells for these
             if not taken:
                 router.receive(conn, message)
             return message
@@ -322,7 +320,7 @@ class Inspector:
                 try:
                     taken = lane(conn, message)
                 except Exception as exc:
-                    isolate(compiled, lane, exc)
+                    router.isolate(router.compiled, lane, exc)  # rare: no closure cells for these
             if not taken:
                 router.send(conn, message)
             try:
@@ -343,9 +341,9 @@ class Inspector:
         try:
             result = await self.app(scope, checked_receive, checked_send)
         except BaseException as exc:
-            self._finish(conn, compiled, Outcome(None, exc))
+            self._finish(conn, compiled, Outcome(None, exc), True)
             raise
-        self._finish(conn, compiled, _RETURNED_NONE if result is None else Outcome(result))
+        self._finish(conn, compiled, RETURNED_NONE if result is None else Outcome(result), False)
         return result
 
     # -- helpers ---------------------------------------------------------------------------------------------------
@@ -403,10 +401,9 @@ class Inspector:
         if error not in self._internal_errors and len(self._internal_errors) < MAX_INTERNAL_ERRORS:
             self._internal_errors.append(error)
 
-    def _finish(self, conn: Connection, compiled: CompiledProtocol, outcome: Outcome) -> None:
+    def _finish(self, conn: Connection, compiled: CompiledProtocol, outcome: Outcome, raised: bool) -> None:
         self._open.pop(id(conn.scope), None)
         conn.direction = "end"
-        raised = outcome.exception is not None
         checks = compiled.end_on_exception if raised else compiled.end_on_return
         for check in checks:
             try:

@@ -95,31 +95,34 @@ def instructions(workload: str, variant: str, calls: int) -> int:
     return int(match.group(1))
 
 
-def count(name: str, workload: str, low: int, extra: int, per: int) -> None:
+def count(name: str, workload: str, low: int, extra: int, per: int, variant: str) -> None:
     """Instructions added per request (or message): differences of two run lengths, so start-up cancels out."""
     added = {}
-    for variant in ("bare", "inspected"):
-        added[variant] = (instructions(workload, variant, low + extra) - instructions(workload, variant, low)) / extra
-    print(f"{name:28} bare {added['bare'] / per:10,.0f}   added {(added['inspected'] - added['bare']) / per:10,.0f} "
-          f"instructions per {'message' if per > 1 else 'request'}")
+    for kind in ("bare", variant):
+        added[kind] = (instructions(workload, kind, low + extra) - instructions(workload, kind, low)) / extra
+    print(f"{name:28} bare {added['bare'] / per:10,.0f}   added {(added[variant] - added['bare']) / per:10,.0f} "
+          f"instructions per {'message' if per > 1 else 'request'}{' (traced)' if variant == 'traced' else ''}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--instructions", action="store_true", help="count CPU instructions (needs valgrind)")
+    parser.add_argument("--trace", action="store_true", help="with --instructions: Inspector(app, trace=True)")
     parser.add_argument("--run", nargs=3, metavar=("WORKLOAD", "VARIANT", "CALLS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     apps = {"get": small_get, "stream": stream}
     if args.run:
         workload, variant, calls = args.run
         app = apps[workload]
-        asyncio.run(run_only(app if variant == "bare" else asgion.Inspector(app), int(calls)))
+        wrapped = asgion.Inspector(app, trace=True) if variant == "traced" else asgion.Inspector(app)
+        asyncio.run(run_only(app if variant == "bare" else wrapped, int(calls)))
         return
     print(f"asgion {getattr(asgion, '__version__', '?')} on Python {sys.version.split()[0]}")
     if args.instructions:
-        count("small GET", "get", 200, 1_000, 1)
-        count(f"stream of {CHUNKS:,} chunks", "stream", 2, 10, CHUNKS + 1)
+        variant = "traced" if args.trace else "inspected"
+        count("small GET", "get", 200, 1_000, 1, variant)
+        count(f"stream of {CHUNKS:,} chunks", "stream", 2, 10, CHUNKS + 1, variant)
         return
     asyncio.run(compare("small GET", small_get, 2_000, args.rounds, 1))
     asyncio.run(compare(f"stream of {CHUNKS:,} chunks", stream, 20, args.rounds, CHUNKS + 1))
