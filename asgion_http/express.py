@@ -22,7 +22,7 @@ from asgion_http.fsm import (
     HttpData,
 )
 from asgion_http.response import body_complete, started
-from asgion_http.scope import ordinary_fields, ordinary_headers
+from asgion_http.scope import ordinary_fields
 from asgion_http.start_cache import analyse, clean_starts, remember_clean
 
 _ASGI_VERSIONS = ("2.0", "3.0")
@@ -46,7 +46,6 @@ def ordinary_scope(conn: Connection, scope: Scope) -> bool:
     return (
         (spec is None or (type(spec) is str and spec in _SPEC_VERSIONS))
         and ordinary_fields(scope)
-        and ordinary_headers(get("headers"))
         # plain_address(), inlined for the two addresses: (str, int)
         and (client is None or (type(client) is tuple and len(client) == 2 and type(client[0]) is str
                                 and type(client[1]) is int))
@@ -108,34 +107,32 @@ def body_chunk(conn: Connection, message: Message) -> bool:
 
     The first content of a response that HF-012 or SEM-002 must judge, a chunk that would overflow content-length
     (HF-018) and a send after disconnect (HF-005) take the normal route. The bulk of a stream, a mid-stream chunk,
-    is decided first and in the fewest steps; the first and the final chunk of a response go on to
-    :func:`_body_step`.
+    is decided first and in the fewest steps; the first and the final chunk of a response move the state, and a
+    final chunk completes the body here, with the rules judged at that point.
     """
     body = message.get("body")
+    data: HttpData
     if (
-        message.get("more_body") is not True
-        or type(body) is not bytes
-        or len(message) != 3
-        or conn.state not in _MID_STREAM
-        or conn.disconnected
+        message.get("more_body") is True
+        and type(body) is bytes
+        and len(message) == 3
+        and conn.state in _MID_STREAM
+        and not conn.disconnected
     ):
-        return _body_step(conn, message)
-    data: HttpData = conn.data
-    size = len(body)
-    if size and data.watch_content:
-        return False
-    declared = data.declared_length
-    if declared is not None and data.body_bytes + data.zc_bytes + size > declared:
-        return False
-    data.body_messages += 1
-    data.body_bytes += size
-    return True
-
-
-def _body_step(conn: Connection, message: Message) -> bool:
-    """A body message that moves the state: the first chunk of a stream, or the final chunk of a response."""
+        data = conn.data
+        size = len(body)
+        if size and data.watch_content:
+            return False
+        declared = data.declared_length
+        if declared is not None and data.body_bytes + data.zc_bytes + size > declared:
+            return False
+        data.body_messages += 1
+        data.body_bytes += size
+        return True
+    # a body message that moves the state
     more = message.get("more_body", False)
-    body = message.get("body", b"")
+    if body is None and "body" not in message:
+        body = b""
     if (
         type(body) is not bytes
         or (more is not True and more is not False)
@@ -146,7 +143,7 @@ def _body_step(conn: Connection, message: Message) -> bool:
     nxt = (_MORE_STEPS if more else _FINAL_STEPS).get(conn.state)
     if nxt is None:
         return False
-    data: HttpData = conn.data
+    data = conn.data
     size = len(body)
     if size and data.watch_content:
         return False

@@ -123,17 +123,17 @@ def check_scope(conn: Connection, scope: Scope) -> None:
     if not ordinary_fields(scope):
         for check in _FIELD_CHECKS:
             check(conn, scope)
-    headers = scope.get("headers")
-    if not ordinary_headers(headers):
         check_headers(conn, scope)
     check_addresses_and_state(conn, scope)
 
 
 def ordinary_fields(scope: Scope) -> bool:
+    """The fields servers send, plainly typed and valid, and a list of (bytes, bytes) header pairs with lower-case,
+    non-pseudo names and at most one host (one function: it runs for every request)."""
     get = scope.get
     version, method, path = get("http_version"), get("method"), get("path")
-    raw, root = get("raw_path"), get("root_path", "")
-    return (
+    raw, root, headers = get("raw_path"), get("root_path", ""), get("headers")
+    if not (
         type(version) is str and version in HTTP_VERSIONS
         and type(method) is str and method == method.upper()
         and get("scheme", "http") in _SCHEMES
@@ -141,12 +141,8 @@ def ordinary_fields(scope: Scope) -> bool:
         and (raw is None or (type(raw) is bytes and QUERY_MARK not in raw))
         and type(get("query_string")) is bytes
         and type(root) is str
-    )
-
-
-def ordinary_headers(headers: object) -> bool:
-    """A list of (bytes, bytes) pairs with lower-case, non-pseudo names and at most one host."""
-    if type(headers) is not list:
+        and type(headers) is list
+    ):
         return False
     hosts = 0
     for item in headers:
