@@ -75,8 +75,8 @@ class ExpressCheck:
     - Return True only for a message the state machine accepts, whose fields are all valid and whose values are
       all plain (the core's value check, G-008 to G-017, is skipped on the lane). Before returning True, do
       exactly what the normal route would: the state machine's step (``conn.state``; ``conn.rejected`` only
-      matters inside a route),
-      the bookkeeping of the covered checks, and their findings, reported after setting ``conn.direction``.
+      matters inside a route), the bookkeeping of the covered checks, and their findings, reported after setting
+      ``conn.direction``.
     - Return False, having changed nothing, for anything else; the core then runs the normal route. Decide
       before changing anything: a lane that raises is isolated and the normal route runs.
 

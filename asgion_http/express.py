@@ -11,6 +11,7 @@ from __future__ import annotations
 from asgion_core.checks import Message, Scope
 from asgion_core.connection import Connection
 from asgion_core.general import SPEC_VERSIONS
+from asgion_core.headers import plain_address
 from asgion_http.fsm import (
     BODY_DONE_T,
     COMPLETE,
@@ -31,6 +32,8 @@ _SPEC_VERSIONS = SPEC_VERSIONS["http"]
 _MID_STREAM = frozenset({STREAMING, STREAMING_T})
 _MORE_STEPS = {STARTED: STREAMING, STREAMING: STREAMING, STARTED_T: STREAMING_T, STREAMING_T: STREAMING_T}
 _FINAL_STEPS = {STARTED: COMPLETE, STREAMING: COMPLETE, STARTED_T: BODY_DONE_T, STREAMING_T: BODY_DONE_T}
+#: Stands in for an absent ``state`` (a dict, so absent and dict pass the same test).
+_NO_STATE: dict[str, object] = {}
 
 
 def ordinary_scope(conn: Connection, scope: Scope) -> bool:
@@ -46,11 +49,8 @@ def ordinary_scope(conn: Connection, scope: Scope) -> bool:
     return (
         (spec is None or (type(spec) is str and spec in _SPEC_VERSIONS))
         and ordinary_fields(scope)
-        # plain_address(), inlined for the two addresses: (str, int)
-        and (client is None or (type(client) is tuple and len(client) == 2 and type(client[0]) is str
-                                and type(client[1]) is int))
-        and (server is None or (type(server) is tuple and len(server) == 2 and type(server[0]) is str
-                                and type(server[1]) is int))
+        and (client is None or plain_address(client))
+        and (server is None or plain_address(server))
         and _plain_extensions(get("extensions"))
         and type(get("state", _NO_STATE)) is dict
     )
@@ -63,9 +63,6 @@ def _plain_extensions(extensions: object) -> bool:
     if type(extensions) is not dict or "tls" in extensions:
         return False
     return all(type(value) is dict for value in extensions.values())
-
-
-_NO_STATE: dict[str, object] = {}
 
 
 def response_start(conn: Connection, message: Message) -> bool:
@@ -106,54 +103,42 @@ def body_chunk(conn: Connection, message: Message) -> bool:
     message (covers on_body).
 
     The first content of a response that HF-012 or SEM-002 must judge, a chunk that would overflow content-length
-    (HF-018) and a send after disconnect (HF-005) take the normal route. The bulk of a stream, a mid-stream chunk,
-    is decided first and in the fewest steps; the first and the final chunk of a response move the state, and a
-    final chunk completes the body here, with the rules judged at that point.
+    (HF-018) and a send after disconnect (HF-005) take the normal route. A mid-stream chunk (the bulk of a stream)
+    is recognised first; the first and the final chunk of a response move the state, and a final chunk completes
+    the body here, with the rules judged at that point.
     """
     body = message.get("body")
-    data: HttpData
-    if (
-        message.get("more_body") is True
-        and type(body) is bytes
-        and len(message) == 3
-        and conn.state in _MID_STREAM
-        and not conn.disconnected
-    ):
-        data = conn.data
-        size = len(body)
-        if size and data.watch_content:
-            return False
-        declared = data.declared_length
-        if declared is not None and data.body_bytes + data.zc_bytes + size > declared:
-            return False
-        data.body_messages += 1
-        data.body_bytes += size
-        return True
-    # a body message that moves the state
     more = message.get("more_body", False)
-    if body is None and "body" not in message:
-        body = b""
-    if (
-        type(body) is not bytes
-        or (more is not True and more is not False)
-        or len(message) != 1 + ("body" in message) + ("more_body" in message)
-        or conn.disconnected
-    ):
+    nxt: str | None
+    if more is True and type(body) is bytes and len(message) == 3 and conn.state in _MID_STREAM:
+        nxt = None  # the bulk of a stream: a self-loop, decided in the fewest steps
+    else:
+        if body is None and "body" not in message:
+            body = b""
+        if (
+            type(body) is not bytes
+            or (more is not True and more is not False)
+            or len(message) != 1 + ("body" in message) + ("more_body" in message)
+        ):
+            return False
+        nxt = (_MORE_STEPS if more else _FINAL_STEPS).get(conn.state)
+        if nxt is None:
+            return False
+    if conn.disconnected:
         return False
-    nxt = (_MORE_STEPS if more else _FINAL_STEPS).get(conn.state)
-    if nxt is None:
-        return False
-    data = conn.data
+    data: HttpData = conn.data
     size = len(body)
     if size and data.watch_content:
         return False
     declared = data.declared_length
     if declared is not None and data.body_bytes + data.zc_bytes + size > declared:
         return False
-    conn.state = nxt
-    conn.rejected = False
     data.body_messages += 1
     data.body_bytes += size
+    if nxt is None:
+        return True
+    conn.state = nxt
+    conn.rejected = False
     if more:
         return True
     conn.direction = "send"  # the end-of-body rules may report

@@ -45,9 +45,9 @@ class StartAnalysis:
     declared_length: int | None
     #: The status as the checks use it (an int, not bool, or None), whether it forbids content, and whether sent
     #: content may break HF-012 or SEM-002: facts of the message alone, so computed once with the rest.
-    status: int | None = None
-    bodiless: bool = False
-    watch_content: bool = False
+    status: int | None
+    bodiless: bool
+    watch_content: bool
 
 
 class _Recorder:

@@ -110,7 +110,7 @@ def check_end(conn: Connection, outcome: Outcome) -> None:
 # -- request scopes (cross-scope) -----------------------------------------------------------------------------------
 def check_request_scope(conn: Connection, scope: Scope) -> None:
     """LF-011, LF-015 and LS-006 on http and websocket scopes, against the Inspector's latest lifespan scope."""
-    watch: LifespanWatch | None = conn.shared.get("lifespan")  # _watch(), inlined: this runs on every request
+    watch = _watch(conn)
     if watch is None:
         return
     lifespan_state = watch.conn.state

@@ -17,31 +17,11 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from versus import receive, scope, send, small_get  # the same workload as bench/versus.py
+
 from asgion import Inspector, create_plugin_manager
 
 App = Callable[..., Awaitable[Any]]
-
-
-def scope() -> dict[str, Any]:
-    return {"type": "http", "asgi": {"version": "3.0", "spec_version": "2.4"}, "http_version": "1.1",
-            "method": "GET", "scheme": "http", "path": "/", "raw_path": b"/", "query_string": b"",
-            "root_path": "", "headers": [(b"host", b"example.com")], "client": ("127.0.0.1", 50000),
-            "server": ("127.0.0.1", 8000)}
-
-
-async def receive() -> dict[str, Any]:
-    return {"type": "http.request", "body": b"", "more_body": False}
-
-
-async def send(message: dict[str, Any]) -> None:
-    pass
-
-
-async def small_get(scope: Any, receive: Any, send: Any) -> None:
-    await receive()
-    await send({"type": "http.response.start", "status": 200,
-                "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", b"2")]})
-    await send({"type": "http.response.body", "body": b"ok"})
 
 
 def pass_through(app: App) -> App:
