@@ -38,6 +38,7 @@ class Connection:
 
     __slots__ = (
         "_enabled",
+        "_extras",
         "_rules",
         "_sink",
         "config",
@@ -45,7 +46,6 @@ class Connection:
         "data",
         "direction",
         "disconnected",
-        "extras",
         "final_states",
         "method",
         "path",
@@ -95,8 +95,7 @@ class Connection:
         self.counts: dict[str, int] | tuple[()] = ()
         self.reported = 0
         self.server_exceptions: tuple[BaseException, ...] = ()
-        #: Free slots for plugins that need a little per-connection state outside ``data``.
-        self.extras: dict[str, Any] = {}
+        self._extras: dict[str, Any] | None = None
         #: One dict per Inspector, seen by all its connections: where cross-scope rules keep what they track
         #: (each plugin under its own key). ``shared["open"]`` maps id(scope) to the open connections.
         self.shared: dict[str, Any] = shared if shared is not None else {}
@@ -107,6 +106,14 @@ class Connection:
         self._enabled = enabled
         self._rules = rules
         self._sink = sink
+
+    @property
+    def extras(self) -> dict[str, Any]:
+        """Free slots for plugins that need a little per-connection state outside ``data`` (made on first use:
+        most connections never need it)."""
+        if self._extras is None:
+            self._extras = {}
+        return self._extras
 
     def from_server(self, exc: BaseException) -> bool:
         """Whether ``exc`` is an exception the server's send()/receive() raised, or one raised while handling it.

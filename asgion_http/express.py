@@ -11,7 +11,6 @@ from __future__ import annotations
 from asgion_core.checks import Message, Scope
 from asgion_core.connection import Connection
 from asgion_core.general import SPEC_VERSIONS
-from asgion_core.headers import plain_address
 from asgion_http.fsm import (
     BODY_DONE_T,
     COMPLETE,
@@ -39,27 +38,29 @@ _NO_STATE: dict[str, object] = {}
 def ordinary_scope(conn: Connection, scope: Scope) -> bool:
     """The scope servers send, proven clean in one pass (covers the http plugin's check_scope and the core's
     check_asgi and check_extensions): plain field types and values, an asgi dict of known versions, (str, int)
-    addresses, extensions without TLS, a dict state or none. Everything else is left to those checks."""
+    addresses, extensions without TLS, a dict state or none. Everything else is left to those checks.
+
+    The address test is :func:`~asgion_core.headers.plain_address` written out: two calls fewer on every request.
+    """
     get = scope.get
-    asgi = get("asgi")
+    asgi, client, server, extensions = get("asgi"), get("client"), get("server"), get("extensions")
     if type(asgi) is not dict or asgi.get("version", "2.0") not in _ASGI_VERSIONS:
         return False
     spec = asgi.get("spec_version")
-    client, server = get("client"), get("server")
     return (
         (spec is None or (type(spec) is str and spec in _SPEC_VERSIONS))
         and ordinary_fields(scope)
-        and (client is None or plain_address(client))
-        and (server is None or plain_address(server))
-        and _plain_extensions(get("extensions"))
+        and (client is None or (type(client) is tuple and len(client) == 2
+                                and type(client[0]) is str and type(client[1]) is int))
+        and (server is None or (type(server) is tuple and len(server) == 2
+                                and type(server[0]) is str and type(server[1]) is int))
+        and (extensions is None or _plain_extensions(extensions))
         and type(get("state", _NO_STATE)) is dict
     )
 
 
 def _plain_extensions(extensions: object) -> bool:
-    """None, or a dict of dicts without "tls" (the TLS rules need the full check)."""
-    if extensions is None:
-        return True
+    """A dict of dicts without "tls" (the TLS rules need the full check)."""
     if type(extensions) is not dict or "tls" in extensions:
         return False
     return all(type(value) is dict for value in extensions.values())

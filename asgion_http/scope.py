@@ -130,16 +130,20 @@ def check_scope(conn: Connection, scope: Scope) -> None:
 def ordinary_fields(scope: Scope) -> bool:
     """The fields servers send, plainly typed and valid, and a list of (bytes, bytes) header pairs with lower-case,
     non-pseudo names and at most one host (one function: it runs for every request)."""
+    try:  # subscripts, not get(): a missing required field is not ordinary, and a subscript costs less
+        version, method, path = scope["http_version"], scope["method"], scope["path"]
+        query, headers = scope["query_string"], scope["headers"]
+    except KeyError:
+        return False
     get = scope.get
-    version, method, path = get("http_version"), get("method"), get("path")
-    raw, root, headers = get("raw_path"), get("root_path", ""), get("headers")
+    raw, root = get("raw_path"), get("root_path", "")
     if not (
         type(version) is str and version in HTTP_VERSIONS
         and type(method) is str and method == method.upper()
         and get("scheme", "http") in _SCHEMES
         and type(path) is str and path.startswith("/")
         and (raw is None or (type(raw) is bytes and QUERY_MARK not in raw))
-        and type(get("query_string")) is bytes
+        and type(query) is bytes
         and type(root) is str
         and type(headers) is list
     ):

@@ -24,6 +24,8 @@ from asgion_lifespan.fsm import (
 #: States of a lifespan scope whose app sent lifespan.startup.failed.
 FAILED_STARTUP = frozenset({START_FAILED, "STOPPING_FAILED", "STOPPED_FAILED", "STOP_FAILED_FAILED"})
 REQUEST_SCOPES = ("http", "websocket")
+#: Where the Inspector's shared space keeps its :class:`LifespanWatch`.
+WATCH = "lifespan"
 
 
 @dataclass(slots=True)
@@ -35,15 +37,10 @@ class LifespanWatch:
     keys_at_startup: frozenset[Any] = field(default_factory=frozenset)
 
 
-def _watch(conn: Connection) -> LifespanWatch | None:
-    watch: LifespanWatch | None = conn.shared.get("lifespan")
-    return watch
-
-
 # -- the lifespan scope ---------------------------------------------------------------------------------------------
 def check_scope(conn: Connection, scope: Scope) -> None:
     """specs/lifespan.rst: "state (dict) -- An empty namespace where the application can persist state"."""
-    conn.shared["lifespan"] = LifespanWatch(conn=conn, state=scope.get("state"))
+    conn.shared[WATCH] = LifespanWatch(conn=conn, state=scope.get("state"))
     if "state" not in scope:
         return
     state = scope["state"]
@@ -66,7 +63,7 @@ def on_startup_reply(conn: Connection, message: Message) -> None:
     seconds = (time.perf_counter_ns() - data.startup_ns) / 1e9
     if seconds > conn.config.startup_threshold:
         conn.report("LF-014", f"startup took {seconds:.2f}s (threshold {conn.config.startup_threshold:g}s)")
-    watch = _watch(conn)
+    watch: LifespanWatch | None = conn.shared.get(WATCH)
     if watch is not None and watch.conn is conn and conn.state == STARTED and isinstance(watch.state, dict):
         watch.keys_at_startup = frozenset(watch.state)
 
@@ -110,7 +107,7 @@ def check_end(conn: Connection, outcome: Outcome) -> None:
 # -- request scopes (cross-scope) -----------------------------------------------------------------------------------
 def check_request_scope(conn: Connection, scope: Scope) -> None:
     """LF-011, LF-015 and LS-006 on http and websocket scopes, against the Inspector's latest lifespan scope."""
-    watch = _watch(conn)
+    watch: LifespanWatch | None = conn.shared.get(WATCH)
     if watch is None:
         return
     lifespan_state = watch.conn.state
