@@ -48,6 +48,14 @@ class AsgionConfig:
     chunk_count_threshold: int = 100
     profiles: Mapping[str, Profile] = field(default_factory=dict)
     source: Path | None = None
+    #: The time thresholds in nanoseconds, derived once: the hot path compares perf_counter_ns() differences.
+    ttfb_ns: float = field(init=False, repr=False, compare=False)
+    lifecycle_ns: float = field(init=False, repr=False, compare=False)
+    body_delivery_ns: float = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        for name in ("ttfb", "lifecycle", "body_delivery"):
+            object.__setattr__(self, f"{name}_ns", getattr(self, f"{name}_threshold") * 1e9)
 
     def merged(self, **overrides: Any) -> AsgionConfig:
         """A copy with the given fields replaced; ``None`` values mean "keep what the config says"."""

@@ -39,6 +39,8 @@ class Connection:
     __slots__ = (
         "_enabled",
         "_extras",
+        "_method",
+        "_path",
         "_rules",
         "_sink",
         "config",
@@ -47,8 +49,6 @@ class Connection:
         "direction",
         "disconnected",
         "final_states",
-        "method",
-        "path",
         "receive_calls",
         "rejected",
         "reported",
@@ -77,10 +77,9 @@ class Connection:
     ) -> None:
         self.scope = scope
         self.scope_type = scope_type
-        path = scope.get("path")
-        method = scope.get("method")
-        self.path: str = path if isinstance(path, str) else ""
-        self.method: str = method if isinstance(method, str) else ""
+        # kept as found (a snapshot: apps may rewrite the scope) and typed only when a report reads them
+        self._path: object = scope.get("path")
+        self._method: object = scope.get("method")
         self.config = config
         self.state = initial_state
         self.rejected = False
@@ -137,6 +136,16 @@ class Connection:
                 pending.extend(current.exceptions)
             pending.extend(e for e in (current.__cause__, current.__context__) if e is not None)
         return False
+
+    @property
+    def path(self) -> str:
+        """The scope's path when the connection began ("" when it was not a str)."""
+        return self._path if isinstance(self._path, str) else ""
+
+    @property
+    def method(self) -> str:
+        """The scope's method when the connection began ("" when it was not a str)."""
+        return self._method if isinstance(self._method, str) else ""
 
     @property
     def label(self) -> str:

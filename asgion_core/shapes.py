@@ -7,11 +7,14 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["QUERY_MARK", "advertised_extension", "is_one_shot", "iterable"]
+__all__ = ["PSEUDO_MARK", "QUERY_MARK", "advertised_extension", "is_one_shot", "iterable"]
 
 #: ``ord("?")``: ``QUERY_MARK in raw_path`` searches bytes for one byte. ``b"?" in raw_path`` does the same but
 #: first tries the needle as an int, raising and clearing a TypeError inside CPython (about 8 times slower).
 QUERY_MARK = ord("?")
+#: ``ord(":")``, the first byte of a pseudo header name: ``name[0] == PSEUDO_MARK`` allocates nothing, unlike
+#: ``name[:1] == b":"`` (the caller must know that ``name`` is not empty).
+PSEUDO_MARK = ord(":")
 
 
 def iterable(value: Any) -> bool:

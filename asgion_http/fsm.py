@@ -124,8 +124,8 @@ class HttpData:
     """
 
     __slots__ = (
-        "_reported", "bodiless_status", "body_bytes", "body_messages", "complete", "content_type", "counting",
-        "debug_count", "declared_length", "ended_with", "extensions", "headers", "http_version", "last_more_body",
+        "_extensions", "_reported", "bodiless_status", "body_bytes", "body_messages", "complete", "content_type",
+        "counting", "debug_count", "declared_length", "ended_with", "headers", "http_version", "last_more_body",
         "method", "receive_at_final", "request_complete", "scheme", "sse", "start_ns", "status", "trailers_expected",
         "trailers_sent", "watch_content", "zc_bytes", "zc_messages",
     )
@@ -135,8 +135,7 @@ class HttpData:
         self.method: str = method.upper() if isinstance(method, str) else ""
         self.http_version: Any = scope.get("http_version")
         self.scheme: Any = scope.get("scheme", "http")
-        extensions = scope.get("extensions")
-        self.extensions: dict[str, Any] = extensions if isinstance(extensions, dict) else _NO_EXTENSIONS
+        self._extensions: object = scope.get("extensions")  # typed when read: only extension messages need it
         self.status: int | None = None
         #: Whether ``status`` forbids content (1xx, 204, 205, 304); set together with ``status``.
         self.bodiless_status = False
@@ -163,6 +162,11 @@ class HttpData:
         #: Whether sent content may break HF-012 or SEM-002 (decided once, at the start message).
         self.watch_content = False
         self._reported: set[str] | None = None
+
+    @property
+    def extensions(self) -> dict[str, Any]:
+        """The scope's extensions ({} when absent or not a dict)."""
+        return self._extensions if isinstance(self._extensions, dict) else _NO_EXTENSIONS
 
     @property
     def counted(self) -> int:

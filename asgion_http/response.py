@@ -76,7 +76,7 @@ def started(conn: Connection, data: HttpData, trailers: bool, analysis: StartAna
     if trailers:
         data.trailers_expected = True
     data.start_ns = now = time.perf_counter_ns()
-    if (now - conn.started_ns) / 1e9 > conn.config.ttfb_threshold:
+    if now - conn.started_ns > conn.config.ttfb_ns:
         conn.report("SEM-006", f"response started {(now - conn.started_ns) / 1e9:.2f}s after the app call began")
     if analysis.headers.malformed:
         return
@@ -229,18 +229,22 @@ def body_complete(conn: Connection, data: HttpData) -> None:
     if not data.sse:
         if messages > cfg.chunk_count_threshold:
             conn.report("SEM-011", f"response used {messages} body messages")
-        seconds = (now - data.start_ns) / 1e9
-        if seconds > cfg.body_delivery_threshold:
-            conn.report("SEM-010", f"body took {seconds:.2f}s after the response started")
-    if conn.state in RESPONSE_COMPLETE:
-        _response_complete(conn, data, now)
+        if now - data.start_ns > cfg.body_delivery_ns:
+            conn.report("SEM-010", f"body took {(now - data.start_ns) / 1e9:.2f}s after the response started")
+    if conn.state in RESPONSE_COMPLETE:  # _response_complete() written out: one call fewer per response
+        data.complete = True
+        if not data.sse and now - conn.started_ns > cfg.lifecycle_ns:
+            _late_completion(conn, now)
 
 
 def _response_complete(conn: Connection, data: HttpData, now: int) -> None:
     data.complete = True
-    seconds = (now - conn.started_ns) / 1e9
-    if not data.sse and seconds > conn.config.lifecycle_threshold:
-        conn.report("SEM-007", f"response completed {seconds:.2f}s after the app call began")
+    if not data.sse and now - conn.started_ns > conn.config.lifecycle_ns:
+        _late_completion(conn, now)
+
+
+def _late_completion(conn: Connection, now: int) -> None:
+    conn.report("SEM-007", f"response completed {(now - conn.started_ns) / 1e9:.2f}s after the app call began")
 
 
 # -- end of connection ----------------------------------------------------------------------------------------------
@@ -250,13 +254,14 @@ def check_end(conn: Connection, outcome: Outcome) -> None:
         return
     data: HttpData = conn.data
     state = conn.state
-    if state == INIT:
+    if state in RESPONSE_COMPLETE:  # the common end first
+        if data.last_more_body:
+            conn.report("HF-021", "the app returned without reading the request body to the end")
+    elif state == INIT:
         conn.report("HF-001", "the app returned without sending http.response.start")
     elif state in BEFORE_BODY_COMPLETE:
         conn.report("HF-006", "the app returned before the response body was complete")
     elif state == TRAILERS_MORE:
         conn.report("HF-014", "the app returned before the trailers were finished (more_trailers=True last)")
-    elif state in BODY_COMPLETE and state not in RESPONSE_COMPLETE and not data.trailers_sent:
+    elif state in BODY_COMPLETE and not data.trailers_sent:
         conn.report("HF-008", "trailers were announced but never sent")
-    if state in RESPONSE_COMPLETE and data.last_more_body:
-        conn.report("HF-021", "the app returned without reading the request body to the end")

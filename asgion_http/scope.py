@@ -7,7 +7,7 @@ from urllib.parse import unquote_to_bytes
 from asgion_core.checks import Scope
 from asgion_core.connection import Connection
 from asgion_core.headers import check_connection_fields, scope_header_problems
-from asgion_core.shapes import QUERY_MARK
+from asgion_core.shapes import PSEUDO_MARK, QUERY_MARK
 
 HTTP_VERSIONS = ("1.0", "1.1", "2", "3")
 
@@ -139,9 +139,9 @@ def ordinary_fields(scope: Scope) -> bool:
     raw, root = get("raw_path"), get("root_path", "")
     if not (
         type(version) is str and version in HTTP_VERSIONS
-        and type(method) is str and method == method.upper()
+        and type(method) is str and method.isupper()  # False for a method without letters: the full check decides
         and get("scheme", "http") in _SCHEMES
-        and type(path) is str and path.startswith("/")
+        and type(path) is str and path[:1] == "/"
         and (raw is None or (type(raw) is bytes and QUERY_MARK not in raw))
         and type(query) is bytes
         and type(root) is str
@@ -153,7 +153,8 @@ def ordinary_fields(scope: Scope) -> bool:
         if (type(item) is not tuple and type(item) is not list) or len(item) != 2:
             return False
         name, value = item
-        if type(name) is not bytes or type(value) is not bytes or not name.islower() or name[:1] == b":":
+        # islower() is False for b"", so name[0] exists when it is read
+        if type(name) is not bytes or type(value) is not bytes or not name.islower() or name[0] == PSEUDO_MARK:
             return False
         if name == b"host":
             hosts += 1

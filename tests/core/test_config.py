@@ -72,3 +72,11 @@ def test_mistakes_name_key_and_file(tmp_path: Path, text: str, message: str) -> 
 def test_missing_explicit_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="does not exist"):
         load_config(tmp_path / "missing.toml")
+
+
+def test_time_thresholds_are_kept_in_nanoseconds_too() -> None:
+    config = AsgionConfig(ttfb_threshold=0.5)
+    assert (config.ttfb_ns, config.lifecycle_ns, config.body_delivery_ns) == (0.5e9, 30e9, 10e9)
+    merged = config.merged(lifecycle_threshold=2.0)
+    assert (merged.ttfb_ns, merged.lifecycle_ns) == (0.5e9, 2e9)
+    assert merged == AsgionConfig(ttfb_threshold=0.5, lifecycle_threshold=2.0)
