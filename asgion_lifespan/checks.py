@@ -111,15 +111,16 @@ def check_request_scope(conn: Connection, scope: Scope) -> None:
     if watch is None:
         return
     lifespan_state = watch.conn.state
-    if lifespan_state == STARTING:
+    if lifespan_state == STARTED:  # the common case first: requests served after startup
+        state = scope.get("state")
+        if state is None or not isinstance(watch.state, dict):
+            return
+        if state is watch.state:
+            conn.report("LS-006", "the request's state is the lifespan state object itself, not a copy")
+        elif isinstance(state, dict) and not watch.keys_at_startup <= state.keys():  # a subset test allocates nothing
+            missing = watch.keys_at_startup - state.keys()
+            conn.report("LS-006", f"the request's state lacks lifespan state keys {sorted(map(str, missing))}")
+    elif lifespan_state == STARTING:
         conn.report("LF-011", "a request started while lifespan startup was still in progress")
     elif lifespan_state in FAILED_STARTUP:
         conn.report("LF-015", "a request started after lifespan.startup.failed")
-    elif lifespan_state == STARTED and isinstance(watch.state, dict) and "state" in scope:
-        state = scope["state"]
-        if state is watch.state:
-            conn.report("LS-006", "the request's state is the lifespan state object itself, not a copy")
-        elif isinstance(state, dict):
-            missing = watch.keys_at_startup - state.keys()
-            if missing:
-                conn.report("LS-006", f"the request's state lacks lifespan state keys {sorted(map(str, missing))}")

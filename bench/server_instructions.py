@@ -1,0 +1,101 @@
+"""CPU instructions per request in a uvicorn process serving the bare and the inspected app, under valgrind.
+
+Run: python bench/server_instructions.py [--app raw|starlette]. Not part of the test suite; needs valgrind.
+The server runs with ``--limit-max-requests`` so it stops by itself; one client on 127.0.0.1 sends the requests one
+after another on a keep-alive connection. Each figure is the difference of two runs (N and N + EXTRA requests)
+divided by EXTRA, so start-up, lifespan and shutdown cancel out. Where bench/server_load.sh measures requests per
+second (what users see, but noisy on a shared machine), this counts the work the server process does per request:
+repeatable to the instruction, and blind to cache effects.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+LOW, EXTRA = 100, 500
+REQUEST = b"GET / HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def connect(port: int, server: subprocess.Popen[str]) -> socket.socket:
+    """The client connection, once the (slow, valgrind-run) server listens."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and server.poll() is None:
+        try:
+            return socket.create_connection(("127.0.0.1", port))
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("the server did not start listening")
+
+
+def read_response(client: socket.socket, pending: bytes) -> bytes:
+    """Read one response (headers, then content-length bytes); returns what was read beyond it."""
+    while b"\r\n\r\n" not in pending:
+        pending += client.recv(65536)
+    head, _, rest = pending.partition(b"\r\n\r\n")
+    match = re.search(rb"(?im)^content-length:\s*(\d+)", head)
+    length = int(match.group(1)) if match else 0
+    while len(rest) < length:
+        rest += client.recv(65536)
+    return rest[length:]
+
+
+def instructions(app: str, requests: int) -> int:
+    """Instructions of one uvicorn process that serves ``requests`` requests and stops."""
+    port = free_port()
+    env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONPATH": str(HERE), "ASGION_DISABLE_PLUGIN_AUTOLOAD": "1"}
+    server = subprocess.Popen(
+        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable, "-m", "uvicorn",
+         f"server_apps:{app}", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
+         "--no-access-log", "--lifespan", "on", "--limit-max-requests", str(requests)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        with connect(port, server) as client:
+            pending = b""
+            for _ in range(requests):
+                client.sendall(REQUEST)
+                pending = read_response(client, pending)
+        _, err = server.communicate(timeout=120)
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+    match = re.search(r"Collected : (\d+)", err)
+    if match is None:
+        raise RuntimeError(err)
+    return int(match.group(1))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--app", choices=("raw", "starlette"), default="raw")
+    args = parser.parse_args()
+    prefix = "" if args.app == "raw" else "starlette_"
+    per_request = {}
+    for variant in ("bare", "inspected"):
+        attr = prefix + variant
+        per_request[variant] = (instructions(attr, LOW + EXTRA) - instructions(attr, LOW)) / EXTRA
+    bare, inspected = per_request["bare"], per_request["inspected"]
+    print(f"uvicorn, {args.app} app, instructions per request in the server process (Python "
+          f"{sys.version.split()[0]})")
+    print(f"bare      {bare:10,.0f}")
+    print(f"inspected {inspected:10,.0f}  (+{inspected - bare:,.0f})")
+    print(f"ratio     {bare / inspected:10.1%} of bare requests per CPU instruction")
+
+
+if __name__ == "__main__":
+    main()
