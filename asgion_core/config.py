@@ -48,14 +48,18 @@ class AsgionConfig:
     chunk_count_threshold: int = 100
     profiles: Mapping[str, Profile] = field(default_factory=dict)
     source: Path | None = None
-    #: The time thresholds in nanoseconds, derived once: the hot path compares perf_counter_ns() differences.
+    # derived once from the fields above, for the hot path
+    #: The time thresholds in nanoseconds: the hot path compares perf_counter_ns() differences.
     ttfb_ns: float = field(init=False, repr=False, compare=False)
     lifecycle_ns: float = field(init=False, repr=False, compare=False)
     body_delivery_ns: float = field(init=False, repr=False, compare=False)
+    #: The smaller of the two body size thresholds (SEM-008, SEM-009): a body below it breaks neither.
+    large_body_threshold: int = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         for name in ("ttfb", "lifecycle", "body_delivery"):
             object.__setattr__(self, f"{name}_ns", getattr(self, f"{name}_threshold") * 1e9)
+        object.__setattr__(self, "large_body_threshold", min(self.body_size_threshold, self.buffer_chunk_threshold))
 
     def merged(self, **overrides: Any) -> AsgionConfig:
         """A copy with the given fields replaced; ``None`` values mean "keep what the config says"."""

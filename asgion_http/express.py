@@ -31,6 +31,9 @@ _SPEC_VERSIONS = SPEC_VERSIONS["http"]
 _MID_STREAM = frozenset({STREAMING, STREAMING_T})
 _MORE_STEPS = {STARTED: STREAMING, STREAMING: STREAMING, STARTED_T: STREAMING_T, STREAMING_T: STREAMING_T}
 _FINAL_STEPS = {STARTED: COMPLETE, STREAMING: COMPLETE, STARTED_T: BODY_DONE_T, STREAMING_T: BODY_DONE_T}
+#: asgi dicts proven ordinary (see _ordinary_asgi), at most MAX_CLEAN_ASGI of them.
+_clean_asgi: list[dict[str, object]] = []
+MAX_CLEAN_ASGI = 8
 #: Stands in for an absent ``state`` (a dict, so absent and dict pass the same test).
 _NO_STATE: dict[str, object] = {}
 
@@ -44,12 +47,10 @@ def ordinary_scope(conn: Connection, scope: Scope) -> bool:
     """
     get = scope.get
     asgi, client, server, extensions = get("asgi"), get("client"), get("server"), get("extensions")
-    if type(asgi) is not dict or asgi.get("version", "2.0") not in _ASGI_VERSIONS:
+    if type(asgi) is not dict or (asgi not in _clean_asgi and not _ordinary_asgi(asgi)):
         return False
-    spec = asgi.get("spec_version")
     return (
-        (spec is None or (type(spec) is str and spec in _SPEC_VERSIONS))
-        and ordinary_fields(scope)
+        ordinary_fields(scope)
         and (client is None or (type(client) is tuple and len(client) == 2
                                 and type(client[0]) is str and type(client[1]) is int))
         and (server is None or (type(server) is tuple and len(server) == 2
@@ -57,6 +58,20 @@ def ordinary_scope(conn: Connection, scope: Scope) -> bool:
         and (extensions is None or _plain_extensions(extensions))
         and type(get("state", _NO_STATE)) is dict
     )
+
+
+def _ordinary_asgi(asgi: dict[str, object]) -> bool:
+    """Known versions, as str or absent. A clean one is remembered: a copy, compared by value (servers send an
+    equal asgi dict with every request, and a short list of dicts is searched in C). Only the two version keys are
+    judged, so a dict equal to a remembered one is clean too."""
+    spec = asgi.get("spec_version")
+    if asgi.get("version", "2.0") not in _ASGI_VERSIONS or not (
+        spec is None or (type(spec) is str and spec in _SPEC_VERSIONS)
+    ):
+        return False
+    if len(_clean_asgi) < MAX_CLEAN_ASGI:
+        _clean_asgi.append(dict(asgi))
+    return True
 
 
 def _plain_extensions(extensions: object) -> bool:

@@ -203,13 +203,14 @@ def body_complete(conn: Connection, data: HttpData) -> None:
     """The rules judged once the body is complete (one clock read serves the two time rules)."""
     cfg = conn.config
     body_bytes, messages = data.body_bytes, data.body_messages
-    if data.method == "HEAD" and body_bytes > 0:
+    head = data.method == "HEAD"
+    if head and body_bytes > 0:
         conn.report("HF-011", f"HEAD response carries {body_bytes} body bytes")
     declared = data.declared_length
     if (
         declared is not None
+        and not head
         and data.counting
-        and data.method != "HEAD"
         and not data.bodiless_status
         and data.ended_with in ("body", "zerocopysend")
         and body_bytes + data.zc_bytes < declared
@@ -221,10 +222,11 @@ def body_complete(conn: Connection, data: HttpData) -> None:
         and (data.receive_at_final is None or conn.receive_calls == data.receive_at_final)
     ):
         conn.report("SEM-005", "streamed response without a receive() listening for http.disconnect")
-    if body_bytes > cfg.body_size_threshold:
-        conn.report("SEM-008", f"response body of {body_bytes} bytes exceeds {cfg.body_size_threshold}")
-    if messages == 1 and body_bytes > cfg.buffer_chunk_threshold:
-        conn.report("SEM-009", f"{body_bytes} bytes sent in a single body message")
+    if body_bytes > cfg.large_body_threshold:  # the smaller of the two size thresholds: most bodies pass both here
+        if body_bytes > cfg.body_size_threshold:
+            conn.report("SEM-008", f"response body of {body_bytes} bytes exceeds {cfg.body_size_threshold}")
+        if messages == 1 and body_bytes > cfg.buffer_chunk_threshold:
+            conn.report("SEM-009", f"{body_bytes} bytes sent in a single body message")
     now = time.perf_counter_ns()
     if not data.sse:
         if messages > cfg.chunk_count_threshold:

@@ -5,7 +5,7 @@ The server runs with ``--limit-max-requests`` so it stops by itself; one client 
 after another on a keep-alive connection. Each figure is the difference of two runs (N and N + EXTRA requests)
 divided by EXTRA, so start-up, lifespan and shutdown cancel out. Where bench/server_load.sh measures requests per
 second (what users see, but noisy on a shared machine), this counts the work the server process does per request:
-repeatable to the instruction, and blind to cache effects.
+repeatable to about 1 % (the event loop's polling varies a little with timing), and blind to cache effects.
 """
 
 from __future__ import annotations

@@ -80,3 +80,5 @@ def test_time_thresholds_are_kept_in_nanoseconds_too() -> None:
     merged = config.merged(lifecycle_threshold=2.0)
     assert (merged.ttfb_ns, merged.lifecycle_ns) == (0.5e9, 2e9)
     assert merged == AsgionConfig(ttfb_threshold=0.5, lifecycle_threshold=2.0)
+    assert AsgionConfig(body_size_threshold=10, buffer_chunk_threshold=20).large_body_threshold == 10
+    assert AsgionConfig(body_size_threshold=30, buffer_chunk_threshold=20).large_body_threshold == 20

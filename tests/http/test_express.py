@@ -228,3 +228,23 @@ def test_clean_starts_are_remembered_boundedly_and_only_when_clean() -> None:
         RecordingServer().run(inspector)
     assert [v.rule_id for v in inspector.violations].count("HE-009") == 2
     assert start_cache.clean_starts == {}
+
+
+def test_clean_asgi_dicts_are_remembered_boundedly_and_only_when_clean() -> None:
+    from asgion_http import express
+
+    express._clean_asgi.clear()
+    inspector = Inspector(streaming_app(1), plugins=create_plugin_manager(autoload=False, env={}))
+    for n in range(express.MAX_CLEAN_ASGI + 5):  # extra keys make each dict distinct
+        RecordingServer().run(inspector, scope=http_scope(asgi={"version": "3.0", "spec_version": "2.4", "n": n}))
+    assert inspector.violations == []
+    assert len(express._clean_asgi) == express.MAX_CLEAN_ASGI
+    # odd dicts are judged by the full check every time and never remembered, equal or not to a clean one
+    express._clean_asgi[:] = [{"version": "3.0", "spec_version": "2.4"}]
+    for asgi in ({"version": "4.0", "spec_version": "2.4"}, {"version": "3.0", "spec_version": "9.9"},
+                 {"version": "3.0", "spec_version": 2.4}):
+        for _ in range(2):
+            RecordingServer().run(inspector, scope=http_scope(asgi=asgi))
+    found = sorted(v.rule_id for v in inspector.violations if v.rule_id.startswith("G-"))
+    assert found == ["G-012", "G-012", "G-013", "G-013", "G-022", "G-022"]
+    assert express._clean_asgi == [{"version": "3.0", "spec_version": "2.4"}]
