@@ -111,9 +111,12 @@ class EndCheck:
     """Runs once when the app call ends; ``func(conn, outcome)``.
 
     End-of-connection rules judge only a normal return (an exception is G-021's business), so by default the core
-    skips them when the app raised; ``on_exception=True`` runs the check in both cases.
+    skips them when the app raised; ``on_exception=True`` runs the check in both cases. ``on_none=False`` skips the
+    check when the app returned None (almost every connection), for checks that judge only an exception or a
+    returned value: one call fewer per connection.
     """
 
     func: Callable[[Connection, Outcome], None]
     rules: tuple[str, ...]
     on_exception: bool = False
+    on_none: bool = True

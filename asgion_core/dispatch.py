@@ -48,6 +48,8 @@ class CompiledProtocol:
     #: End checks after a normal return (the normal-only ones, then the always ones) and after an exception.
     end_on_return: tuple[CheckFunc, ...]
     end_on_exception: tuple[CheckFunc, ...]
+    #: The end checks after the app returned None: end_on_return without those declared ``on_none=False``.
+    end_on_none: tuple[CheckFunc, ...]
     enabled: frozenset[str]
     rules: Mapping[str, Rule]
     #: check function -> plugin name, to name the culprit when a check raises.
@@ -130,6 +132,7 @@ def compile_protocol(
     receive, receive_other = table("receive", found.receive_types)
     registry = pm.rule_registry()
     end_always = tuple(c.func for c in ends if c.on_exception)
+    on_return = [c for c in ends if not c.on_exception] + [c for c in ends if c.on_exception]
     return CompiledProtocol(
         scope_type=scope_type,
         machine=machine,
@@ -142,8 +145,9 @@ def compile_protocol(
         receive_other=receive_other,
         express_send=_lanes(expresses, "send", send, found.disconnect_types),
         express_receive=_lanes(expresses, "receive", receive, found.disconnect_types),
-        end_on_return=tuple(c.func for c in ends if not c.on_exception) + end_always,
+        end_on_return=tuple(c.func for c in on_return),
         end_on_exception=end_always,
+        end_on_none=tuple(c.func for c in on_return if c.on_none),
         enabled=enabled,
         rules={rule.id: rule for rule in registry},
         owners=owners,

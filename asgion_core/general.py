@@ -64,7 +64,7 @@ def asgion_event_checks(scope_type: str, config: AsgionConfig) -> Sequence[Event
 @hookimpl
 def asgion_connection_checks(scope_type: str, config: AsgionConfig) -> Sequence[EndCheck]:
     return [
-        EndCheck(check_outcome, ("G-015", "G-021"), on_exception=True),
+        EndCheck(check_outcome, ("G-015", "G-021"), on_exception=True, on_none=False),
         EndCheck(check_scope_mutation, ("G-019",), on_exception=True),
     ]
 

@@ -404,7 +404,10 @@ class Inspector:
     def _finish(self, conn: Connection, compiled: CompiledProtocol, outcome: Outcome, raised: bool) -> None:
         self._open.pop(id(conn.scope), None)
         conn.direction = "end"
-        checks = compiled.end_on_exception if raised else compiled.end_on_return
+        if raised:
+            checks = compiled.end_on_exception
+        else:
+            checks = compiled.end_on_none if outcome is RETURNED_NONE else compiled.end_on_return
         for check in checks:
             try:
                 check(conn, outcome)

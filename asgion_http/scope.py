@@ -138,7 +138,7 @@ def ordinary_fields(scope: Scope) -> bool:
     get = scope.get
     raw, root = get("raw_path"), get("root_path", "")
     if not (
-        type(version) is str and version in HTTP_VERSIONS
+        version in HTTP_VERSIONS  # equal to one of these strs: a str (tuple membership never raises)
         and type(method) is str and method.isupper()  # False for a method without letters: the full check decides
         and get("scheme", "http") in _SCHEMES
         and type(path) is str and path[:1] == "/"

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from asgion import AsgionConfig, ASGIProtocolError, EventCheck, Inspector, hookimpl, inspect
+from asgion import AsgionConfig, ASGIProtocolError, EndCheck, EventCheck, Inspector, hookimpl, inspect
 from asgion_core.plugins import create_plugin_manager
 from asgion_core.scenario import http_scope
 from tests.helpers import RecordingServer, streaming_app
@@ -265,3 +265,38 @@ def test_an_unrelated_exception_is_still_an_app_error() -> None:
     with pytest.raises(ValueError):
         ClosingServer().run(inspector)
     assert "G-021" in [v.rule_id for v in inspector.violations]
+
+
+def test_end_checks_run_according_to_how_the_app_ended() -> None:
+    """on_exception adds the raising end; on_none=False leaves out the end where the app returned None."""
+    calls: list[tuple[str, str]] = []
+
+    def recorder(name: str) -> Any:
+        def check(conn: Any, outcome: Any) -> None:
+            ended = "raised" if outcome.exception else ("none" if outcome.result is None else "value")
+            calls.append((name, ended))
+        return check
+
+    class Ends:
+        @hookimpl
+        def asgion_connection_checks(self, scope_type: str, config: AsgionConfig) -> list[EndCheck]:
+            return [EndCheck(recorder("normal"), ()),
+                    EndCheck(recorder("always"), (), on_exception=True),
+                    EndCheck(recorder("not-none"), (), on_exception=True, on_none=False)]
+
+    def ending(how: str) -> Any:
+        async def app(scope: Any, receive: Any, send: Any) -> Any:
+            await streaming_app(1)(scope, receive, send)
+            if how == "raised":
+                raise ValueError("own error")
+            return None if how == "none" else 42
+        return app
+
+    for how in ("none", "value", "raised"):
+        calls.clear()
+        inspector = Inspector(ending(how), plugins=create_plugin_manager(plugins=[Ends()], autoload=False, env={}))
+        with contextlib.suppress(ValueError):
+            RecordingServer().run(inspector)
+        expected = {"none": ["normal", "always"], "value": ["normal", "always", "not-none"],
+                    "raised": ["always", "not-none"]}[how]
+        assert calls == [(name, how) for name in expected]
