@@ -35,8 +35,9 @@ class Outcome(NamedTuple):
         return self.exception is not None
 
 
-#: The outcome of the commonest ending, a return of None: one shared tuple, not one per connection. End checks may
-#: test ``outcome is RETURNED_NONE`` before reading fields (a NamedTuple field read is slow on CPython 3.12).
+#: The outcome of the commonest ending, a return of None: one shared tuple, not one per connection. The core tests
+#: ``outcome is RETURNED_NONE`` to leave out the end checks declared ``on_none=False``; other end checks may test it
+#: too before reading fields (a NamedTuple field read is slow on CPython 3.12).
 RETURNED_NONE = Outcome()
 
 

@@ -10,7 +10,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from asgion_core.checks import RETURNED_NONE, EndCheck, EventCheck, Message, Outcome, Scope, ScopeCheck
+from asgion_core.checks import EndCheck, EventCheck, Message, Outcome, Scope, ScopeCheck
 from asgion_core.config import AsgionConfig
 from asgion_core.connection import Connection
 from asgion_core.general_catalogue import RULES
@@ -238,8 +238,7 @@ def _full_walk(conn: Connection, message: dict[Any, Any]) -> None:
 
 # -- end ------------------------------------------------------------------------------------------------------------
 def check_outcome(conn: Connection, outcome: Outcome) -> None:
-    if outcome is RETURNED_NONE:
-        return
+    """G-015 and G-021 (registered with on_none=False: a return of None has nothing for them)."""
     exc = outcome.exception
     if exc is None:
         if outcome.result is not None:

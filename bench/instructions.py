@@ -24,21 +24,13 @@ VARIANTS = ("bare", "passthrough", "inspect", "trace")
 
 def run(workload: str, variant: str, count: int) -> None:
     sys.path.insert(0, str(HERE))
-    from overhead import PLUGINS, _http_receive, _send, small_get
+    from overhead import PLUGINS, _http_receive, _send
+    from workloads import small_get, streaming
 
     from asgion import Inspector
     from asgion_core.scenario import http_scope
 
-    async def stream(scope: Any, receive: Any, send: Any) -> None:
-        await receive()
-        await send({"type": "http.response.start", "status": 200,
-                    "headers": [(b"content-type", b"application/octet-stream")]})
-        message = {"type": "http.response.body", "body": b"x" * 64, "more_body": True}
-        for _ in range(count if workload == "stream" else 0):
-            await send(message)
-        await send({"type": "http.response.body", "body": b""})
-
-    app = stream if workload == "stream" else small_get
+    app = streaming(count) if workload == "stream" else small_get
 
     async def passthrough(scope: Any, receive: Any, send: Any) -> None:
         async def wrapped(message: Any) -> None:

@@ -21,32 +21,16 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+from workloads import App, small_get, streaming
+
 from asgion import Inspector, MemoryStorage, create_plugin_manager
 from asgion_core.scenario import http_scope, lifespan_scope, websocket_scope
 
-App = Callable[..., Awaitable[Any]]
 PLUGINS = create_plugin_manager(autoload=False, env={})
 CT = [(b"content-type", b"text/plain; charset=utf-8")]
 
 
 # -- apps -----------------------------------------------------------------------------------------------------------
-async def small_get(scope: Any, receive: Any, send: Any) -> None:
-    await receive()
-    await send({"type": "http.response.start", "status": 200, "headers": [*CT, (b"content-length", b"2")]})
-    await send({"type": "http.response.body", "body": b"ok"})
-
-
-def streaming(chunks: int) -> App:
-    async def app(scope: Any, receive: Any, send: Any) -> None:
-        await receive()
-        await send({"type": "http.response.start", "status": 200,
-                    "headers": [(b"content-type", b"application/octet-stream")]})
-        message = {"type": "http.response.body", "body": b"x" * 64, "more_body": True}
-        for _ in range(chunks):
-            await send(message)
-        await send({"type": "http.response.body", "body": b""})
-    return app
-
 
 async def ws_echo(scope: Any, receive: Any, send: Any) -> None:
     await receive()

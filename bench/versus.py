@@ -2,7 +2,8 @@
 
 Run it once in each environment, e.g. this checkout and ``pip install asgion==0.6.1`` (Python 3.12+) in another
 virtualenv, and compare the "added" columns: ``python bench/versus.py [--rounds N]``. It imports only
-``asgion.Inspector`` and builds its own scopes and messages, so it runs unchanged against any version whose
+``asgion.Inspector`` (the apps come from bench/workloads.py, which imports nothing from asgion) and builds its own
+scopes and messages, so it runs unchanged against any version whose
 Inspector wraps an ASGI app. For a fair comparison load only the built-in rules: third-party plugins installed
 beside this checkout add their own findings and work (``ASGION_DISABLE_PLUGIN_AUTOLOAD=1`` keeps them out). Each
 workload times the bare app and the inspected app in interleaved rounds in one
@@ -16,18 +17,19 @@ import argparse
 import asyncio
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Awaitable, Callable
 from typing import Any
+
+from workloads import App, small_get, streaming
 
 import asgion
 
-App = Callable[..., Awaitable[Any]]
-HEADERS = [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", b"2")]
 CHUNKS = 1_000
+stream = streaming(CHUNKS)
 
 
 def scope() -> dict[str, Any]:
@@ -43,22 +45,6 @@ async def receive() -> dict[str, Any]:
 
 async def send(message: dict[str, Any]) -> None:
     pass
-
-
-async def small_get(scope: Any, receive: Any, send: Any) -> None:
-    await receive()
-    await send({"type": "http.response.start", "status": 200, "headers": list(HEADERS)})
-    await send({"type": "http.response.body", "body": b"ok"})
-
-
-async def stream(scope: Any, receive: Any, send: Any) -> None:
-    await receive()
-    await send({"type": "http.response.start", "status": 200,
-                "headers": [(b"content-type", b"application/octet-stream")]})
-    chunk = {"type": "http.response.body", "body": b"x" * 64, "more_body": True}
-    for _ in range(CHUNKS):
-        await send(chunk)
-    await send({"type": "http.response.body", "body": b""})
 
 
 async def per_call_ns(app: App, calls: int) -> float:
@@ -120,6 +106,8 @@ def main() -> None:
         return
     print(f"asgion {getattr(asgion, '__version__', '?')} on Python {sys.version.split()[0]}")
     if args.instructions:
+        if shutil.which("valgrind") is None:
+            raise SystemExit("valgrind is not installed (apt-get install valgrind)")
         variant = "traced" if args.trace else "inspected"
         count("small GET", "get", 200, 1_000, 1, variant)
         count(f"stream of {CHUNKS:,} chunks", "stream", 2, 10, CHUNKS + 1, variant)
