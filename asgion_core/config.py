@@ -8,6 +8,7 @@ the file, because a silently ignored typo in a rule id is worse than no config a
 
 from __future__ import annotations
 
+import math
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -58,7 +59,9 @@ class AsgionConfig:
 
     def __post_init__(self) -> None:
         for name in ("ttfb", "lifecycle", "body_delivery"):
-            object.__setattr__(self, f"{name}_ns", getattr(self, f"{name}_threshold") * 1e9)
+            ns = getattr(self, f"{name}_threshold") * 1e9
+            # an int where it can be: comparing two ints costs less than an int and a float, on every request
+            object.__setattr__(self, f"{name}_ns", int(ns) if math.isfinite(ns) else ns)
         object.__setattr__(self, "large_body_threshold", min(self.body_size_threshold, self.buffer_chunk_threshold))
 
     def merged(self, **overrides: Any) -> AsgionConfig:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from asgion_core.checks import Scope
@@ -12,7 +13,7 @@ from asgion_core.location import find_send_caller
 from asgion_core.rules import Rule
 from asgion_core.violation import Violation
 
-__all__ = ["Connection", "MAX_KEPT_PER_RULE", "parse_spec_version"]
+__all__ = ["Connection", "ConnectionKind", "MAX_KEPT_PER_RULE", "parse_spec_version"]
 
 #: Occurrences of one rule kept per connection; later ones are only counted, so memory stays flat.
 MAX_KEPT_PER_RULE = 50
@@ -29,6 +30,26 @@ def parse_spec_version(scope: Scope) -> tuple[int, int]:
     return 2, 0
 
 
+@dataclass(frozen=True, slots=True)
+class ConnectionKind:
+    """What the connections of one scope type in one Inspector share. Made once per scope type, so a new
+    Connection stores one reference instead of seven values.
+
+    :param sink: where :meth:`Connection.report` hands each violation (the Inspector's collector).
+    :param shared: the Inspector's dict for cross-scope state (see :attr:`Connection.shared`).
+    """
+
+    scope_type: str
+    config: AsgionConfig
+    enabled: frozenset[str]
+    rules: Mapping[str, Rule]
+    initial_state: str = ""
+    #: States in which the app has finished its side of the connection (from the state machine).
+    final_states: frozenset[str] = frozenset()
+    sink: Callable[[Connection, Violation], None] | None = None
+    shared: dict[str, Any] = field(default_factory=dict)
+
+
 class Connection:
     """What one connection's checks share: protocol state, counters, and the violations found so far.
 
@@ -37,23 +58,19 @@ class Connection:
     """
 
     __slots__ = (
-        "_enabled",
         "_extras",
         "_method",
         "_path",
-        "_rules",
-        "_sink",
         "config",
         "counts",
         "data",
         "direction",
         "disconnected",
-        "final_states",
+        "kind",
         "receive_calls",
         "rejected",
         "reported",
         "scope",
-        "scope_type",
         "server_exceptions",
         "shared",
         "started_ns",
@@ -62,26 +79,15 @@ class Connection:
         "violations",
     )
 
-    def __init__(
-        self,
-        scope: Scope,
-        scope_type: str,
-        config: AsgionConfig,
-        enabled: frozenset[str],
-        rules: Mapping[str, Rule],
-        initial_state: str = "",
-        data: Any = None,
-        sink: Callable[[Connection, Violation], None] | None = None,
-        shared: dict[str, Any] | None = None,
-        final_states: frozenset[str] = frozenset(),
-    ) -> None:
+    def __init__(self, scope: Scope, kind: ConnectionKind, data: Any = None) -> None:
         self.scope = scope
-        self.scope_type = scope_type
+        #: What this connection shares with every other of its scope type in one Inspector.
+        self.kind = kind
         # kept as found (a snapshot: apps may rewrite the scope) and typed only when a report reads them
         self._path: object = scope.get("path")
         self._method: object = scope.get("method")
-        self.config = config
-        self.state = initial_state
+        self.config = kind.config
+        self.state = kind.initial_state
         self.rejected = False
         self.data = data
         self.direction = "scope"
@@ -96,15 +102,14 @@ class Connection:
         self.server_exceptions: tuple[BaseException, ...] = ()
         self._extras: dict[str, Any] | None = None
         #: One dict per Inspector, seen by all its connections: where cross-scope rules keep what they track
-        #: (each plugin under its own key). ``shared["open"]`` maps id(scope) to the open connections.
-        self.shared: dict[str, Any] = shared if shared is not None else {}
-        #: States in which the app has finished its side of the connection (from the state machine).
-        self.final_states = final_states
+        #: (each plugin under its own key). ``shared["open"]`` holds the open connections as keys.
+        self.shared: dict[str, Any] = kind.shared
         #: The connection's :class:`~asgion_core.trace.Tracer` when it is traced, else None.
         self.trace: Any = None
-        self._enabled = enabled
-        self._rules = rules
-        self._sink = sink
+
+    @property
+    def scope_type(self) -> str:
+        return self.kind.scope_type
 
     @property
     def extras(self) -> dict[str, Any]:
@@ -155,10 +160,10 @@ class Connection:
     @property
     def finished(self) -> bool:
         """The app has completed its side (response complete, socket closed) or the peer disconnected."""
-        return self.disconnected or self.state in self.final_states
+        return self.disconnected or self.state in self.kind.final_states
 
     def is_enabled(self, rule_id: str) -> bool:
-        return rule_id in self._enabled
+        return rule_id in self.kind.enabled
 
     @property
     def spec_version(self) -> tuple[int, int]:
@@ -166,9 +171,10 @@ class Connection:
 
     def report(self, rule_id: str, message: str) -> None:
         """Record one occurrence of ``rule_id``; silently ignored when the rule is not enabled."""
-        if rule_id not in self._enabled:
+        kind = self.kind
+        if rule_id not in kind.enabled:
             return
-        rule = self._rules[rule_id]
+        rule = kind.rules[rule_id]
         side = rule.side
         if side == "either":
             side = "app" if self.direction == "send" else "server"
@@ -199,8 +205,8 @@ class Connection:
                 self.violations.append(violation)
             else:
                 self.violations = [violation]
-        if self._sink is not None:
-            self._sink(self, violation)
+        if kind.sink is not None:
+            kind.sink(self, violation)
 
     @property
     def suppressed(self) -> dict[str, int]:

@@ -19,7 +19,7 @@ from typing import Any
 
 from asgion_core.checks import RETURNED_NONE, Message, Outcome, Scope
 from asgion_core.config import AsgionConfig
-from asgion_core.connection import Connection
+from asgion_core.connection import Connection, ConnectionKind
 from asgion_core.dispatch import CompiledProtocol, compile_protocol
 from asgion_core.errors import ASGIProtocolError
 from asgion_core.location import set_send_code
@@ -131,7 +131,8 @@ class Inspector:
         self._violations: deque[Violation] = deque(maxlen=max_violations)
         self._results: deque[ScopeResult] = deque(maxlen=max_results)
         self._internal_errors: list[InternalError] = []
-        self._open: dict[int, Connection] = {}
+        #: The connections whose app call has not ended (keys; a dict keeps them in arrival order).
+        self._open: dict[Connection, None] = {}
         self._shared: dict[str, Any] = {"open": self._open}
         #: One Router (with its compiled protocol) per scope type; None for scope types no plugin handles.
         self._routers: dict[str, Router | None] = {}
@@ -197,7 +198,7 @@ class Inspector:
 
     def open_result(self, scope: Scope) -> ScopeResult | None:
         """A snapshot of a connection that has not finished (e.g. an app that ignores cancellation)."""
-        conn = self._open.get(id(scope))
+        conn = next((c for c in self._open if c.scope is scope), None)
         return _result(conn, None, time.perf_counter_ns()) if conn is not None else None
 
     # -- compilation -----------------------------------------------------------------------------------------------
@@ -226,7 +227,12 @@ class Inspector:
         except KeyError:
             compiled = compile_protocol(self.plugin_manager, scope_type, self.config, self._enabled,
                                         express=self.express)
-            router = Router(compiled, self._isolate) if compiled is not None else None
+            router = None
+            if compiled is not None:
+                machine = compiled.machine
+                kind = ConnectionKind(scope_type, self.config, compiled.enabled, compiled.rules, machine.initial,
+                                      machine.final_states, self._found, self._shared)
+                router = Router(compiled, self._isolate, kind)
             if router is not None or len(self._routers) < MAX_UNKNOWN_SCOPE_TYPES:
                 self._routers[scope_type] = router  # a server inventing scope types cannot grow this forever
             return router
@@ -250,11 +256,8 @@ class Inspector:
             if router is None:
                 return await self.app(scope, receive, send)
         compiled = router.compiled
-        machine = compiled.machine
-        # positional: a keyword call costs a few thousand CPU instructions more, on every connection
-        conn = Connection(scope, compiled.scope_type, self.config, compiled.enabled, compiled.rules, machine.initial,
-                          machine.new_data(scope), self._found, self._shared, machine.final_states)
-        self._open[id(scope)] = conn
+        conn = Connection(scope, router.kind, router.new_data(scope))
+        self._open[conn] = None
         tracer = None
         if self._trace and should_trace(self._sample_rate):
             tracer = conn.trace = Tracer(scope, max_body_size=self._max_body_size, max_events=self._max_events,
@@ -289,15 +292,14 @@ class Inspector:
                     self._trace_failed(exc)
             # the express lane, inlined (see checked_send)
             try:
-                lane = express_receive.get(message["type"]) if type(message) is dict else None
+                lane = express_receive.get(message["type"], _no_lane) if type(message) is dict else _no_lane
             except (KeyError, TypeError):
-                lane = None
-            taken = False
-            if lane is not None:
-                try:
-                    taken = lane(conn, message)
-                except Exception as exc:
-                    router.isolate(router.compiled, lane, exc)  # rare: no closure cells for these
+                lane = _no_lane
+            try:
+                taken = lane(conn, message)
+            except Exception as exc:
+                router.isolate(router.compiled, lane, exc)  # rare: no closure cells for these
+                taken = False
             if not taken:
                 router.receive(conn, message)
             return message
@@ -310,17 +312,17 @@ class Inspector:
                     self._trace_failed(exc)
             # The express lane, inlined: this is the hottest code of the inspector. A missing or unhashable
             # "type" is left to the normal route, which reports it; a lane that raises is isolated like a check.
+            # Types without a lane get _no_lane: one call on a rare message spares two tests on every message.
             try:
-                lane = express_send.get(message["type"]) if type(message) is dict else None
+                lane = express_send.get(message["type"], _no_lane) if type(message) is dict else _no_lane
             except (KeyError, TypeError):
-                lane = None
-            taken = False
+                lane = _no_lane
             before = conn.reported
-            if lane is not None:
-                try:
-                    taken = lane(conn, message)
-                except Exception as exc:
-                    router.isolate(router.compiled, lane, exc)  # rare: no closure cells for these
+            try:
+                taken = lane(conn, message)
+            except Exception as exc:
+                router.isolate(router.compiled, lane, exc)  # rare: no closure cells for these
+                taken = False
             if not taken:
                 router.send(conn, message)
             try:
@@ -375,8 +377,9 @@ class Inspector:
         registry = self.plugin_manager.rule_registry()
         safe_scope = scope if isinstance(scope, dict) else {}
         scope_type = safe_scope.get("type") if isinstance(safe_scope.get("type"), str) else "?"
-        conn = Connection(safe_scope, str(scope_type), config=self.config, enabled=self._enabled,
-                          rules={rule_id: registry[rule_id]}, sink=self._found)
+        kind = ConnectionKind(str(scope_type), self.config, self._enabled, {rule_id: registry[rule_id]},
+                              sink=self._found, shared=self._shared)
+        conn = Connection(safe_scope, kind)
         conn.report(rule_id, message)
         self._results.append(_result(conn, None, conn.started_ns))
 
@@ -402,7 +405,7 @@ class Inspector:
             self._internal_errors.append(error)
 
     def _finish(self, conn: Connection, compiled: CompiledProtocol, outcome: Outcome, raised: bool) -> None:
-        self._open.pop(id(conn.scope), None)
+        del self._open[conn]  # added once in __call__, removed once here
         conn.direction = "end"
         if raised:
             checks = compiled.end_on_exception
@@ -429,6 +432,11 @@ class Inspector:
                                                                                           f"{exc}"))
         if self.strict and conn.violations and not raised:
             raise ASGIProtocolError(list(conn.violations))
+
+
+def _no_lane(conn: Connection, message: Message) -> bool:
+    """The express lane of message types that have none: every message takes its normal route."""
+    return False
 
 
 def _result(conn: Connection, exception: BaseException | None, now_ns: int) -> ScopeResult:

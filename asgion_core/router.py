@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from asgion_core.checks import Message
-from asgion_core.connection import Connection
+from asgion_core.connection import Connection, ConnectionKind
 from asgion_core.dispatch import CompiledProtocol, Route
 from asgion_core.fsm import key_of
 
@@ -23,12 +23,15 @@ _NOTHING: Route = (None, ())
 
 
 class Router:
-    __slots__ = ("compiled", "disconnects", "isolate", "machine", "receive_other", "receive_table", "send_other",
-                 "send_table", "transitions")
+    __slots__ = ("compiled", "disconnects", "isolate", "kind", "machine", "new_data", "receive_other",
+                 "receive_table", "send_other", "send_table", "transitions")
 
-    def __init__(self, compiled: CompiledProtocol, isolate: Isolate) -> None:
+    def __init__(self, compiled: CompiledProtocol, isolate: Isolate, kind: ConnectionKind) -> None:
         self.compiled = compiled
         self.isolate = isolate
+        #: What every connection of this scope type shares, and how its protocol data is made.
+        self.kind = kind
+        self.new_data = compiled.machine.new_data
         self.machine = compiled.machine
         self.transitions = compiled.machine.transitions
         self.disconnects = compiled.machine.disconnect_types

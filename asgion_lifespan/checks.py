@@ -72,8 +72,8 @@ def on_shutdown(conn: Connection, message: Message) -> None:
     """LF-012: a shutdown while other connections of this Inspector are still open (preview)."""
     if conn.rejected:
         return
-    open_connections: dict[int, Connection] = conn.shared.get("open", {})
-    busy = [c.label for c in list(open_connections.values())
+    open_connections: dict[Connection, None] = conn.shared.get("open", {})
+    busy = [c.label for c in list(open_connections)
             if c is not conn and c.scope_type in REQUEST_SCOPES and not c.finished]
     if busy:
         conn.report("LF-012", f"lifespan.shutdown delivered while {len(busy)} connection(s) are open: {busy[0]}")
@@ -113,11 +113,11 @@ def check_request_scope(conn: Connection, scope: Scope) -> None:
     lifespan_state = watch.conn.state
     if lifespan_state == STARTED:  # the common case first: requests served after startup
         state = scope.get("state")
-        if state is None or not isinstance(watch.state, dict):
-            return
         if state is watch.state:
-            conn.report("LS-006", "the request's state is the lifespan state object itself, not a copy")
-        elif isinstance(state, dict) and not watch.keys_at_startup <= state.keys():  # a subset test allocates nothing
+            if isinstance(state, dict):  # the same dict; None (no state anywhere) is not a finding
+                conn.report("LS-006", "the request's state is the lifespan state object itself, not a copy")
+        # keys_at_startup is empty unless the lifespan state was a dict with keys: most apps skip the rest
+        elif watch.keys_at_startup and isinstance(state, dict) and not watch.keys_at_startup <= state.keys():
             missing = watch.keys_at_startup - state.keys()
             conn.report("LS-006", f"the request's state lacks lifespan state keys {sorted(map(str, missing))}")
     elif lifespan_state == STARTING:

@@ -80,5 +80,19 @@ def test_time_thresholds_are_kept_in_nanoseconds_too() -> None:
     merged = config.merged(lifecycle_threshold=2.0)
     assert (merged.ttfb_ns, merged.lifecycle_ns) == (0.5e9, 2e9)
     assert merged == AsgionConfig(ttfb_threshold=0.5, lifecycle_threshold=2.0)
+    assert all(type(ns) is int for ns in (merged.ttfb_ns, merged.lifecycle_ns, merged.body_delivery_ns))
     assert AsgionConfig(body_size_threshold=10, buffer_chunk_threshold=20).large_body_threshold == 10
     assert AsgionConfig(body_size_threshold=30, buffer_chunk_threshold=20).large_body_threshold == 20
+
+
+@pytest.mark.parametrize("seconds", [0.3, 0.7, 1e-9, 2.5e-7, 123.456789])
+def test_whole_nanosecond_thresholds_judge_every_duration_as_the_seconds_do(seconds: float) -> None:
+    # durations are whole nanoseconds, so "above the truncated threshold" must mean "above the exact one"
+    ns = AsgionConfig(ttfb_threshold=seconds).ttfb_ns
+    exact = seconds * 1e9
+    for duration in range(int(exact) - 2, int(exact) + 3):
+        assert (duration > ns) == (duration > exact)
+
+
+def test_an_infinite_threshold_stays_infinite() -> None:
+    assert AsgionConfig(ttfb_threshold=float("inf")).ttfb_ns == float("inf")
