@@ -16,6 +16,7 @@ from typing import Any
 from asgion_core.checks import Direction, Message, Scope
 from asgion_core.connection import Connection
 from asgion_core.fsm import KeySpec, OrderingError, StateMachine
+from asgion_http.start_facts import NOT_STARTED, StartAnalysis
 
 INIT = "INIT"
 STARTED = "STARTED"
@@ -74,7 +75,7 @@ TRANSITIONS: dict[str, dict[str, str]] = {
 
 
 def _first_status(conn: Connection, message: Message) -> str:
-    return f"http.response.start sent again; the response already started with status {conn.data.status!r}"
+    return f"http.response.start sent again; the response already started with status {conn.data.start.status!r}"
 
 
 def _errors() -> dict[tuple[str, str], OrderingError]:
@@ -124,10 +125,9 @@ class HttpData:
     """
 
     __slots__ = (
-        "_extensions", "_reported", "bodiless_status", "body_bytes", "body_messages", "complete", "content_type",
-        "counting", "debug_count", "declared_length", "ended_with", "headers", "http_version", "last_more_body",
-        "method", "receive_at_final", "request_complete", "scheme", "sse", "start_ns", "status", "trailers_expected",
-        "trailers_sent", "watch_content", "zc_bytes", "zc_messages",
+        "_extensions", "_reported", "body_bytes", "body_messages", "complete", "counting", "debug_count",
+        "ended_with", "http_version", "last_more_body", "method", "receive_at_final", "request_complete", "scheme",
+        "start", "start_ns", "trailers_expected", "trailers_sent", "watch_content", "zc_bytes", "zc_messages",
     )
 
     def __init__(self, scope: Scope) -> None:
@@ -136,15 +136,10 @@ class HttpData:
         self.http_version: Any = scope.get("http_version")
         self.scheme: Any = scope.get("scheme", "http")
         self._extensions: object = scope.get("extensions")  # typed when read: only extension messages need it
-        self.status: int | None = None
-        #: Whether ``status`` forbids content (1xx, 204, 205, 304); set together with ``status``.
-        self.bodiless_status = False
+        #: The analysis of the accepted start message (status, content type, declared length, ...), shared with
+        #: every response that sent an equal one; NOT_STARTED until then.
+        self.start: StartAnalysis = NOT_STARTED
         self.trailers_expected = False
-        #: Start header values by lower-case name, or None when not yet sent or malformed.
-        self.headers: dict[bytes, list[bytes]] | None = None
-        self.content_type: bytes | None = None
-        self.sse = False
-        self.declared_length: int | None = None
         #: Bytes announced by zerocopysend ``count``s; the counted body is ``body_bytes + zc_bytes``.
         self.zc_bytes = 0
         self.counting = True

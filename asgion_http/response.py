@@ -20,7 +20,8 @@ from asgion_http.fsm import (
     HttpData,
 )
 from asgion_http.semantic import inspect_trailer_headers
-from asgion_http.start_cache import StartAnalysis, analyse
+from asgion_http.start_cache import analyse
+from asgion_http.start_facts import StartAnalysis
 
 
 def _once(conn: Connection, data: HttpData, rule_id: str, text: str) -> None:
@@ -70,19 +71,17 @@ def on_start(conn: Connection, message: Message) -> None:
 
 
 def started(conn: Connection, data: HttpData, trailers: bool, analysis: StartAnalysis) -> None:
-    """The facts of an accepted start message, and the rules that need them (shared with the express lane)."""
-    data.status = analysis.status
-    data.bodiless_status = analysis.bodiless
+    """The facts of an accepted start message, and the rules that need them (the express lane does the same for
+    clean ones, written out)."""
+    data.start = analysis
+    data.watch_content = analysis.watch_content
     if trailers:
         data.trailers_expected = True
     data.start_ns = now = time.perf_counter_ns()
     if now - conn.started_ns > conn.config.ttfb_ns:
-        conn.report("SEM-006", f"response started {(now - conn.started_ns) / 1e9:.2f}s after the app call began")
+        late_start(conn, now)
     if analysis.headers.malformed:
         return
-    data.headers = analysis.headers.by_name
-    data.content_type, data.sse, data.declared_length = analysis.content_type, analysis.sse, analysis.declared_length
-    data.watch_content = analysis.watch_content
     for rule_id, text in analysis.semantic_findings:
         conn.report(rule_id, text)
     if trailers:
@@ -91,6 +90,11 @@ def started(conn: Connection, data: HttpData, trailers: bool, analysis: StartAna
             conn.report("EX-016", "trailers=True but the server does not advertise http.response.trailers")
         elif not _client_accepts_trailers(conn):
             conn.report("EX-018", "trailers announced but the request has no 'te: trailers'")
+
+
+def late_start(conn: Connection, now: int) -> None:
+    conn.direction = "send"
+    conn.report("SEM-006", f"response started {(now - conn.started_ns) / 1e9:.2f}s after the app call began")
 
 
 def _client_accepts_trailers(conn: Connection) -> bool:
@@ -124,7 +128,7 @@ def on_body(conn: Connection, message: Message) -> None:
     data.body_bytes += size
     if size and data.watch_content:
         _content_sent(conn, data, "http.response.body")
-    if data.declared_length is not None:
+    if data.start.declared_length is not None:
         _check_overflow(conn, data)
     if more:
         return
@@ -180,21 +184,22 @@ def on_debug(conn: Connection, message: Message) -> None:
 def _content_sent(conn: Connection, data: HttpData, message_type: str) -> None:
     """HF-012 and SEM-002 are judged at the first content of a response; later chunks need not look again."""
     data.watch_content = False
-    status = data.status
-    if data.bodiless_status:
+    start = data.start
+    status = start.status
+    if start.bodiless:
         _once(conn, data, "HF-012", f"{message_type} carries content on a response with status {status}")
-    if status is not None and 200 <= status <= 299 and data.headers is not None and data.content_type is None:
+    if status is not None and 200 <= status <= 299 and not start.headers.malformed and start.content_type is None:
         _once(conn, data, "SEM-002", f"status {status} response with content but no content-type")
 
 
 def _check_overflow(conn: Connection, data: HttpData) -> None:
-    declared = data.declared_length
+    declared = data.start.declared_length
     if (
         declared is not None
         and data.counting
         and data.counted > declared
         and data.method != "HEAD"
-        and not data.bodiless_status
+        and not data.start.bodiless
     ):
         _once(conn, data, "HF-018", f"{data.counted} body bytes sent, content-length declared {declared}")
 
@@ -206,12 +211,13 @@ def body_complete(conn: Connection, data: HttpData) -> None:
     head = data.method == "HEAD"
     if head and body_bytes > 0:
         conn.report("HF-011", f"HEAD response carries {body_bytes} body bytes")
-    declared = data.declared_length
+    start = data.start
+    declared = start.declared_length
     if (
         declared is not None
         and not head
         and data.counting
-        and not data.bodiless_status
+        and not start.bodiless
         and data.ended_with in ("body", "zerocopysend")
         and body_bytes + data.zc_bytes < declared
     ):
@@ -228,20 +234,21 @@ def body_complete(conn: Connection, data: HttpData) -> None:
         if messages == 1 and body_bytes > cfg.buffer_chunk_threshold:
             conn.report("SEM-009", f"{body_bytes} bytes sent in a single body message")
     now = time.perf_counter_ns()
-    if not data.sse:
+    sse = start.sse
+    if not sse:
         if messages > cfg.chunk_count_threshold:
             conn.report("SEM-011", f"response used {messages} body messages")
         if now - data.start_ns > cfg.body_delivery_ns:
             conn.report("SEM-010", f"body took {(now - data.start_ns) / 1e9:.2f}s after the response started")
     if conn.state in RESPONSE_COMPLETE:  # _response_complete() written out: one call fewer per response
         data.complete = True
-        if not data.sse and now - conn.started_ns > cfg.lifecycle_ns:
+        if not sse and now - conn.started_ns > cfg.lifecycle_ns:
             _late_completion(conn, now)
 
 
 def _response_complete(conn: Connection, data: HttpData, now: int) -> None:
     data.complete = True
-    if not data.sse and now - conn.started_ns > conn.config.lifecycle_ns:
+    if not data.start.sse and now - conn.started_ns > conn.config.lifecycle_ns:
         _late_completion(conn, now)
 
 

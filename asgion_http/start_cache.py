@@ -9,45 +9,17 @@ extension-dependent (EX-016, EX-018) rules stay outside. The cache is bounded an
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from asgion_core.checks import Message
-from asgion_core.headers import Headers, parse_headers
+from asgion_core.headers import parse_headers
 from asgion_http.events import check_start
 from asgion_http.fsm import bodiless
 from asgion_http.semantic import inspect_start_headers
+from asgion_http.start_facts import StartAnalysis, StartFacts
 
 MAX_ENTRIES = 512
 _MISSING = object()
-
-
-@dataclass
-class StartFacts:
-    """What the semantic checks read and write: the same names as on HttpData."""
-
-    status: int | None
-    trailers_expected: bool
-    http_version: Any
-    scheme: Any
-    content_type: bytes | None = None
-    sse: bool = False
-    declared_length: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class StartAnalysis:
-    headers: Headers
-    field_findings: tuple[tuple[str, str], ...]
-    semantic_findings: tuple[tuple[str, str], ...]
-    content_type: bytes | None
-    sse: bool
-    declared_length: int | None
-    #: The status as the checks use it (an int, not bool, or None), whether it forbids content, and whether sent
-    #: content may break HF-012 or SEM-002: facts of the message alone, so computed once with the rest.
-    status: int | None
-    bodiless: bool
-    watch_content: bool
 
 
 class _Recorder:
@@ -119,7 +91,7 @@ def _compute(message: Message, http_version: Any, scheme: Any) -> StartAnalysis:
     )
     semantic: Any = _Recorder()
     if not headers.malformed:
-        inspect_start_headers(semantic, facts, headers.by_name)  # type: ignore[arg-type]
+        inspect_start_headers(semantic, facts, headers.by_name)
     no_content = bodiless(facts.status)
     watch = not headers.malformed and (
         no_content or (facts.status is not None and 200 <= facts.status <= 299 and facts.content_type is None))
