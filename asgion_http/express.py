@@ -13,6 +13,7 @@ import time
 from asgion_core.checks import Message, Scope
 from asgion_core.connection import Connection
 from asgion_core.general import SPEC_VERSIONS
+from asgion_core.headers import plain_address
 from asgion_http.fsm import (
     BODY_DONE_T,
     COMPLETE,
@@ -36,6 +37,8 @@ _FINAL_STEPS = {STARTED: COMPLETE, STREAMING: COMPLETE, STARTED_T: BODY_DONE_T, 
 #: asgi dicts proven ordinary (see _ordinary_asgi), at most MAX_CLEAN_ASGI of them.
 _clean_asgi: list[dict[str, object]] = []
 MAX_CLEAN_ASGI = 8
+#: The last client and the last server address proven plain (see _plain_address).
+_plain_addresses: list[object] = [None, None]
 #: Stands in for an absent ``state`` (a dict, so absent and dict pass the same test).
 _NO_STATE: dict[str, object] = {}
 
@@ -44,8 +47,6 @@ def ordinary_scope(conn: Connection, scope: Scope) -> bool:
     """The scope servers send, proven clean in one pass (covers the http plugin's check_scope and the core's
     check_asgi and check_extensions): plain field types and values, an asgi dict of known versions, (str, int)
     addresses, extensions without TLS, a dict state or none. Everything else is left to those checks.
-
-    The address test is :func:`~asgion_core.headers.plain_address` written out: two calls fewer on every request.
     """
     get = scope.get
     asgi, client, server, extensions = get("asgi"), get("client"), get("server"), get("extensions")
@@ -53,13 +54,21 @@ def ordinary_scope(conn: Connection, scope: Scope) -> bool:
         return False
     return (
         ordinary_fields(scope)
-        and (client is None or (type(client) is tuple and len(client) == 2
-                                and type(client[0]) is str and type(client[1]) is int))
-        and (server is None or (type(server) is tuple and len(server) == 2
-                                and type(server[0]) is str and type(server[1]) is int))
+        and (client is _plain_addresses[0] or client is None or _plain_address(client, 0))
+        and (server is _plain_addresses[1] or server is None or _plain_address(server, 1))
         and (extensions is None or _plain_extensions(extensions))
         and type(get("state", _NO_STATE)) is dict
     )
+
+
+def _plain_address(address: object, slot: int) -> bool:
+    """A (str, int) tuple. The last one proven plain is remembered in its slot (0 client, 1 server): servers pass
+    the same tuple objects to every request of a connection, and a tuple of a str and an int cannot change, so
+    the same object is plain again (tested by identity, which also keeps a subclass or a (str, bool) pair out)."""
+    if plain_address(address):
+        _plain_addresses[slot] = address
+        return True
+    return False
 
 
 def _ordinary_asgi(asgi: dict[str, object]) -> bool:

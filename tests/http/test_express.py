@@ -248,3 +248,21 @@ def test_clean_asgi_dicts_are_remembered_boundedly_and_only_when_clean() -> None
     found = sorted(v.rule_id for v in inspector.violations if v.rule_id.startswith("G-"))
     assert found == ["G-012", "G-012", "G-013", "G-013", "G-022", "G-022"]
     assert express._clean_asgi == [{"version": "3.0", "spec_version": "2.4"}]
+
+
+def test_plain_addresses_are_remembered_by_identity_and_odd_ones_never() -> None:
+    from asgion_http import express
+
+    class Address(tuple):  # type: ignore[type-arg]
+        pass
+
+    client = ("127.0.0.1", 4321)
+    inspector = Inspector(streaming_app(1), plugins=create_plugin_manager(autoload=False, env={}))
+    RecordingServer().run(inspector, scope=http_scope(client=client))
+    assert express._plain_addresses[0] is client
+    # equal or not to the remembered one, an address that is not a plain (str, int) tuple is judged in full each time
+    for odd in (["127.0.0.1", 4321], ("127.0.0.1", True), Address(("127.0.0.1", 4321))):
+        for _ in range(2):
+            RecordingServer().run(inspector, scope=http_scope(client=odd))
+    assert express._plain_addresses[0] is client
+    assert [v.rule_id for v in inspector.violations] == ["HS-025", "HS-025"]  # the bool port
