@@ -1,11 +1,12 @@
 """CPU instructions per request in a uvicorn process serving the bare and the inspected app, under valgrind.
 
-Run: python bench/server_instructions.py [--app raw|starlette]. Not part of the test suite; needs valgrind.
-The server runs with ``--limit-max-requests`` so it stops by itself; one client on 127.0.0.1 sends the requests one
-after another on a keep-alive connection. Each figure is the difference of two runs (N and N + EXTRA requests)
-divided by EXTRA, so start-up, lifespan and shutdown cancel out. Where bench/server_load.sh measures requests per
-second (what users see, but noisy on a shared machine), this counts the work the server process does per request:
-repeatable to about 1 % (the event loop's polling varies a little with timing), and blind to cache effects.
+Run: python bench/server_instructions.py [--app raw|starlette] [--repeat K]. Not part of the test suite; needs
+valgrind. The server runs with ``--limit-max-requests`` so it stops by itself; one client on 127.0.0.1 sends the
+requests one after another on a keep-alive connection. Each figure is the difference of two runs (N and N + EXTRA
+requests) divided by EXTRA, so start-up, lifespan and shutdown cancel out. Where bench/server_load.sh measures
+requests per second (what users see, but noisy on a shared machine), this counts the work the server process does
+per request: repeatable to about 1 % of the total (the event loop's polling varies a little with timing, which is
+up to 5 % of the difference), and blind to cache effects; the median of ``--repeat`` alternating runs is reported.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import os
 import re
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -84,20 +86,28 @@ def instructions(app: str, requests: int) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--app", choices=("raw", "starlette"), default="raw")
+    parser.add_argument("--repeat", type=int, default=3, help="measure each variant this many times; the median "
+                        "counts (default 3)")
     args = parser.parse_args()
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
     if shutil.which("valgrind") is None:
         raise SystemExit("valgrind is not installed (apt-get install valgrind)")
     prefix = "" if args.app == "raw" else "starlette_"
-    per_request = {}
-    for variant in ("bare", "inspected"):
-        attr = prefix + variant
-        per_request[variant] = (instructions(attr, LOW + EXTRA) - instructions(attr, LOW)) / EXTRA
-    bare, inspected = per_request["bare"], per_request["inspected"]
+    runs: dict[str, list[float]] = {"bare": [], "inspected": []}
+    for _ in range(args.repeat):  # alternating, so a drift of the machine touches both alike
+        for variant, found in runs.items():
+            attr = prefix + variant
+            found.append((instructions(attr, LOW + EXTRA) - instructions(attr, LOW)) / EXTRA)
+    bare, inspected = statistics.median(runs["bare"]), statistics.median(runs["inspected"])
     print(f"uvicorn, {args.app} app, instructions per request in the server process (Python "
           f"{sys.version.split()[0]})")
     print(f"bare      {bare:10,.0f}")
     print(f"inspected {inspected:10,.0f}  (+{inspected - bare:,.0f})")
     print(f"ratio     {bare / inspected:10.1%} of bare requests per CPU instruction")
+    if args.repeat > 1:
+        print("runs      " + "; ".join(f"{name} " + ", ".join(f"{n:,.0f}" for n in found)
+                                        for name, found in runs.items()))
 
 
 if __name__ == "__main__":
