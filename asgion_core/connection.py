@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from time import perf_counter_ns
 from typing import Any
 
 from asgion_core.checks import Scope
@@ -93,7 +93,7 @@ class Connection:
         self.direction = "scope"
         self.receive_calls = 0
         self.disconnected = False
-        self.started_ns = time.perf_counter_ns()
+        self.started_ns = perf_counter_ns()
         # Most connections find nothing and see no server exception: these start as shared empty tuples and
         # become containers on first use (report(), server_raised()), saving allocations on every connection.
         self.violations: list[Violation] | tuple[()] = ()

@@ -262,7 +262,6 @@ class Inspector:
         if self._trace and should_trace(self._sample_rate):
             tracer = conn.trace = Tracer(scope, max_body_size=self._max_body_size, max_events=self._max_events,
                                          redact=self._redact)
-        isolate = router.isolate
         scope_checks = compiled.scope_checks
         scope_lane = compiled.scope_lane
         if scope_lane is not None:
@@ -270,12 +269,12 @@ class Inspector:
                 if scope_lane(conn, scope):
                     scope_checks = compiled.scope_rest
             except Exception as exc:
-                isolate(compiled, scope_lane, exc)
+                self._isolate(compiled, scope_lane, exc)
         for check in scope_checks:
             try:
                 check(conn, scope)
             except Exception as exc:
-                isolate(compiled, check, exc)
+                self._isolate(compiled, check, exc)
         express_send, express_receive = compiled.express_send, compiled.express_receive
 
         async def checked_receive() -> Message:

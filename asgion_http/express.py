@@ -8,7 +8,7 @@ to the normal route. A test runs every rule scenario with and without lanes and 
 
 from __future__ import annotations
 
-import time
+from time import perf_counter_ns
 
 from asgion_core.checks import Message, Scope
 from asgion_core.connection import Connection
@@ -123,7 +123,7 @@ def response_start(conn: Connection, message: Message) -> bool:
     # started() written out for a clean analysis without trailers: one call fewer per response
     data.start = analysis
     data.watch_content = analysis.watch_content
-    data.start_ns = now = time.perf_counter_ns()
+    data.start_ns = now = perf_counter_ns()
     if now - conn.started_ns > conn.config.ttfb_ns:
         late_start(conn, now)
     return True

@@ -6,7 +6,7 @@ accepted). A rejected message changes no counter (B3). Thresholds come from the 
 
 from __future__ import annotations
 
-import time
+from time import perf_counter_ns
 
 from asgion_core.checks import Message, Outcome
 from asgion_core.connection import Connection
@@ -77,7 +77,7 @@ def started(conn: Connection, data: HttpData, trailers: bool, analysis: StartAna
     data.watch_content = analysis.watch_content
     if trailers:
         data.trailers_expected = True
-    data.start_ns = now = time.perf_counter_ns()
+    data.start_ns = now = perf_counter_ns()
     if now - conn.started_ns > conn.config.ttfb_ns:
         late_start(conn, now)
     if analysis.headers.malformed:
@@ -171,7 +171,7 @@ def on_trailers(conn: Connection, message: Message) -> None:
     if not headers.malformed:
         inspect_trailer_headers(conn, data, headers.by_name)
     if not conn.rejected and conn.state in RESPONSE_COMPLETE:
-        _response_complete(conn, data, time.perf_counter_ns())
+        _response_complete(conn, data, perf_counter_ns())
 
 
 def on_debug(conn: Connection, message: Message) -> None:
@@ -233,7 +233,7 @@ def body_complete(conn: Connection, data: HttpData) -> None:
             conn.report("SEM-008", f"response body of {body_bytes} bytes exceeds {cfg.body_size_threshold}")
         if messages == 1 and body_bytes > cfg.buffer_chunk_threshold:
             conn.report("SEM-009", f"{body_bytes} bytes sent in a single body message")
-    now = time.perf_counter_ns()
+    now = perf_counter_ns()
     sse = start.sse
     if not sse:
         if messages > cfg.chunk_count_threshold:

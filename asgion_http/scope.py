@@ -149,13 +149,16 @@ def ordinary_fields(scope: Scope) -> bool:
     ):
         return False
     hosts = 0
-    for item in headers:
-        if (type(item) is not tuple and type(item) is not list) or len(item) != 2:
-            return False
-        name, value = item
-        # islower() is False for b"", so name[0] exists when it is read
-        if type(name) is not bytes or type(value) is not bytes or not name.islower() or name[0] == PSEUDO_MARK:
-            return False
-        if name == b"host":
-            hosts += 1
+    try:  # a pair of another length fails the unpacking: no len() call per header
+        for item in headers:
+            if type(item) is not tuple and type(item) is not list:
+                return False
+            name, value = item
+            # islower() is False for b"", so name[0] exists when it is read
+            if type(name) is not bytes or type(value) is not bytes or not name.islower() or name[0] == PSEUDO_MARK:
+                return False
+            if name == b"host":
+                hosts += 1
+    except ValueError:
+        return False
     return hosts <= 1
