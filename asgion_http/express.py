@@ -48,8 +48,8 @@ def ordinary_scope(conn: Connection, scope: Scope) -> bool:
     check_asgi and check_extensions): plain field types and values, an asgi dict of known versions, (str, int)
     addresses, extensions without TLS, a dict state or none. Everything else is left to those checks.
     """
-    get = scope.get
-    asgi, client, server, extensions = get("asgi"), get("client"), get("server"), get("extensions")
+    asgi, client = scope.get("asgi"), scope.get("client")
+    server, extensions = scope.get("server"), scope.get("extensions")
     if type(asgi) is not dict or (asgi not in _clean_asgi and not _ordinary_asgi(asgi)):
         return False
     return (
@@ -57,7 +57,7 @@ def ordinary_scope(conn: Connection, scope: Scope) -> bool:
         and (client is _plain_addresses[0] or client is None or _plain_address(client, 0))
         and (server is _plain_addresses[1] or server is None or _plain_address(server, 1))
         and (extensions is None or _plain_extensions(extensions))
-        and type(get("state", _NO_STATE)) is dict
+        and type(scope.get("state", _NO_STATE)) is dict
     )
 
 

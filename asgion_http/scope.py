@@ -135,12 +135,11 @@ def ordinary_fields(scope: Scope) -> bool:
         query, headers = scope["query_string"], scope["headers"]
     except KeyError:
         return False
-    get = scope.get
-    raw, root = get("raw_path"), get("root_path", "")
+    raw, root = scope.get("raw_path"), scope.get("root_path", "")
     if not (
         version in HTTP_VERSIONS  # equal to one of these strs: a str (tuple membership never raises)
         and type(method) is str and method.isupper()  # False for a method without letters: the full check decides
-        and get("scheme", "http") in _SCHEMES
+        and scope.get("scheme", "http") in _SCHEMES
         and type(path) is str and path[:1] == "/"
         and (raw is None or (type(raw) is bytes and QUERY_MARK not in raw))
         and type(query) is bytes
