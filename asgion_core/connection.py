@@ -33,7 +33,7 @@ def parse_spec_version(scope: Scope) -> tuple[int, int]:
 @dataclass(frozen=True, slots=True)
 class ConnectionKind:
     """What the connections of one scope type in one Inspector share. Made once per scope type, so a new
-    Connection stores one reference instead of seven values.
+    Connection stores one reference instead of eight values.
 
     :param sink: where :meth:`Connection.report` hands each violation (the Inspector's collector).
     :param shared: the Inspector's dict for cross-scope state (see :attr:`Connection.shared`).

@@ -93,6 +93,7 @@ def started(conn: Connection, data: HttpData, trailers: bool, analysis: StartAna
 
 
 def late_start(conn: Connection, now: int) -> None:
+    """SEM-006, for started() and the express lane alike (only a late start pays for the call)."""
     conn.direction = "send"
     conn.report("SEM-006", f"response started {(now - conn.started_ns) / 1e9:.2f}s after the app call began")
 

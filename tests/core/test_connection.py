@@ -65,8 +65,6 @@ def test_connections_of_one_scope_type_share_one_kind() -> None:
 
 
 def test_a_report_reads_the_rules_and_the_sink_of_its_kind() -> None:
-
-
     rule = Rule(id="X-001", name="x", severity=Severity.ERROR, layer="app", summary="x")
     found: list[str] = []
     kind = ConnectionKind("http", AsgionConfig(), frozenset({"X-001"}), {"X-001": rule},
