@@ -8,17 +8,27 @@ from __future__ import annotations
 
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, Protocol
 
 if TYPE_CHECKING:
     from asgion_core.connection import Connection
 
 __all__ = ["RETURNED_NONE", "Direction", "EndCheck", "EventCheck", "ExpressCheck", "ExpressScopeCheck", "Message",
-           "Outcome", "Scope", "ScopeCheck"]
+           "Outcome", "Reporter", "Scope", "ScopeCheck"]
 
 Scope = MutableMapping[str, Any]
 Message = Any  # whatever the app or server passed; checks must not assume a dict unless routed by type
 Direction = Literal["send", "receive"]
+
+
+class Reporter(Protocol):
+    """Whatever findings go to: a :class:`Connection`, or a stand-in that only collects them.
+
+    Checks that do nothing with the connection but report take this type, so the start cache's recorder, which
+    collects a start message's findings once to replay them per connection, passes as itself and not as ``Any``.
+    """
+
+    def report(self, rule_id: str, message: str) -> None: ...
 
 
 class Outcome(NamedTuple):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from asgion_core.checks import Message
+from asgion_core.checks import Message, Reporter
 from asgion_core.connection import Connection
 from asgion_core.headers import (
     UNUSUAL_VALUE,
@@ -49,7 +49,7 @@ def check_send_type(conn: Connection, message: Message) -> None:
     conn.report("HE-014", f"the app sent unknown message type {message_type!r} on an http scope")
 
 
-def check_start(conn: Connection, message: Message, headers: Headers) -> None:
+def check_start(conn: Reporter, message: Message, headers: Headers) -> None:
     """"status (int) -- HTTP status code"; "headers (Iterable[[byte string, byte string]])"; "trailers (bool)"."""
     if "status" not in message:
         conn.report("HE-005", "http.response.start has no 'status'")
@@ -154,7 +154,7 @@ def check_debug(conn: Connection, message: Message) -> None:
 
 
 def _check_header_content(
-    conn: Connection, pairs: list[tuple[bytes, bytes]], where: str, *, lowercase_rule: str
+    conn: Reporter, pairs: list[tuple[bytes, bytes]], where: str, *, lowercase_rule: str
 ) -> None:
     """Names and values of well-formed pairs: case (A7), pseudo headers, tokens, injection, controls, obs-text."""
     for name, value in pairs:

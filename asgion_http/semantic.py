@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
+from asgion_core.checks import Reporter
 from asgion_core.connection import Connection
 from asgion_core.headers import parameters, show, split_list
 from asgion_http.fsm import HttpData
@@ -28,7 +29,7 @@ _COOKIE_START = re.compile(rb" *[!#$%&'*+\-.^_`|~0-9A-Za-z]+=")
 _WORD_BEFORE = re.compile(rb"([A-Za-z]+)$")
 
 
-def inspect_start_headers(conn: Connection, data: StartFacts, index: Index) -> None:
+def inspect_start_headers(conn: Reporter, data: StartFacts, index: Index) -> None:
     """Record content type and declared length, and report the header-based SEM rules of the start message."""
     content_types = index.get(b"content-type", ())
     if len(content_types) > 1:
@@ -72,7 +73,7 @@ def inspect_trailer_headers(conn: Connection, data: HttpData, index: Index) -> N
     _connection_specific(conn, data, index, "http.response.trailers")
 
 
-def _connection_specific(conn: Connection, data: HttpData | StartFacts, index: Index, where: str) -> None:
+def _connection_specific(conn: Reporter, data: HttpData | StartFacts, index: Index, where: str) -> None:
     if data.http_version not in ("2", "3"):
         return
     for name in index:
@@ -81,7 +82,7 @@ def _connection_specific(conn: Connection, data: HttpData | StartFacts, index: I
             conn.report("SEM-018", f"{where} carries connection-specific header {show(name)} on HTTP/{version}")
 
 
-def _content_length(conn: Connection, data: StartFacts, raw_values: Sequence[bytes]) -> None:
+def _content_length(conn: Reporter, data: StartFacts, raw_values: Sequence[bytes]) -> None:
     if not raw_values:
         return
     elements = [e for v in raw_values for e in split_list(v)]
@@ -98,7 +99,7 @@ def _content_length(conn: Connection, data: StartFacts, raw_values: Sequence[byt
         data.declared_length = int(elements[0])
 
 
-def _cookie(conn: Connection, data: HttpData | StartFacts, cookie: bytes) -> None:
+def _cookie(conn: Reporter, data: HttpData | StartFacts, cookie: bytes) -> None:
     attributes = [a.strip(b" \t") for a in cookie.split(b";")[1:]]
     names = {a.partition(b"=")[0].strip(b" \t").lower(): a.partition(b"=")[2].strip(b" \t") for a in attributes}
     if data.scheme == "https" and b"secure" not in names and not _is_deletion(names.get(b"max-age")):

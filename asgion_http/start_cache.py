@@ -79,7 +79,7 @@ def _key(message: Message, http_version: Any, scheme: Any) -> Any:
 
 def _compute(message: Message, http_version: Any, scheme: Any) -> StartAnalysis:
     headers = parse_headers(message.get("headers", []))
-    recorder: Any = _Recorder()
+    recorder = _Recorder()
     check_start(recorder, message, headers)
     field_findings = tuple(recorder.found)
     status = message.get("status")
@@ -89,7 +89,7 @@ def _compute(message: Message, http_version: Any, scheme: Any) -> StartAnalysis:
         http_version=http_version,
         scheme=scheme,
     )
-    semantic: Any = _Recorder()
+    semantic = _Recorder()
     if not headers.malformed:
         inspect_start_headers(semantic, facts, headers.by_name)
     no_content = bodiless(facts.status)

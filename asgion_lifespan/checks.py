@@ -118,8 +118,8 @@ def check_request_scope(conn: Connection, scope: Scope) -> None:
                 conn.report("LS-006", "the request's state is the lifespan state object itself, not a copy")
         # keys_at_startup is empty unless the lifespan state was a dict with keys: most apps skip the rest
         elif watch.keys_at_startup and isinstance(state, dict) and not watch.keys_at_startup <= state.keys():
-            missing = watch.keys_at_startup - state.keys()
-            conn.report("LS-006", f"the request's state lacks lifespan state keys {sorted(map(str, missing))}")
+            missing = sorted(str(key) for key in watch.keys_at_startup if key not in state)
+            conn.report("LS-006", f"the request's state lacks lifespan state keys {missing}")
     elif lifespan_state == STARTING:
         conn.report("LF-011", "a request started while lifespan startup was still in progress")
     elif lifespan_state in FAILED_STARTUP:
