@@ -42,7 +42,7 @@ free_port() { "$python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1
 start() {  # start APP_ATTR -> prints the port once the server listens
   local attr="$1" port
   port="$(free_port)"
-  PYTHONPATH=bench "${server_cpu[@]}" "$python" -m uvicorn "server_apps:$attr" --host 127.0.0.1 --port "$port" \
+  PYTHONPATH=bench ${server_cpu[@]+"${server_cpu[@]}"} "$python" -m uvicorn "server_apps:$attr" --host 127.0.0.1 --port "$port" \
     --log-level warning --no-access-log --lifespan on >/dev/null 2>&1 &
   pids+=("$!")
   for _ in $(seq 1 100); do (echo > "/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
@@ -53,9 +53,9 @@ load_both() {  # load_both DURATION -> prints "BARE INSPECTED" requests/second, 
   local bare_out inspected_out
   bare_out="$(mktemp)"
   inspected_out="$(mktemp)"
-  "${client_cpu[@]}" wrk -t1 -c"$connections" -d"$1" "http://127.0.0.1:$bare_port/" >"$bare_out" &
+  ${client_cpu[@]+"${client_cpu[@]}"} wrk -t1 -c"$connections" -d"$1" "http://127.0.0.1:$bare_port/" >"$bare_out" &
   local bare_wrk=$!
-  "${client_cpu[@]}" wrk -t1 -c"$connections" -d"$1" "http://127.0.0.1:$inspected_port/" >"$inspected_out"
+  ${client_cpu[@]+"${client_cpu[@]}"} wrk -t1 -c"$connections" -d"$1" "http://127.0.0.1:$inspected_port/" >"$inspected_out"
   wait "$bare_wrk"
   echo "$(awk '/Requests\/sec/ {print $2}' "$bare_out") $(awk '/Requests\/sec/ {print $2}' "$inspected_out")"
   rm -f "$bare_out" "$inspected_out"
