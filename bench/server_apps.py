@@ -1,7 +1,7 @@
 """The apps served by bench/server_load.sh: bare, and the same app under inspect() (built-in plugins only).
 
-``bare`` is a minimal raw ASGI app (the yardstick of the target); ``starlette_bare`` serves the same response
-through Starlette, for the ratio a framework app sees.
+``bare`` is a minimal raw ASGI app (the yardstick of the target); ``starlette_bare`` and ``fastapi_bare`` serve
+the same response through Starlette and FastAPI, for the ratio a framework app sees.
 """
 
 from __future__ import annotations
@@ -41,11 +41,26 @@ def _starlette_app() -> Any:
     return Starlette(routes=[Route("/", items)])
 
 
+def _fastapi_app() -> Any:
+    from fastapi import FastAPI
+
+    app = FastAPI()
+
+    @app.get("/")
+    async def items() -> dict[str, list[int]]:
+        return {"items": [1, 2, 3]}  # the data of BODY (FastAPI writes it without spaces)
+
+    return app
+
+
+_FRAMEWORKS = {"starlette": _starlette_app, "fastapi": _fastapi_app}
+
 
 def __getattr__(name: str) -> Any:
-    """The Starlette apps are built on first use, so the raw run needs no Starlette installed."""
-    if name == "starlette_bare":
-        return _starlette_app()
-    if name == "starlette_inspected":
-        return inspect(_starlette_app(), plugins=create_plugin_manager(autoload=False, env={}))
+    """The framework apps (``starlette_bare``, ``fastapi_inspected`` ...) are built on first use, so the raw run
+    needs no framework installed."""
+    framework, _, variant = name.partition("_")
+    if framework in _FRAMEWORKS and variant in ("bare", "inspected"):
+        app = _FRAMEWORKS[framework]()
+        return app if variant == "bare" else inspect(app, plugins=create_plugin_manager(autoload=False, env={}))
     raise AttributeError(name)

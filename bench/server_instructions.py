@@ -1,6 +1,6 @@
 """CPU instructions per request in a uvicorn process serving the bare and the inspected app, under valgrind.
 
-Run: python bench/server_instructions.py [--app raw|starlette] [--repeat K]. Not part of the test suite; needs
+Run: python bench/server_instructions.py [--app raw|starlette|fastapi] [--repeat K]. Not part of the test suite; needs
 valgrind. The server runs with ``--limit-max-requests`` so it stops by itself; one client on 127.0.0.1 sends the
 requests one after another on a keep-alive connection. Each figure is the difference of two runs (N and N + EXTRA
 requests) divided by EXTRA, so start-up, lifespan and shutdown cancel out. Where bench/server_load.sh measures
@@ -85,7 +85,7 @@ def instructions(app: str, requests: int) -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--app", choices=("raw", "starlette"), default="raw")
+    parser.add_argument("--app", choices=("raw", "starlette", "fastapi"), default="raw")
     parser.add_argument("--repeat", type=int, default=3, help="measure each variant this many times; the median "
                         "counts (default 3)")
     args = parser.parse_args()
@@ -93,7 +93,7 @@ def main() -> None:
         parser.error("--repeat must be at least 1")
     if shutil.which("valgrind") is None:
         raise SystemExit("valgrind is not installed (apt-get install valgrind)")
-    prefix = "" if args.app == "raw" else "starlette_"
+    prefix = "" if args.app == "raw" else f"{args.app}_"
     runs: dict[str, list[float]] = {"bare": [], "inspected": []}
     for _ in range(args.repeat):  # alternating, so a drift of the machine touches both alike
         for variant, found in runs.items():

@@ -2,7 +2,7 @@
 # Requests per second under uvicorn on 127.0.0.1: the bare app, and the same app under inspect(app).
 # Usage: bench/server_load.sh [SECONDS] [CONNECTIONS] [ROUNDS] [APP]
 #   defaults: 5 s, 16 connections per server, 6 rounds, APP "raw" (a minimal raw ASGI app, the target's yardstick);
-#   APP "starlette" serves the same response from a small Starlette app, for a framework's ratio.
+#   APP "starlette" or "fastapi" serves the same response from a small app of that framework, for its ratio.
 # Both servers (one worker each) are loaded at the same time, each by its own wrk, for SECONDS per round. With
 # taskset and two or more CPUs, both servers share the last CPU and the load generators get the others: the
 # scheduler gives each busy server half of that CPU, so the ratio of their requests per second is the ratio of
@@ -18,8 +18,8 @@ rounds="${3:-6}"
 app="${4:-raw}"
 case "$app" in
   raw) prefix="" ;;
-  starlette) prefix="starlette_" ;;
-  *) echo "unknown APP '$app' (raw or starlette)"; exit 2 ;;
+  starlette | fastapi) prefix="${app}_" ;;
+  *) echo "unknown APP '$app' (raw, starlette or fastapi)"; exit 2 ;;
 esac
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)"; exit 2; }
 python="${PYTHON:-python}"
