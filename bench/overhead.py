@@ -27,7 +27,6 @@ from asgion import Inspector, MemoryStorage, create_plugin_manager
 from asgion_core.scenario import http_scope, lifespan_scope, websocket_scope
 
 PLUGINS = create_plugin_manager(autoload=False, env={})
-CT = [(b"content-type", b"text/plain; charset=utf-8")]
 
 
 # -- apps -----------------------------------------------------------------------------------------------------------

@@ -3,12 +3,12 @@
 Run it once in each environment, e.g. this checkout and ``pip install asgion==0.6.1`` (Python 3.12+) in another
 virtualenv, and compare the "added" columns: ``python bench/versus.py [--rounds N]``. It imports only
 ``asgion.Inspector`` (the apps come from bench/workloads.py, which imports nothing from asgion) and builds its own
-scopes and messages, so it runs unchanged against any version whose
-Inspector wraps an ASGI app. For a fair comparison load only the built-in rules: third-party plugins installed
-beside this checkout add their own findings and work (``ASGION_DISABLE_PLUGIN_AUTOLOAD=1`` keeps them out). Each
-workload times the bare app and the inspected app in interleaved rounds in one
-process and prints medians; the differences are what the inspector adds. ``--instructions`` counts CPU
-instructions with valgrind's callgrind instead (repeatable where wall-clock time drifts). Not part of the test suite.
+scopes and messages, so it runs unchanged against any version whose Inspector wraps an ASGI app. For a fair
+comparison load only the built-in rules: third-party plugins installed beside this checkout add their own findings
+and work (``ASGION_DISABLE_PLUGIN_AUTOLOAD=1`` keeps them out). Each workload times the bare app and the inspected
+app in interleaved rounds in one process and prints medians; the differences are what the inspector adds.
+``--instructions`` counts CPU instructions with valgrind's callgrind instead (repeatable where wall-clock time
+drifts). Not part of the test suite.
 """
 
 from __future__ import annotations
