@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from asgion_core.checks import RETURNED_NONE, Message, Outcome, Scope
+from asgion_core.checks import RETURNED_NONE, Outcome, Scope
 from asgion_core.config import AsgionConfig
 from asgion_core.connection import Connection, ConnectionKind
 from asgion_core.dispatch import CompiledProtocol, compile_protocol
@@ -41,11 +41,10 @@ from asgion_core.trace import (
     storages,
 )
 from asgion_core.violation import Violation
+from asgion_core.wired import Receive, Send, WiredConnection
 
 __all__ = ["Inspector", "inspect"]
 
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[Any]]
 _MISSING = object()
 #: Bounds that keep a long-running Inspector's memory flat whatever the traffic.
@@ -256,12 +255,12 @@ class Inspector:
             if router is None:
                 return await self.app(scope, receive, send)
         compiled = router.compiled
-        conn = Connection(scope, router.kind, router.new_data(scope))
+        conn = WiredConnection(scope, router.kind, router.new_data(scope))
+        conn.inspector, conn.router, conn.server_receive, conn.server_send = self, router, receive, send
         self._open[conn] = None
-        tracer = None
         if self._trace and should_trace(self._sample_rate):
-            tracer = conn.trace = Tracer(scope, max_body_size=self._max_body_size, max_events=self._max_events,
-                                         redact=self._redact)
+            conn.trace = Tracer(scope, max_body_size=self._max_body_size, max_events=self._max_events,
+                                redact=self._redact)
         scope_checks = compiled.scope_checks
         scope_lane = compiled.scope_lane
         if scope_lane is not None:
@@ -275,72 +274,8 @@ class Inspector:
                 check(conn, scope)
             except Exception as exc:
                 self._isolate(compiled, check, exc)
-        express_send, express_receive = compiled.express_send, compiled.express_receive
-
-        async def checked_receive() -> Message:
-            conn.receive_calls += 1
-            try:
-                message = await receive()
-            except BaseException as exc:
-                conn.server_raised(exc)
-                raise
-            if tracer is not None:
-                try:
-                    tracer.event("receive", message)
-                except Exception as exc:
-                    self._trace_failed(exc)
-            # the express lane, inlined (see checked_send)
-            try:
-                lane = express_receive.get(message["type"], _no_lane) if type(message) is dict else _no_lane
-            except (KeyError, TypeError):
-                lane = _no_lane
-            try:
-                taken = lane(conn, message)
-            except Exception as exc:
-                router.isolate(router.compiled, lane, exc)  # rare: no closure cells for these
-                taken = False
-            if not taken:
-                router.receive(conn, message)
-            return message
-
-        async def checked_send(message: Message) -> None:
-            if tracer is not None:
-                try:
-                    tracer.event("send", message)
-                except Exception as exc:
-                    self._trace_failed(exc)
-            # The express lane, inlined: this is the hottest code of the inspector. A missing or unhashable
-            # "type" is left to the normal route, which reports it; a lane that raises is isolated like a check.
-            # Types without a lane get _no_lane: one call on a rare message spares two tests on every message.
-            try:
-                lane = express_send.get(message["type"], _no_lane) if type(message) is dict else _no_lane
-            except (KeyError, TypeError):
-                lane = _no_lane
-            before = conn.reported
-            try:
-                taken = lane(conn, message)
-            except Exception as exc:
-                router.isolate(router.compiled, lane, exc)  # rare: no closure cells for these
-                taken = False
-            if not taken:
-                router.send(conn, message)
-            try:
-                await send(message)
-            except BaseException as exc:
-                conn.server_raised(exc)
-                if (
-                    isinstance(exc, Exception)
-                    and not isinstance(exc, OSError)
-                    and conn.disconnected
-                    and conn.reported == before  # no finding for this message
-                    and conn.spec_version >= (2, 4)
-                ):
-                    conn.direction = "server"
-                    conn.report("G-020", f"send() raised {type(exc).__name__} after disconnect, not an OSError")
-                raise
-
         try:
-            result = await self.app(scope, checked_receive, checked_send)
+            result = await self.app(scope, conn.checked_receive, conn.checked_send)
         except BaseException as exc:
             self._finish(conn, compiled, Outcome(None, exc), True)
             raise
@@ -396,7 +331,8 @@ class Inspector:
         where = f"{getattr(check, '__module__', '?')}.{getattr(check, '__qualname__', repr(check))}"
         self._record(InternalError(plugin, where, f"{type(exc).__name__}: {exc}"))
 
-    def _trace_failed(self, exc: Exception) -> None:
+    def trace_failed(self, exc: Exception) -> None:
+        """Record that recording a trace failed (the connection carries on untraced from there)."""
         self._record(InternalError("trace", "trace recording", f"{type(exc).__name__}: {exc}"))
 
     def _record(self, error: InternalError) -> None:
@@ -421,7 +357,7 @@ class Inspector:
             try:
                 record = conn.trace.finish()
             except Exception as exc:
-                self._trace_failed(exc)
+                self.trace_failed(exc)
                 return
             for storage in self._storages:
                 try:
@@ -431,11 +367,6 @@ class Inspector:
                                                                                           f"{exc}"))
         if self.strict and conn.violations and not raised:
             raise ASGIProtocolError(list(conn.violations))
-
-
-def _no_lane(conn: Connection, message: Message) -> bool:
-    """The express lane of message types that have none: every message takes its normal route."""
-    return False
 
 
 def _result(conn: Connection, exception: BaseException | None, now_ns: int) -> ScopeResult:
@@ -471,14 +402,7 @@ def _source_file(app: Any) -> str | None:
     return None
 
 
-def _register_send_wrapper() -> None:
-    """Tell the source-location walk which frames are the send wrapper (found once, from the code object)."""
-    for const in Inspector.__call__.__code__.co_consts:
-        if getattr(const, "co_name", None) == "checked_send":
-            set_send_code(const)
-
-
-_register_send_wrapper()
+set_send_code(WiredConnection.checked_send.__code__)  # where the source-location walk starts
 
 
 def inspect(app: ASGIApp, **options: Any) -> Inspector:

@@ -23,8 +23,8 @@ _NOTHING: Route = (None, ())
 
 
 class Router:
-    __slots__ = ("compiled", "disconnects", "isolate", "kind", "machine", "new_data", "receive_other",
-                 "receive_table", "send_other", "send_table", "transitions")
+    __slots__ = ("compiled", "disconnects", "express_receive", "express_send", "isolate", "kind", "machine",
+                 "new_data", "receive_other", "receive_table", "send_other", "send_table", "transitions")
 
     def __init__(self, compiled: CompiledProtocol, isolate: Isolate, kind: ConnectionKind) -> None:
         self.compiled = compiled
@@ -37,6 +37,8 @@ class Router:
         self.disconnects = compiled.machine.disconnect_types
         self.send_table, self.send_other = compiled.send, compiled.send_other
         self.receive_table, self.receive_other = compiled.receive, compiled.receive_other
+        #: The express lanes by message type (see :class:`~asgion_core.checks.ExpressCheck`).
+        self.express_send, self.express_receive = compiled.express_send, compiled.express_receive
 
     def send(self, conn: Connection, message: Message) -> None:
         conn.direction = "send"

@@ -52,10 +52,16 @@ def ordinary_scope(conn: Connection, scope: Scope) -> bool:
     server, extensions = scope.get("server"), scope.get("extensions")
     if type(asgi) is not dict or (asgi not in _clean_asgi and not _ordinary_asgi(asgi)):
         return False
+    if client is not _plain_addresses[0] and client is not None:
+        if not (type(client) is tuple and len(client) == 2 and type(client[0]) is str and type(client[1]) is int):
+            return False
+        _plain_addresses[0] = client
+    if server is not _plain_addresses[1] and server is not None:
+        if not (type(server) is tuple and len(server) == 2 and type(server[0]) is str and type(server[1]) is int):
+            return False
+        _plain_addresses[1] = server
     return (
         ordinary_fields(scope)
-        and (client is _plain_addresses[0] or client is None or _plain_address(client, 0))
-        and (server is _plain_addresses[1] or server is None or _plain_address(server, 1))
         and (extensions is None or _plain_extensions(extensions))
         and type(scope.get("state", _NO_STATE)) is dict
     )

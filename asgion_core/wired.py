@@ -1,0 +1,113 @@
+"""The receive and send an app is given: bound methods of its connection.
+
+One :class:`WiredConnection` per app call is the whole per-connection cost of wrapping. Closures over the
+Inspector's locals would allocate a cell per captured name, a tuple and a function object per wrapper (a dozen
+objects per request, each made and freed again); bound methods of the connection, which exists anyway, need two.
+
+Per message the wrappers first offer the message to the express lane of its type, if a plugin declared one (the
+ordinary chunks of a stream end there), else they hand it to the :class:`~asgion_core.router.Router`. Messages are
+forwarded unchanged and in order; what the server's receive() and send() raise is remembered (see
+:meth:`Connection.from_server`) and re-raised unchanged; a lane that raises is isolated like a check.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
+
+from asgion_core.checks import Message
+from asgion_core.connection import Connection
+from asgion_core.router import Router
+
+if TYPE_CHECKING:
+    from asgion_core.inspector import Inspector
+
+__all__ = ["WiredConnection", "no_lane"]
+
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+
+
+def no_lane(conn: Connection, message: Message) -> bool:
+    """The express lane of message types that have none: every message takes its normal route."""
+    return False
+
+
+class WiredConnection(Connection):
+    """A :class:`Connection` that also carries the server's receive and send, and wraps them for the app.
+
+    :attr:`checked_receive` and :attr:`checked_send` are what the app is called with; the rest of asgion sees a
+    plain Connection. The four slots are set by the Inspector right after construction (no second ``__init__``
+    frame per request).
+    """
+
+    __slots__ = ("inspector", "router", "server_receive", "server_send")
+
+    inspector: Inspector
+    router: Router
+    server_receive: Receive
+    server_send: Send
+
+    async def checked_receive(self) -> Message:
+        self.receive_calls += 1
+        try:
+            message = await self.server_receive()
+        except BaseException as exc:
+            self.server_raised(exc)
+            raise
+        if self.trace is not None:
+            try:
+                self.trace.event("receive", message)
+            except Exception as exc:
+                self.inspector.trace_failed(exc)
+        router = self.router
+        # the express lane, inlined (see checked_send)
+        try:
+            lane = router.express_receive.get(message["type"], no_lane) if type(message) is dict else no_lane
+        except (KeyError, TypeError):
+            lane = no_lane
+        try:
+            taken = lane(self, message)
+        except Exception as exc:
+            router.isolate(router.compiled, lane, exc)
+            taken = False
+        if not taken:
+            router.receive(self, message)
+        return message
+
+    async def checked_send(self, message: Message) -> None:
+        if self.trace is not None:
+            try:
+                self.trace.event("send", message)
+            except Exception as exc:
+                self.inspector.trace_failed(exc)
+        router = self.router
+        # The express lane, inlined: this is the hottest code of the inspector. A missing or unhashable "type" is
+        # left to the normal route, which reports it; a lane that raises is isolated like a check. Types without a
+        # lane get no_lane: one call on a rare message spares two tests on every message.
+        try:
+            lane = router.express_send.get(message["type"], no_lane) if type(message) is dict else no_lane
+        except (KeyError, TypeError):
+            lane = no_lane
+        before = self.reported
+        try:
+            taken = lane(self, message)
+        except Exception as exc:
+            router.isolate(router.compiled, lane, exc)
+            taken = False
+        if not taken:
+            router.send(self, message)
+        try:
+            await self.server_send(message)
+        except BaseException as exc:
+            self.server_raised(exc)
+            if (
+                isinstance(exc, Exception)
+                and not isinstance(exc, OSError)
+                and self.disconnected
+                and self.reported == before  # no finding for this message
+                and self.spec_version >= (2, 4)
+            ):
+                self.direction = "server"
+                self.report("G-020", f"send() raised {type(exc).__name__} after disconnect, not an OSError")
+            raise
