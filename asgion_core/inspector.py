@@ -255,7 +255,8 @@ class Inspector:
             if router is None:
                 return await self.app(scope, receive, send)
         compiled = router.compiled
-        conn = WiredConnection(scope, router.kind, router.new_data(scope))
+        new_data, app = router.new_data, self.app  # attribute reads, then calls (method calls would not specialize)
+        conn = WiredConnection(scope, router.kind, new_data(scope))
         conn.inspector, conn.router, conn.server_receive, conn.server_send = self, router, receive, send
         self._open[conn] = None
         if self._trace and should_trace(self._sample_rate):
@@ -275,7 +276,7 @@ class Inspector:
             except Exception as exc:
                 self._isolate(compiled, check, exc)
         try:
-            result = await self.app(scope, conn.checked_receive, conn.checked_send)
+            result = await app(scope, conn.checked_receive, conn.checked_send)
         except BaseException as exc:
             self._finish(conn, compiled, Outcome(None, exc), True)
             raise

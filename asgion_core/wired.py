@@ -51,7 +51,8 @@ class WiredConnection(Connection):
     async def checked_receive(self) -> Message:
         self.receive_calls += 1
         try:
-            message = await self.server_receive()
+            receive = self.server_receive  # a slot read, then a call: as a method call it would not specialize
+            message = await receive()
         except BaseException as exc:
             self.server_raised(exc)
             raise
@@ -98,7 +99,8 @@ class WiredConnection(Connection):
         if not taken:
             router.send(self, message)
         try:
-            await self.server_send(message)
+            send = self.server_send  # as in checked_receive
+            await send(message)
         except BaseException as exc:
             self.server_raised(exc)
             if (
