@@ -51,8 +51,7 @@ def ordinary_scope(conn: Connection, scope: Scope) -> bool:
     check_asgi and check_extensions): plain field types and values, an asgi dict of known versions, (str, int)
     addresses, extensions without TLS, a dict state or none. Everything else is left to those checks.
     """
-    asgi, client = scope.get("asgi"), scope.get("client")
-    server, extensions = scope.get("server"), scope.get("extensions")
+    asgi, client, server = scope.get("asgi"), scope.get("client"), scope.get("server")
     if type(asgi) is not dict or (asgi not in _clean_asgi and not _ordinary_asgi(asgi)):
         return False
     if client is not _plain_addresses[0] and client is not None:
@@ -63,8 +62,10 @@ def ordinary_scope(conn: Connection, scope: Scope) -> bool:
         if not (type(server) is tuple and len(server) == 2 and type(server[0]) is str and type(server[1]) is int):
             return False
         _plain_addresses[1] = server
+    data: HttpData = conn.data
+    extensions = data.raw_extensions
     return (
-        ordinary_fields(scope)
+        ordinary_fields(scope, data)
         and (extensions is None or _plain_extensions(extensions))
         and type(scope.get("state", _NO_STATE)) is dict
     )
@@ -101,7 +102,7 @@ def response_start(conn: Connection, message: Message) -> bool:
         type(status) is not int
         or conn.state != INIT
         or (kind is not list and kind is not tuple)
-        or len(message) != 2 + ("headers" in message)
+        or len(message) != (3 if "headers" in message else 2)  # (an int plus a bool would take CPython's slow add)
         or conn.disconnected
     ):
         return False
@@ -143,13 +144,10 @@ def body_chunk(conn: Connection, message: Message) -> bool:
     if more is True and type(body) is bytes and len(message) == 3 and conn.state in _MID_STREAM:
         nxt = None  # the bulk of a stream: a self-loop, decided in the fewest steps
     else:
+        keys = 3 if "more_body" in message else 2  # the keys a valid message has ("body" may be absent)
         if body is None and "body" not in message:
-            body = b""
-        if (
-            type(body) is not bytes
-            or (more is not True and more is not False)
-            or len(message) != 1 + ("body" in message) + ("more_body" in message)
-        ):
+            body, keys = b"", keys - 1
+        if type(body) is not bytes or (more is not True and more is not False) or len(message) != keys:
             return False
         nxt = (_MORE_STEPS if more else _FINAL_STEPS).get(conn.state)
         if nxt is None:
@@ -184,7 +182,7 @@ def request_chunk(conn: Connection, message: Message) -> bool:
     if (
         type(message.get("body")) is not bytes
         or (more is not True and more is not False)
-        or len(message) != 2 + ("more_body" in message)
+        or len(message) != (3 if "more_body" in message else 2)
         or conn.disconnected
     ):
         return False

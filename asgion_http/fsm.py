@@ -125,9 +125,10 @@ class HttpData:
     """
 
     __slots__ = (
-        "_extensions", "_reported", "body_bytes", "body_messages", "complete", "counting", "debug_count",
-        "ended_with", "http_version", "last_more_body", "method", "receive_at_final", "request_complete", "scheme",
-        "start", "start_ns", "trailers_expected", "trailers_sent", "watch_content", "zc_bytes", "zc_messages",
+        "_reported", "body_bytes", "body_messages", "complete", "counting", "debug_count", "ended_with",
+        "http_version", "last_more_body", "method", "raw_extensions", "receive_at_final", "request_complete",
+        "scheme", "start", "start_ns", "trailers_expected", "trailers_sent", "watch_content", "zc_bytes",
+        "zc_messages",
     )
 
     def __init__(self, scope: Scope) -> None:
@@ -135,7 +136,8 @@ class HttpData:
         self.method: str = method.upper() if isinstance(method, str) else ""
         self.http_version: Any = scope.get("http_version")
         self.scheme: Any = scope.get("scheme", "http")
-        self._extensions: object = scope.get("extensions")  # typed when read: only extension messages need it
+        #: The scope's extensions as found (typed when read, by :attr:`extensions`: only extension messages need it).
+        self.raw_extensions: object = scope.get("extensions")
         #: The analysis of the accepted start message (status, content type, declared length, ...), shared with
         #: every response that sent an equal one; NOT_STARTED until then.
         self.start: StartAnalysis = NOT_STARTED
@@ -161,7 +163,7 @@ class HttpData:
     @property
     def extensions(self) -> dict[str, Any]:
         """The scope's extensions ({} when absent or not a dict)."""
-        return self._extensions if isinstance(self._extensions, dict) else _NO_EXTENSIONS
+        return self.raw_extensions if isinstance(self.raw_extensions, dict) else _NO_EXTENSIONS
 
     @property
     def counted(self) -> int:

@@ -8,6 +8,7 @@ from asgion_core.checks import Scope
 from asgion_core.connection import Connection
 from asgion_core.headers import check_connection_fields, scope_header_problems
 from asgion_core.shapes import PSEUDO_MARK, QUERY_MARK
+from asgion_http.fsm import HttpData
 
 HTTP_VERSIONS = ("1.0", "1.1", "2", "3")
 
@@ -120,27 +121,28 @@ def check_scope(conn: Connection, scope: Scope) -> None:
     The ordinary scope (what servers send) is proven clean in one quick pass; anything unusual takes the detailed
     checks above, which alone decide what to report. The quick pass can only say "nothing to see", never report.
     """
-    if not ordinary_fields(scope):
+    if not ordinary_fields(scope, conn.data):
         for check in _FIELD_CHECKS:
             check(conn, scope)
         check_headers(conn, scope)
     check_addresses_and_state(conn, scope)
 
 
-def ordinary_fields(scope: Scope) -> bool:
+def ordinary_fields(scope: Scope, data: HttpData) -> bool:
     """The fields servers send, plainly typed and valid, and a list of (bytes, bytes) header pairs with lower-case,
-    non-pseudo names and at most one host (one function: it runs for every request)."""
+    non-pseudo names and at most one host (one function: it runs for every request). ``http_version`` and
+    ``scheme`` are taken from ``data``, which read them from this scope a moment ago (a dict lookup fewer each)."""
     try:  # subscripts, not get(): a missing required field is not ordinary, and a subscript costs less
-        version, method, path = scope["http_version"], scope["method"], scope["path"]
+        method, path = scope["method"], scope["path"]
         query, headers = scope["query_string"], scope["headers"]
     except KeyError:
         return False
     raw, root = scope.get("raw_path"), scope.get("root_path", "")
     if not (
-        version in HTTP_VERSIONS  # equal to one of these strs: a str (tuple membership never raises)
+        data.http_version in HTTP_VERSIONS  # equal to one of these strs: a str (tuple membership never raises)
         and type(method) is str and method.isupper()  # False for a method without letters: the full check decides
-        and scope.get("scheme", "http") in _SCHEMES
-        and type(path) is str and path[:1] == "/"
+        and data.scheme in _SCHEMES
+        and type(path) is str and path.startswith("/")
         and (raw is None or (type(raw) is bytes and QUERY_MARK not in raw))
         and type(query) is bytes
         and type(root) is str
