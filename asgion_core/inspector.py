@@ -257,7 +257,8 @@ class Inspector:
         compiled = router.compiled
         new_data, app = router.new_data, self.app  # attribute reads, then calls (method calls would not specialize)
         conn = WiredConnection(scope, router.kind, new_data(scope))
-        conn.inspector, conn.router, conn.server_receive, conn.server_send = self, router, receive, send
+        conn.inspector, conn.router = self, router  # (pairs: four targets at once would build a tuple)
+        conn.server_receive, conn.server_send = receive, send
         self._open[conn] = None
         if self._trace and should_trace(self._sample_rate):
             conn.trace = Tracer(scope, max_body_size=self._max_body_size, max_events=self._max_events,
