@@ -17,7 +17,8 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from versus import receive, scope, send, small_get  # the same workload as bench/versus.py
+from versus import receive, scope, send  # the same workload as bench/versus.py
+from workloads import small_get
 
 from asgion import Inspector, create_plugin_manager
 

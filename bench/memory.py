@@ -15,7 +15,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from overhead import PLUGINS, _http_receive, _send, small_get, streaming
+from overhead import PLUGINS, _http_receive, _send
+from workloads import small_get, streaming
 
 from asgion import Inspector, MemoryStorage, inspect
 from asgion_core.scenario import http_scope

@@ -17,7 +17,7 @@ import gc
 import statistics
 import time
 import tracemalloc
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,7 +61,7 @@ async def one_http(app: App) -> None:
     await app(http_scope(), _http_receive, _send)
 
 
-def ws_session(frames: int) -> Callable[[App], Awaitable[None]]:
+def ws_session(frames: int) -> Callable[[App], Coroutine[Any, Any, None]]:
     async def run(app: App) -> None:
         inbox = [{"type": "websocket.connect"}] + [{"type": "websocket.receive", "text": "hi"}] * frames + [
             {"type": "websocket.disconnect", "code": 1000}]
@@ -93,7 +93,7 @@ async def concurrent(app: App, count: int = 1000) -> None:
 class Workload:
     name: str
     app: App
-    driver: Callable[[App], Awaitable[None]]
+    driver: Callable[[App], Coroutine[Any, Any, None]]
     connections: int
     messages: int  # per connection, for the per-message figure (0: per request only)
 
@@ -130,7 +130,7 @@ def peak_memory(workload: Workload, app: App) -> int:
 
 
 def measure(workload: Workload, rounds: int) -> dict[str, Any]:
-    variants = {
+    variants: dict[str, App] = {
         "bare": workload.app,
         "inspect": Inspector(workload.app, plugins=PLUGINS),
         "trace": Inspector(workload.app, plugins=PLUGINS, trace=True, storage=MemoryStorage(max_records=1)),

@@ -55,7 +55,7 @@ async def per_call_ns(app: App, calls: int) -> float:
 
 
 async def compare(name: str, app: App, calls: int, rounds: int, per: int) -> None:
-    variants = {"bare": app, "inspected": asgion.Inspector(app)}
+    variants: dict[str, App] = {"bare": app, "inspected": asgion.Inspector(app)}
     times: dict[str, list[float]] = {key: [] for key in variants}
     for _ in range(rounds):
         for key, target in variants.items():
