@@ -231,7 +231,7 @@ class Inspector:
                 machine = compiled.machine
                 kind = ConnectionKind(scope_type, self.config, compiled.enabled, compiled.rules, machine.initial,
                                       machine.final_states, self._found, self._shared)
-                router = Router(compiled, self._isolate, kind)
+                router = Router(compiled, self._isolate, kind, self.trace_failed)
             if router is not None or len(self._routers) < MAX_UNKNOWN_SCOPE_TYPES:
                 self._routers[scope_type] = router  # a server inventing scope types cannot grow this forever
             return router
@@ -257,8 +257,7 @@ class Inspector:
         compiled = router.compiled
         new_data, app = router.new_data, self.app  # attribute reads, then calls (method calls would not specialize)
         conn = WiredConnection(scope, router.kind, new_data(scope))
-        conn.inspector, conn.router = self, router  # (pairs: four targets at once would build a tuple)
-        conn.server_receive, conn.server_send = receive, send
+        conn.router, conn.server_receive, conn.server_send = router, receive, send
         self._open[conn] = None
         if self._trace and should_trace(self._sample_rate):
             conn.trace = Tracer(scope, max_body_size=self._max_body_size, max_events=self._max_events,

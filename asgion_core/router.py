@@ -24,11 +24,14 @@ _NOTHING: Route = (None, ())
 
 class Router:
     __slots__ = ("compiled", "disconnects", "express_receive", "express_send", "isolate", "kind", "machine",
-                 "new_data", "receive_other", "receive_table", "send_other", "send_table", "transitions")
+                 "new_data", "receive_other", "receive_table", "send_other", "send_table", "trace_failed",
+                 "transitions")
 
-    def __init__(self, compiled: CompiledProtocol, isolate: Isolate, kind: ConnectionKind) -> None:
+    def __init__(self, compiled: CompiledProtocol, isolate: Isolate, kind: ConnectionKind,
+                 trace_failed: Callable[[Exception], None]) -> None:
         self.compiled = compiled
-        self.isolate = isolate
+        #: How the Inspector records a check, or a trace recorder, that raised.
+        self.isolate, self.trace_failed = isolate, trace_failed
         #: What every connection of this scope type shares, and how its protocol data is made.
         self.kind = kind
         self.new_data = compiled.machine.new_data

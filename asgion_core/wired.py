@@ -13,14 +13,10 @@ forwarded unchanged and in order; what the server's receive() and send() raise i
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING
 
 from asgion_core.checks import Message
 from asgion_core.connection import Connection
 from asgion_core.router import Router
-
-if TYPE_CHECKING:
-    from asgion_core.inspector import Inspector
 
 __all__ = ["WiredConnection", "no_lane"]
 
@@ -37,13 +33,12 @@ class WiredConnection(Connection):
     """A :class:`Connection` that also carries the server's receive and send, and wraps them for the app.
 
     :attr:`checked_receive` and :attr:`checked_send` are what the app is called with; the rest of asgion sees a
-    plain Connection. The four slots are set by the Inspector right after construction (no second ``__init__``
+    plain Connection. The three slots are set by the Inspector right after construction (no second ``__init__``
     frame per request).
     """
 
-    __slots__ = ("inspector", "router", "server_receive", "server_send")
+    __slots__ = ("router", "server_receive", "server_send")
 
-    inspector: Inspector
     router: Router
     server_receive: Receive
     server_send: Send
@@ -57,10 +52,7 @@ class WiredConnection(Connection):
             self.server_raised(exc)
             raise
         if self.trace is not None:
-            try:
-                self.trace.event("receive", message)
-            except Exception as exc:
-                self.inspector.trace_failed(exc)
+            self._trace_event("receive", message)
         router = self.router
         # the express lane, inlined (see checked_send)
         try:
@@ -78,10 +70,7 @@ class WiredConnection(Connection):
 
     async def checked_send(self, message: Message) -> None:
         if self.trace is not None:
-            try:
-                self.trace.event("send", message)
-            except Exception as exc:
-                self.inspector.trace_failed(exc)
+            self._trace_event("send", message)
         router = self.router
         # The express lane, inlined: this is the hottest code of the inspector. A missing or unhashable "type" is
         # left to the normal route, which reports it; a lane that raises is isolated like a check. Types without a
@@ -113,3 +102,10 @@ class WiredConnection(Connection):
                 self.direction = "server"
                 self.report("G-020", f"send() raised {type(exc).__name__} after disconnect, not an OSError")
             raise
+
+    def _trace_event(self, direction: str, message: Message) -> None:
+        """Add the message to the connection's trace; a recorder that fails is recorded, and the message goes on."""
+        try:
+            self.trace.event(direction, message)
+        except Exception as exc:
+            self.router.trace_failed(exc)
