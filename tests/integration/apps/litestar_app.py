@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Litestar, Request, WebSocket, asgi, delete, get, head, websocket
 from litestar.datastructures import State
 from litestar.exceptions import WebSocketDisconnect
+from litestar.params import Parameter
 from litestar.response import Stream
 
 
@@ -37,7 +38,7 @@ async def stream() -> Stream:
 
 
 @delete("/items/{item_id:int}", status_code=204)
-async def remove(item_id: int) -> None:
+async def remove(item_id: Annotated[int, Parameter()]) -> None:  # declared: inferred path parameters are deprecated
     return None
 
 
