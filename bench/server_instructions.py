@@ -1,15 +1,19 @@
 """CPU instructions per request in a uvicorn process serving the bare and the inspected app, under valgrind.
 
-Run: python bench/server_instructions.py [--app raw|starlette|fastapi] [--connections C] [--repeat K]. Not part of
-the test suite; needs valgrind. The server runs with ``--limit-max-requests`` so it stops by itself; a client on
-127.0.0.1 keeps C keep-alive connections (default 16, as bench/server_load.sh) and sends one request on each, then
-reads the C responses, round after round. Many connections matter: a server passes the same client and server
-address tuples to every request of one connection, so a cache of the last one seen hits with one connection and
-misses with sixteen. Each figure is the difference of two runs (N and N + EXTRA
+Run: python bench/server_instructions.py [--app raw|starlette|fastapi] [--connections C] [--repeat K] [--cache-sim].
+Not part of the test suite; needs valgrind. The server runs with ``--limit-max-requests`` so it stops by itself; a
+client on 127.0.0.1 keeps C keep-alive connections (default 16, as bench/server_load.sh) and sends one request on
+each, then reads the C responses, round after round. Many connections matter: a server passes the same client and
+server address tuples to every request of one connection, so a cache of the last one seen hits with one connection
+and misses with sixteen. Each figure is the difference of two runs (N and N + EXTRA
 requests) divided by EXTRA, so start-up, lifespan and shutdown cancel out. Where bench/server_load.sh measures
 requests per second (what users see, but noisy on a shared machine), this counts the work the server process does
 per request: repeatable to about 1 % of the total (the event loop's polling varies a little with timing, which is
 up to 5 % of the difference), and blind to cache effects; the median of ``--repeat`` alternating runs is reported.
+``--cache-sim`` runs cachegrind's cache and branch-predictor simulation instead of callgrind, for the effects the
+instruction count cannot see: simulated first-level instruction and data cache misses, last-level misses and
+mispredicted branches per request, next to the instructions (a simulation of a generic CPU, much slower to run;
+where a machine has no hardware counters, as a virtual machine often does not, it is the only view of them).
 """
 
 from __future__ import annotations
@@ -60,12 +64,26 @@ def read_response(client: socket.socket, pending: bytes) -> bytes:
     return rest[length:]
 
 
-def instructions(app: str, requests: int, connections: int) -> int:
-    """Instructions of one uvicorn process that serves ``requests`` requests and stops."""
+#: What callgrind and cachegrind print at exit, by the name a row of the report gets.
+CALLGRIND_COUNTERS = {"instructions": r"Collected : ([\d,]+)"}
+CACHEGRIND_COUNTERS = {
+    "instructions": r"I\s+refs:\s+([\d,]+)",
+    "I1 misses": r"I1\s+misses:\s+([\d,]+)",
+    "D1 misses": r"D1\s+misses:\s+([\d,]+)",
+    "LL misses": r"LL misses:\s+([\d,]+)",
+    "branches": r"Branches:\s+([\d,]+)",
+    "mispredicts": r"Mispredicts:\s+([\d,]+)",
+}
+
+
+def counters(app: str, requests: int, connections: int, cache_sim: bool) -> dict[str, int]:
+    """The counters of one uvicorn process that serves ``requests`` requests and stops."""
     port = free_port()
+    tool = (["valgrind", "--tool=cachegrind", "--cache-sim=yes", "--branch-sim=yes", "--cachegrind-out-file=/dev/null"]
+            if cache_sim else ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null"])
     env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONPATH": str(HERE), "ASGION_DISABLE_PLUGIN_AUTOLOAD": "1"}
     server = subprocess.Popen(
-        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable, "-m", "uvicorn",
+        [*tool, sys.executable, "-m", "uvicorn",
          f"server_apps:{app}", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
          "--no-access-log", "--lifespan", "on", "--limit-max-requests", str(requests)],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
@@ -86,10 +104,13 @@ def instructions(app: str, requests: int, connections: int) -> int:
         if server.poll() is None:
             server.kill()
             server.wait()
-    match = re.search(r"Collected : (\d+)", err)
-    if match is None:
-        raise RuntimeError(err)
-    return int(match.group(1))
+    found: dict[str, int] = {}
+    for name, pattern in (CACHEGRIND_COUNTERS if cache_sim else CALLGRIND_COUNTERS).items():
+        match = re.search(pattern, err)
+        if match is None:
+            raise RuntimeError(f"valgrind printed no {name}:\n{err}")
+        found[name] = int(match.group(1).replace(",", ""))
+    return found
 
 
 def main() -> None:
@@ -99,6 +120,8 @@ def main() -> None:
                         "over (a divisor of 96, such as 1, 4 or 16; default 16)")
     parser.add_argument("--repeat", type=int, default=3, help="measure each variant this many times; the median "
                         "counts (default 3)")
+    parser.add_argument("--cache-sim", action="store_true", help="simulate caches and branch prediction "
+                        "(cachegrind) and print their misses per request too")
     args = parser.parse_args()
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
@@ -107,22 +130,33 @@ def main() -> None:
     if shutil.which("valgrind") is None:
         raise SystemExit("valgrind is not installed (apt-get install valgrind)")
     prefix = "" if args.app == "raw" else f"{args.app}_"
-    runs: dict[str, list[float]] = {"bare": [], "inspected": []}
+    runs: dict[str, list[dict[str, float]]] = {"bare": [], "inspected": []}
     for _ in range(args.repeat):  # alternating, so a drift of the machine touches both alike
         for variant, found in runs.items():
             attr = prefix + variant
-            found.append((instructions(attr, LOW + EXTRA, args.connections)
-                          - instructions(attr, LOW, args.connections)) / EXTRA)
-    bare, inspected = statistics.median(runs["bare"]), statistics.median(runs["inspected"])
+            low = counters(attr, LOW, args.connections, args.cache_sim)
+            high = counters(attr, LOW + EXTRA, args.connections, args.cache_sim)
+            found.append({name: (high[name] - low[name]) / EXTRA for name in high})
+    bare, inspected = _medians(runs["bare"]), _medians(runs["inspected"])
     print(f"uvicorn, {args.app} app, {args.connections} connection(s), instructions per request in the server "
           f"process (Python {sys.version.split()[0]})")
-    print(f"bare      {bare:10,.0f}")
-    print(f"inspected {inspected:10,.0f}  (+{inspected - bare:,.0f})")
-    print(f"ratio     {bare / inspected:10.1%} of bare requests per CPU instruction")
+    print(f"bare      {bare['instructions']:10,.0f}")
+    print(f"inspected {inspected['instructions']:10,.0f}  (+{inspected['instructions'] - bare['instructions']:,.0f})")
+    print(f"ratio     {bare['instructions'] / inspected['instructions']:10.1%} of bare requests per CPU instruction")
+    if args.cache_sim:
+        print("simulated per request (cachegrind)   bare  inspected   growth")
+        for name in CACHEGRIND_COUNTERS:
+            # a counter under one per request (last-level misses, once warm) has no meaningful growth
+            growth = f"{inspected[name] / bare[name] - 1:+8.1%}" if bare[name] >= 1 else f"{'-':>8}"
+            print(f"  {name:<30} {bare[name]:10,.0f} {inspected[name]:10,.0f} {growth}")
     if args.repeat > 1:
-        print("runs      " + "; ".join(f"{name} " + ", ".join(f"{n:,.0f}" for n in found)
+        print("runs      " + "; ".join(f"{name} " + ", ".join(f"{run['instructions']:,.0f}" for run in found)
                                         for name, found in runs.items()))
 
+
+def _medians(runs: list[dict[str, float]]) -> dict[str, float]:
+    """Each counter's median over the runs."""
+    return {name: statistics.median(run[name] for run in runs) for name in runs[0]}
 
 if __name__ == "__main__":
     main()
