@@ -5,14 +5,14 @@ Not part of the test suite; needs valgrind. The server runs with ``--limit-max-r
 client on 127.0.0.1 keeps C keep-alive connections (default 16, as bench/server_load.sh) and sends one request on
 each, then reads the C responses, round after round. Many connections matter: a server passes the same client and
 server address tuples to every request of one connection, so a cache of the last one seen hits with one connection
-and misses with sixteen. Each figure is the difference of two runs (N and N + EXTRA
-requests) divided by EXTRA, so start-up, lifespan and shutdown cancel out. Where bench/server_load.sh measures
-requests per second (what users see, but noisy on a shared machine), this counts the work the server process does
-per request: repeatable to about 1 % of the total (the event loop's polling varies a little with timing, which is
-up to 5 % of the difference), and blind to cache effects; the median of ``--repeat`` alternating runs is reported.
-``--cache-sim`` runs cachegrind's cache and branch-predictor simulation instead of callgrind, for the effects the
-instruction count cannot see: simulated first-level instruction and data cache misses, last-level misses and
-mispredicted branches per request, next to the instructions (a simulation of a generic CPU, much slower to run;
+and misses with sixteen. Each figure is the difference of two runs (N and N + EXTRA requests) divided by EXTRA, so
+start-up, lifespan and shutdown cancel out. Where bench/server_load.sh measures requests per second (what users
+see, but noisy on a shared machine), this counts the work the server process does per request: repeatable to about
+1 % of the total (the event loop's polling varies a little with timing, which is up to 5 % of the difference); the
+median of ``--repeat`` alternating runs is reported. Instructions alone are blind to cache effects:
+``--cache-sim`` runs cachegrind's cache and branch-predictor simulation instead of callgrind and prints, next to
+the instructions, simulated first-level instruction and data cache misses, last-level misses and mispredicted
+branches per request (a simulation of a generic CPU, much slower to run;
 where a machine has no hardware counters, as a virtual machine often does not, it is the only view of them).
 """
 
@@ -157,6 +157,7 @@ def main() -> None:
 def _medians(runs: list[dict[str, float]]) -> dict[str, float]:
     """Each counter's median over the runs."""
     return {name: statistics.median(run[name] for run in runs) for name in runs[0]}
+
 
 if __name__ == "__main__":
     main()

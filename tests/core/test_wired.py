@@ -82,8 +82,6 @@ def test_what_the_server_raises_reaches_the_app_unchanged_and_is_remembered(side
 
 
 def test_a_tracer_that_fails_is_recorded_and_the_messages_still_pass() -> None:
-    inspector = Inspector(streaming_app(2), trace=True)
-
     class BrokenTracer:
         def event(self, direction: str, message: Any) -> None:
             raise RuntimeError("recorder broke")
@@ -92,7 +90,7 @@ def test_a_tracer_that_fails_is_recorded_and_the_messages_still_pass() -> None:
         receive.__self__.trace = BrokenTracer()
         await streaming_app(2)(scope, receive, send)
 
-    inspector.app = app
+    inspector = Inspector(app, trace=True)
     server = RecordingServer()
     server.run(inspector)
     assert [m["type"] for m in server.sent] == ["http.response.start"] + ["http.response.body"] * 3
