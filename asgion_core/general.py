@@ -57,7 +57,7 @@ def asgion_event_checks(scope_type: str, config: AsgionConfig) -> Sequence[Event
     rules = ("G-008", "G-009", "G-010", "G-014", "G-016", "G-017")
     checks = [EventCheck(check_values, rules, "send"), EventCheck(check_values, rules, "receive")]
     if scope_type == "lifespan":
-        checks.append(EventCheck(remember_lifespan_send, (), "send"))
+        checks.append(EventCheck(remember_lifespan_send, (), "send", keeps_state=True))
     return checks
 
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import pluggy
 
 if TYPE_CHECKING:
-    from asgion_core.checks import EndCheck, EventCheck, ExpressCheck, ExpressScopeCheck, ScopeCheck
+    from asgion_core.checks import EndCheck, EventCheck, ScopeCheck
     from asgion_core.config import AsgionConfig
     from asgion_core.fsm import StateMachine
     from asgion_core.report import Report
@@ -59,13 +59,14 @@ def asgion_register_reporters(register: Callable[[str, Any], None]) -> None:
     """
 
 
-@hookspec(historic=True)
+@hookspec
 def asgion_configure(config: AsgionConfig) -> None:
     """Inspect the configuration a run starts with.
 
     :param config: the effective :class:`AsgionConfig`.
 
-    Called once per Inspector creation (historic).
+    Called once when an Inspector is created, with that Inspector's configuration. Not historic: a plugin
+    registered later is not replayed the configurations of earlier Inspectors, and the plugin manager keeps none.
     """
 
 
@@ -84,28 +85,24 @@ def asgion_state_machine(scope_type: str, config: AsgionConfig) -> StateMachine 
 
 
 @hookspec
-def asgion_scope_checks(
-    scope_type: str, config: AsgionConfig
-) -> Sequence[ScopeCheck | ExpressScopeCheck] | None:
+def asgion_scope_checks(scope_type: str, config: AsgionConfig) -> Sequence[ScopeCheck] | None:
     """Return checks that validate the scope when the app is called.
 
     :param scope_type: the scope type being compiled.
     :param config: the effective configuration.
-    :return: :class:`ScopeCheck` objects, each naming the rules it may report; optionally an
-        :class:`ExpressScopeCheck` that proves the commonest valid scope clean in one call.
+    :return: :class:`ScopeCheck` objects,, each naming the rules it may report.
 
     Called once per scope type when an Inspector compiles.
     """
 
 
 @hookspec
-def asgion_event_checks(scope_type: str, config: AsgionConfig) -> Sequence[EventCheck | ExpressCheck] | None:
+def asgion_event_checks(scope_type: str, config: AsgionConfig) -> Sequence[EventCheck] | None:
     """Return checks that validate messages sent by the app or delivered by the server.
 
     :param scope_type: the scope type being compiled.
     :param config: the effective configuration (thresholds live here).
-    :return: :class:`EventCheck` objects, each declaring its direction, message types and rules; optionally
-        :class:`ExpressCheck` lanes that do the same work faster for the commonest valid message of a type.
+    :return: :class:`EventCheck` objects, each declaring its direction, message types and rules.
 
     Called once per scope type when an Inspector compiles; checks whose rules are all disabled are dropped then.
     """

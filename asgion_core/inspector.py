@@ -1,11 +1,10 @@
 """The Inspector: a transparent ASGI wrapper that validates every scope and message it sees.
 
 Per connection it routes the scope to the compiled tables of its scope type (built once from the plugins, rebuilt
-only when the plugin set changes) and wraps ``receive`` and ``send``. Per message it first offers the message to
-the express lane of its type, if a plugin declared one (the ordinary chunks of a stream end there), else it does a
-dict lookup, steps the state machine and calls the check functions directly; no pluggy call happens on the hot
-path. Messages are forwarded unchanged and in order, the app's exceptions propagate unchanged, and a check (or
-lane) that raises is recorded once and otherwise ignored.
+only when the plugin set changes) and wraps ``receive`` and ``send``. Per message it does a dict lookup, steps the
+state machine and calls the check functions directly; no pluggy call happens on the hot path. Messages are
+forwarded unchanged and in order, the app's exceptions propagate unchanged, and a check that raises is recorded
+once and otherwise ignored.
 """
 
 from __future__ import annotations
@@ -74,8 +73,6 @@ class Inspector:
         each), else to memory (``traces``, the last ``max_traces``). ``max_body_size`` caps recorded bodies and
         frames, ``max_events`` the events kept per connection, ``redact_headers`` replaces the default set of
         redacted header names.
-    :param express: take the plugins' express lanes for ordinary stream messages (``False`` runs every message
-        through its full route: the findings are the same, only slower; a switch for checking a lane).
     """
 
     def __init__(
@@ -104,7 +101,6 @@ class Inspector:
         max_events: int = DEFAULT_MAX_EVENTS,
         redact_headers: Iterable[str] | None = None,
         max_traces: int = 1_000,
-        express: bool = True,
     ) -> None:
         self.app = app
         base = config or AsgionConfig()
@@ -125,7 +121,6 @@ class Inspector:
             self.plugin_manager = create_plugin_manager(plugins=plugins)
         self.strict = strict
         self.keep_clean_results = keep_clean_results
-        self.express = express
         self.on_violation = on_violation
         self._violations: deque[Violation] = deque(maxlen=max_violations)
         self._results: deque[ScopeResult] = deque(maxlen=max_results)
@@ -150,7 +145,7 @@ class Inspector:
         self._storages = storages(storage, DirectoryStorage(trace_dir) if trace_dir is not None else None,
                                   self._memory)
         self._refresh()
-        self.plugin_manager.hook.asgion_configure.call_historic(kwargs={"config": self.config})
+        self.plugin_manager.collect("asgion_configure", on_error=self._record, config=self.config)
 
     # -- public results --------------------------------------------------------------------------------------------
     @property
@@ -174,8 +169,7 @@ class Inspector:
 
     @property
     def internal_errors(self) -> list[InternalError]:
-        mine = self._internal_errors
-        return mine + [e for e in self.plugin_manager.internal_errors if e not in mine]
+        return list(self._internal_errors)
 
     def clear(self) -> None:
         self._violations.clear()
@@ -224,8 +218,7 @@ class Inspector:
         try:
             return self._routers[scope_type]
         except KeyError:
-            compiled = compile_protocol(self.plugin_manager, scope_type, self.config, self._enabled,
-                                        express=self.express)
+            compiled = compile_protocol(self.plugin_manager, scope_type, self.config, self._enabled, self._record)
             router = None
             if compiled is not None:
                 machine = compiled.machine
@@ -262,15 +255,7 @@ class Inspector:
         if self._trace and should_trace(self._sample_rate):
             conn.trace = Tracer(scope, max_body_size=self._max_body_size, max_events=self._max_events,
                                 redact=self._redact)
-        scope_checks = compiled.scope_checks
-        scope_lane = compiled.scope_lane
-        if scope_lane is not None:
-            try:
-                if scope_lane(conn, scope):
-                    scope_checks = compiled.scope_rest
-            except Exception as exc:
-                self._isolate(compiled, scope_lane, exc)
-        for check in scope_checks:
+        for check in compiled.scope_checks:
             try:
                 check(conn, scope)
             except Exception as exc:

@@ -193,14 +193,23 @@ class AsgionPluginManager(pluggy.PluginManager):
         self.reporters()
         return dict(self._reporter_owner)
 
-    def collect(self, hook_name: str, **kwargs: Any) -> list[tuple[str, Any]]:
-        """Call a non-firstresult hook, isolating plugins whose implementation raises."""
+    def collect(self, hook_name: str, on_error: Callable[[InternalError], None] | None = None,
+                **kwargs: Any) -> list[tuple[str, Any]]:
+        """Call a non-firstresult hook, isolating plugins whose implementation raises.
+
+        ``on_error`` receives what a failing implementation raised (an Inspector passes its own recorder, so its
+        ``internal_errors`` are its own); without it the error is kept on the plugin manager.
+        """
         results: list[tuple[str, Any]] = []
         for name, func, argnames in self.impls(hook_name):
             try:
                 value = func(**{k: kwargs[k] for k in argnames})
             except Exception as exc:
-                self.record_internal_error(name, hook_name, exc)
+                error = InternalError(plugin=name, where=hook_name, error=_describe(exc))
+                if on_error is None:
+                    self.record_internal_error(name, hook_name, exc)
+                else:
+                    on_error(error)
                 continue
             if value is not None:
                 results.append((name, value))

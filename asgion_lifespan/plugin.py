@@ -37,7 +37,8 @@ def asgion_state_machine(scope_type: str, config: AsgionConfig) -> StateMachine 
 @hookimpl
 def asgion_scope_checks(scope_type: str, config: AsgionConfig) -> Sequence[ScopeCheck]:
     if scope_type == "lifespan":
-        return [ScopeCheck(checks.check_scope, ())]  # always kept: it also records the scope for LS-006/LF-011
+        # it also records the scope for LS-006 and LF-011
+        return [ScopeCheck(checks.check_scope, ("LS-004", "LS-005"), keeps_state=True)]
     if scope_type in checks.REQUEST_SCOPES:
         return [ScopeCheck(checks.check_request_scope, ("LF-011", "LF-015", "LS-006"))]
     return []
@@ -48,11 +49,12 @@ def asgion_event_checks(scope_type: str, config: AsgionConfig) -> Sequence[Event
     if scope_type != "lifespan":
         return []
     return [
-        EventCheck(checks.on_startup, (), "receive", (STARTUP,)),
+        EventCheck(checks.on_startup, (), "receive", (STARTUP,), keeps_state=True),
         EventCheck(checks.on_shutdown, ("LF-012",), "receive", (SHUTDOWN,)),
         EventCheck(checks.check_receive_type, ("LE-001",), "receive", unmatched=True),
         EventCheck(checks.check_send_type, ("LE-002",), "send", unmatched=True),
-        EventCheck(checks.on_startup_reply, (), "send", (STARTUP_COMPLETE, STARTUP_FAILED)),
+        EventCheck(checks.on_startup_reply, ("LF-014",), "send", (STARTUP_COMPLETE, STARTUP_FAILED),
+                   keeps_state=True),
         EventCheck(checks.check_failed_message, ("LE-003", "LE-004"), "send", (STARTUP_FAILED, SHUTDOWN_FAILED)),
     ]
 

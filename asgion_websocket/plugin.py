@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from asgion_core.checks import EndCheck, EventCheck, ExpressCheck, ScopeCheck
+from asgion_core.checks import EndCheck, EventCheck, ScopeCheck
 from asgion_core.config import AsgionConfig
 from asgion_core.fsm import StateMachine
 from asgion_core.hookspecs import hookimpl
 from asgion_core.rules import RuleRegistrar
 from asgion_core.scenario import register_with_examples
-from asgion_websocket import events, express, order, scope
+from asgion_websocket import events, order, scope
 from asgion_websocket.catalogue import RULES
 from asgion_websocket.fsm import (
     ACCEPT,
@@ -53,31 +53,29 @@ def asgion_scope_checks(scope_type: str, config: AsgionConfig) -> Sequence[Scope
 
 
 @hookimpl
-def asgion_event_checks(scope_type: str, config: AsgionConfig) -> Sequence[EventCheck | ExpressCheck]:
+def asgion_event_checks(scope_type: str, config: AsgionConfig) -> Sequence[EventCheck]:
     if scope_type != "websocket":
         return []
     return [
         # receive
-        EventCheck(order.on_connect, (), "receive", (CONNECT,)),
-        EventCheck(order.on_receive, (), "receive", (RECEIVE,)),
-        EventCheck(order.on_disconnect, (), "receive", (DISCONNECT,)),
+        EventCheck(order.on_connect, ("WF-001",), "receive", (CONNECT,), keeps_state=True),
+        EventCheck(order.on_receive, ("WE-001", "WE-002", "WE-003", "WE-021", "WF-011", "WF-012"), "receive",
+                   (RECEIVE,), keeps_state=True),
+        EventCheck(order.on_disconnect, (), "receive", (DISCONNECT,), keeps_state=True),
         EventCheck(events.check_disconnect, ("WE-004", "WE-005", "WE-026", "WE-033"), "receive", (DISCONNECT,)),
         EventCheck(events.check_receive_type, ("WE-018",), "receive", unmatched=True),
         # send
-        EventCheck(order.on_send, (), "send", (SEND,)),
+        EventCheck(order.on_send, ("WE-008", "WE-009", "WE-010", "WE-021", "WF-005"), "send", (SEND,)),
         EventCheck(events.check_send_type, ("WE-017",), "send", unmatched=True),
         EventCheck(events.check_accept, ("WE-006", "WE-007", "WE-022", "WE-025", "WE-027", *_HEADER_RULES), "send",
                    (ACCEPT,)),
-        EventCheck(order.on_accept, (), "send", (ACCEPT,)),
+        EventCheck(order.on_accept, ("WF-017",), "send", (ACCEPT,), keeps_state=True),
         EventCheck(events.check_close, ("WE-011", "WE-012", "WE-019", "WE-020", "WE-021", "WE-027"), "send",
                    (CLOSE,)),
         EventCheck(events.check_denial_start, ("WE-013", "WE-014", "WE-028", "WE-029", *_HEADER_RULES), "send",
                    (DENY_START,)),
         EventCheck(events.check_denial_body, ("WE-015", "WE-016", "WE-029"), "send", (DENY_BODY,)),
-        EventCheck(order.on_close_or_denial, (), "send", (CLOSE, DENY_START, DENY_BODY)),
-        # express lanes for frames, covering the checks of their route
-        ExpressCheck(express.send_frame, "send", SEND, covers=(order.on_send,)),
-        ExpressCheck(express.receive_frame, "receive", RECEIVE, covers=(order.on_receive,)),
+        EventCheck(order.on_close_or_denial, ("WF-005",), "send", (CLOSE, DENY_START, DENY_BODY)),
     ]
 
 
