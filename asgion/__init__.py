@@ -3,7 +3,7 @@
 This package only re-exports the public API; the implementation lives in ``asgion_core`` and the plugin packages.
 """
 
-from asgion_core.checks import EndCheck, EventCheck, Outcome, ScopeCheck
+from asgion_core.checks import EndCheck, EventCheck, ExpressCheck, ExpressScopeCheck, Outcome, ScopeCheck
 from asgion_core.config import AsgionConfig, ConfigError, load_config, load_user_profiles
 from asgion_core.connection import Connection
 from asgion_core.errors import ASGIProtocolError
@@ -36,6 +36,8 @@ __all__ = [
     "Connection",
     "EndCheck",
     "EventCheck",
+    "ExpressCheck",
+    "ExpressScopeCheck",
     "Inspector",
     "OrderingError",
     "Outcome",

@@ -49,9 +49,6 @@ class AsgionConfig:
     chunk_count_threshold: int = 100
     profiles: Mapping[str, Profile] = field(default_factory=dict)
     source: Path | None = None
-    #: Let plugins memoize analyses of repeated messages (the findings are the same either way; the test suite
-    #: runs every rule case with and without, to prove it).
-    caches: bool = True
     # derived once from the fields above, for the hot path
     #: The time thresholds in nanoseconds: the hot path compares perf_counter_ns() differences.
     ttfb_ns: float = field(init=False, repr=False, compare=False)

@@ -3,7 +3,8 @@
 This is the only place the check hooks are called. The result maps each message type to the tuple of check
 functions to call, with the state-machine step first; checks whose rules are all disabled are left out, so a
 disabled rule costs nothing per message. Checks declared ``keeps_state`` (facts other checks read) and checks with
-no rules are always kept.
+no rules are always kept. Express lanes
+(:class:`~asgion_core.checks.ExpressCheck`) are opened here, only for routes they fully cover.
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from asgion_core.checks import EndCheck, EventCheck, ScopeCheck
+from asgion_core.checks import EndCheck, EventCheck, ExpressCheck, ExpressScopeCheck, ScopeCheck
 from asgion_core.config import AsgionConfig
 from asgion_core.fsm import KeySpec, StateMachine
+from asgion_core.general import check_values
 from asgion_core.plugins import AsgionPluginManager
 from asgion_core.report import InternalError
 from asgion_core.rules import Rule
@@ -25,6 +27,8 @@ CheckFunc = Callable[..., None]
 Funcs = tuple[CheckFunc, ...]
 #: What the hot path needs for one message type: the state-machine key function (or None) and the checks.
 Route = tuple[KeySpec | None, Funcs]
+#: An open express lane: message type -> the lane function.
+Lanes = Mapping[str, Callable[..., bool]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,10 +38,15 @@ class CompiledProtocol:
     scope_type: str
     machine: StateMachine
     scope_checks: tuple[CheckFunc, ...]
+    #: The express scope lane (or None) and the scope checks it does not cover, which run even when it is taken.
+    scope_lane: Callable[..., bool] | None
+    scope_rest: tuple[CheckFunc, ...]
     send: Mapping[str, Route]
     send_other: Route
     receive: Mapping[str, Route]
     receive_other: Route
+    express_send: Lanes
+    express_receive: Lanes
     #: End checks after a normal return (the normal-only ones, then the always ones) and after an exception.
     end_on_return: tuple[CheckFunc, ...]
     end_on_exception: tuple[CheckFunc, ...]
@@ -53,16 +62,33 @@ def _wanted(rules: tuple[str, ...], enabled: frozenset[str]) -> bool:
     return not rules or any(r in enabled for r in rules)
 
 
+def _lanes(expresses: list[ExpressCheck], direction: str, routes: Mapping[str, Route],
+           disconnects: frozenset[str]) -> dict[str, Callable[..., bool]]:
+    """The lanes whose route holds nothing they do not cover; the first plugin's lane wins a type."""
+    opened: dict[str, Callable[..., bool]] = {}
+    for lane in expresses:
+        kind = lane.message_type
+        if lane.direction != direction or kind in opened or kind in disconnects or kind not in routes:
+            continue
+        if all(func in lane.covers or func is check_values for func in routes[kind][1]):
+            opened[kind] = lane.func
+    return opened
+
+
 def compile_protocol(
     pm: AsgionPluginManager,
     scope_type: str,
     config: AsgionConfig,
     enabled: frozenset[str],
     on_error: Callable[[InternalError], None] | None = None,
+    *,
+    express: bool = True,
 ) -> CompiledProtocol | None:
     """Ask the plugins once; return ``None`` when no plugin implements ``scope_type``.
 
     ``on_error`` receives the failures of the plugins' hook implementations (see ``AsgionPluginManager.collect``).
+
+    ``express=False`` compiles without lanes (tests compare both forms: the results must be the same).
     """
     machine: StateMachine | None = None
     for _, value in pm.collect("asgion_state_machine", on_error, scope_type=scope_type, config=config):
@@ -77,13 +103,20 @@ def compile_protocol(
         kept = []
         for plugin, checks in pm.collect(hook, on_error, scope_type=scope_type, config=config):
             for check in checks:
-                if isinstance(check, kinds) and (getattr(check, "keeps_state", False) or _wanted(check.rules, enabled)):
+                express_kind = isinstance(check, (ExpressCheck, ExpressScopeCheck))
+                kept_anyway = express_kind or getattr(check, "keeps_state", False)
+                if isinstance(check, kinds) and (kept_anyway or _wanted(check.rules, enabled)):
                     kept.append(check)
                     owners.setdefault(check.func, plugin)
         return kept
 
-    scope_checks = tuple(c.func for c in gather("asgion_scope_checks", ScopeCheck))
-    events: list[EventCheck] = gather("asgion_event_checks", EventCheck)
+    scope_answers = gather("asgion_scope_checks", ScopeCheck, ExpressScopeCheck)
+    scope_checks = tuple(c.func for c in scope_answers if isinstance(c, ScopeCheck))
+    scope_lanes = [c for c in scope_answers if isinstance(c, ExpressScopeCheck) and express]
+    scope_lane = scope_lanes[0] if scope_lanes else None
+    answers = gather("asgion_event_checks", EventCheck, ExpressCheck)
+    events: list[EventCheck] = [c for c in answers if isinstance(c, EventCheck)]
+    expresses: list[ExpressCheck] = [c for c in answers if isinstance(c, ExpressCheck) and express]
     ends: list[EndCheck] = gather("asgion_connection_checks", EndCheck)
 
     def table(direction: str, declared: frozenset[str]) -> tuple[dict[str, Route], Route]:
@@ -115,10 +148,14 @@ def compile_protocol(
         scope_type=scope_type,
         machine=machine,
         scope_checks=scope_checks,
+        scope_lane=scope_lane.func if scope_lane is not None else None,
+        scope_rest=tuple(c for c in scope_checks if scope_lane is None or c not in scope_lane.covers),
         send=send,
         send_other=send_other,
         receive=receive,
         receive_other=receive_other,
+        express_send=_lanes(expresses, "send", send, found.disconnect_types),
+        express_receive=_lanes(expresses, "receive", receive, found.disconnect_types),
         end_on_return=tuple(c.func for c in on_return),
         end_on_exception=end_always,
         end_on_none=tuple(c.func for c in on_return if c.on_none),

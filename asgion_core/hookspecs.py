@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import pluggy
 
 if TYPE_CHECKING:
-    from asgion_core.checks import EndCheck, EventCheck, ScopeCheck
+    from asgion_core.checks import EndCheck, EventCheck, ExpressCheck, ExpressScopeCheck, ScopeCheck
     from asgion_core.config import AsgionConfig
     from asgion_core.fsm import StateMachine
     from asgion_core.report import Report
@@ -85,24 +85,28 @@ def asgion_state_machine(scope_type: str, config: AsgionConfig) -> StateMachine 
 
 
 @hookspec
-def asgion_scope_checks(scope_type: str, config: AsgionConfig) -> Sequence[ScopeCheck] | None:
+def asgion_scope_checks(
+    scope_type: str, config: AsgionConfig
+) -> Sequence[ScopeCheck | ExpressScopeCheck] | None:
     """Return checks that validate the scope when the app is called.
 
     :param scope_type: the scope type being compiled.
     :param config: the effective configuration.
-    :return: :class:`ScopeCheck` objects,, each naming the rules it may report.
+    :return: :class:`ScopeCheck` objects, each naming the rules it may report; optionally an
+        :class:`ExpressScopeCheck` that proves the commonest valid scope clean in one call.
 
     Called once per scope type when an Inspector compiles.
     """
 
 
 @hookspec
-def asgion_event_checks(scope_type: str, config: AsgionConfig) -> Sequence[EventCheck] | None:
+def asgion_event_checks(scope_type: str, config: AsgionConfig) -> Sequence[EventCheck | ExpressCheck] | None:
     """Return checks that validate messages sent by the app or delivered by the server.
 
     :param scope_type: the scope type being compiled.
     :param config: the effective configuration (thresholds live here).
-    :return: :class:`EventCheck` objects, each declaring its direction, message types and rules.
+    :return: :class:`EventCheck` objects, each declaring its direction, message types and rules; optionally
+        :class:`ExpressCheck` lanes that do the same work faster for the commonest valid message of a type.
 
     Called once per scope type when an Inspector compiles; checks whose rules are all disabled are dropped then.
     """

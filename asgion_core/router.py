@@ -1,8 +1,8 @@
 """The normal route of a message: find its checks, step the state machine, run the checks, each isolated.
 
 One Router per scope type and Inspector, built when the scope type is compiled; connections share it, so
-nothing of this is created per connection. The Inspector's wrappers call it for every message: it is the only
-route a message takes.
+nothing of this is created per connection. The Inspector's wrappers call it for every message no express lane
+took (see :class:`~asgion_core.checks.ExpressCheck`).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ _NOTHING: Route = (None, ())
 
 
 class Router:
-    __slots__ = ("compiled", "disconnects", "isolate", "kind", "machine",
+    __slots__ = ("compiled", "disconnects", "express_receive", "express_send", "isolate", "kind", "machine",
                  "new_data", "receive_other", "receive_table", "send_other", "send_table", "trace_failed",
                  "transitions")
 
@@ -40,6 +40,8 @@ class Router:
         self.disconnects = compiled.machine.disconnect_types
         self.send_table, self.send_other = compiled.send, compiled.send_other
         self.receive_table, self.receive_other = compiled.receive, compiled.receive_other
+        #: The express lanes by message type (see :class:`~asgion_core.checks.ExpressCheck`).
+        self.express_send, self.express_receive = compiled.express_send, compiled.express_receive
 
     def send(self, conn: Connection, message: Message) -> None:
         conn.direction = "send"

@@ -147,13 +147,11 @@ def run_scenario(
     plugins: AsgionPluginManager | Iterable[str | object] | None = None,
     profile: str = "strict",
     config: AsgionConfig | None = None,
-    repeat: int = 1,
+    express: bool = True,
 ) -> list[Violation]:
     """Play ``scenario`` through an Inspector and return its violations (all rules on: profile ``strict``).
 
-    ``repeat`` plays the main scope that many times through the same Inspector, so what a plugin memoizes from
-    one connection is used by the next; with ``config=AsgionConfig(caches=False)`` a plugin can assert that its
-    memos never change the findings.
+    ``express=False`` turns the express lanes off; a plugin with lanes can assert both give the same findings.
     """
     base = (config or AsgionConfig()).merged(profile=profile, **dict(scenario.config))
     relay = _Relay()
@@ -165,7 +163,7 @@ def run_scenario(
         is_prelude = scenario.lifespan and isinstance(scope, dict) and scope.get("type") == "lifespan"
         return await (lifespan_app if is_prelude else main_app)(scope, receive_, send_)
 
-    inspector = Inspector(app, config=base, plugins=plugins)
+    inspector = Inspector(app, config=base, plugins=plugins, express=express)
 
     async def main() -> None:
         lifespan_task = None
@@ -178,17 +176,16 @@ def run_scenario(
                                                              lifespan_server.send))
             lifespan_task.add_done_callback(lambda _: relay.paused.set())
             await relay.paused.wait()
-        for _ in range(repeat):
-            scope = build_scope(scenario)
-            if isinstance(scope, dict):
-                for key, value in scope.items():
-                    if value is LIFESPAN_STATE:
-                        scope[key] = state
-                    elif value is LIFESPAN_STATE_COPY:
-                        scope[key] = dict(state)
-            server = _ScriptedServer(scenario.steps, scenario.scope_type, scenario.send_error)
-            with contextlib.suppress(BaseException):
-                await inspector(scope, server.receive, server.send)
+        scope = build_scope(scenario)
+        if isinstance(scope, dict):
+            for key, value in scope.items():
+                if value is LIFESPAN_STATE:
+                    scope[key] = state
+                elif value is LIFESPAN_STATE_COPY:
+                    scope[key] = dict(state)
+        server = _ScriptedServer(scenario.steps, scenario.scope_type, scenario.send_error)
+        with contextlib.suppress(BaseException):
+            await inspector(scope, server.receive, server.send)
         relay.release()
         if lifespan_task is not None:
             with contextlib.suppress(BaseException):

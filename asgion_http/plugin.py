@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from asgion_core.checks import EndCheck, EventCheck, ScopeCheck
+from asgion_core.checks import EndCheck, EventCheck, ExpressCheck, ExpressScopeCheck, ScopeCheck
 from asgion_core.config import AsgionConfig
 from asgion_core.fsm import StateMachine
+from asgion_core.general import check_asgi, check_extensions
 from asgion_core.hookspecs import hookimpl
 from asgion_core.rules import RuleRegistrar
 from asgion_core.scenario import register_with_examples
-from asgion_http import events, extension, response, scope
+from asgion_http import events, express, extension, response, scope
 from asgion_http.catalogue import RULES
 from asgion_http.fsm import (
     BODY,
@@ -24,7 +25,6 @@ from asgion_http.fsm import (
     TRAILERS,
     ZEROCOPY,
 )
-from asgion_http.start_memo import StartMemo
 
 _START_RULES = (
     "HE-005", "HE-006", "HE-007", "HE-008", "HE-009", "HE-010", "HE-011", "HE-024", "HE-025", "HE-026", "HE-027",
@@ -56,21 +56,23 @@ def asgion_state_machine(scope_type: str, config: AsgionConfig) -> StateMachine 
 
 
 @hookimpl
-def asgion_scope_checks(scope_type: str, config: AsgionConfig) -> Sequence[ScopeCheck]:
+def asgion_scope_checks(scope_type: str, config: AsgionConfig) -> Sequence[ScopeCheck | ExpressScopeCheck]:
     if scope_type != "http":
         return []
     return [
         ScopeCheck(scope.check_scope, _SCOPE_RULES),
         ScopeCheck(scope.check_path_consistency, ("HS-031", "HS-033")),
+        # the ordinary scope in one call, for this plugin's field checks and the core's asgi and extension checks
+        ExpressScopeCheck(express.ordinary_scope, covers=(scope.check_scope, check_asgi, check_extensions)),
     ]
 
 
 @hookimpl
-def asgion_event_checks(scope_type: str, config: AsgionConfig) -> Sequence[EventCheck]:
+def asgion_event_checks(scope_type: str, config: AsgionConfig) -> Sequence[EventCheck | ExpressCheck]:
     """Order matters within a type: the race check sees the state before bookkeeping marks completion.
 
-    Start and body messages have one fused check each (fields, race, bookkeeping): they are the hot path. Each
-    compilation gets its own start-message memo.
+    Start and body messages have one fused check each (fields, race, bookkeeping): they are the hot path, and
+    mid-stream body chunks have an express lane on top.
     """
     if scope_type != "http":
         return []
@@ -84,10 +86,13 @@ def asgion_event_checks(scope_type: str, config: AsgionConfig) -> Sequence[Event
         EventCheck(response.check_race, ("HF-005",), "send", unmatched=True),
         EventCheck(events.check_send_type, ("HE-014",), "send", unmatched=True),
         EventCheck(extension.check_advertised, ("EX-009",), "send", extension.GATED),
-        EventCheck(response.start_check(StartMemo(enabled=config.caches)), _START_RULES, "send", (START,),
-                   keeps_state=True),
+        EventCheck(response.on_start, _START_RULES, "send", (START,), keeps_state=True),
         EventCheck(response.on_body, ("HE-012", "HE-013", "HF-005", "HF-018", *_BODY_END_RULES), "send", (BODY,),
                    keeps_state=True),
+        # express lanes: the bulk of streamed bodies, covering the checks of their route
+        ExpressCheck(express.body_chunk, "send", BODY, covers=(response.on_body,)),
+        ExpressCheck(express.response_start, "send", START, covers=(response.on_start,)),
+        ExpressCheck(express.request_chunk, "receive", REQUEST, covers=(events.check_request, response.on_request)),
         EventCheck(events.check_trailers, ("HE-015", "HE-034", "HE-035", "HE-024", "HE-025", "HE-026", "HE-027",
                                            "HE-028"), "send", (TRAILERS,)),
         EventCheck(response.on_trailers, ("SEM-007", "SEM-018", "SEM-022"), "send", (TRAILERS,), keeps_state=True),

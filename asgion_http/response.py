@@ -6,7 +6,6 @@ accepted). A rejected message changes no counter (B3). Thresholds come from the 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from time import perf_counter_ns
 
 from asgion_core.checks import Message, Outcome
@@ -21,8 +20,8 @@ from asgion_http.fsm import (
     HttpData,
 )
 from asgion_http.semantic import inspect_trailer_headers
+from asgion_http.start_cache import analyse
 from asgion_http.start_facts import StartAnalysis
-from asgion_http.start_memo import StartMemo
 
 
 def _once(conn: Connection, data: HttpData, rule_id: str, text: str) -> None:
@@ -58,27 +57,22 @@ def check_race(conn: Connection, message: Message) -> None:
         _once(conn, data, "HF-005", f"{message['type']} sent after http.disconnect was delivered")
 
 
-def start_check(memo: StartMemo) -> Callable[[Connection, Message], None]:
-    """The check of ``http.response.start`` messages, analysing them through ``memo`` (one per compiled protocol)."""
-    analyse = memo.analyse
-
-    def on_start(conn: Connection, message: Message) -> None:
-        """The start message: its fields (HE-*), then the facts later checks need, then the header semantics."""
-        data: HttpData = conn.data
-        if conn.disconnected:
-            check_race(conn, message)
-        analysis = analyse(message, data.http_version, data.scheme)
-        for rule_id, text in analysis.field_findings:
-            conn.report(rule_id, text)
-        if conn.rejected:
-            return
-        started(conn, data, bool(message.get("trailers", False)), analysis)
-
-    return on_start
+def on_start(conn: Connection, message: Message) -> None:
+    """The start message: its fields (HE-*), then the facts later checks need, then the header semantics."""
+    data: HttpData = conn.data
+    if conn.disconnected:
+        check_race(conn, message)
+    analysis = analyse(message, data.http_version, data.scheme)
+    for rule_id, text in analysis.field_findings:
+        conn.report(rule_id, text)
+    if conn.rejected:
+        return
+    started(conn, data, bool(message.get("trailers", False)), analysis)
 
 
 def started(conn: Connection, data: HttpData, trailers: bool, analysis: StartAnalysis) -> None:
-    """The facts of an accepted start message, and the rules that need them."""
+    """The facts of an accepted start message, and the rules that need them (the express lane does the same for
+    clean ones, written out)."""
     data.start = analysis
     data.watch_content = analysis.watch_content
     if trailers:
@@ -99,7 +93,7 @@ def started(conn: Connection, data: HttpData, trailers: bool, analysis: StartAna
 
 
 def late_start(conn: Connection, now: int) -> None:
-    """SEM-006 (only a late start pays for the call)."""
+    """SEM-006, for started() and the express lane alike (only a late start pays for the call)."""
     conn.direction = "send"
     conn.report("SEM-006", f"response started {(now - conn.started_ns) / 1e9:.2f}s after the app call began")
 

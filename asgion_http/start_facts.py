@@ -2,8 +2,8 @@
 
 An analysis depends only on the message and on facts of the scope, and apps send the same start message over and
 over, so one :class:`StartAnalysis` serves every response that sent an equal message (see
-:class:`asgion_http.start_memo.StartMemo`). A connection keeps a reference to it (``HttpData.start``) instead of
-copying its facts: accepting a start message is then one store.
+:mod:`asgion_http.start_cache`). A connection keeps a reference to it (``HttpData.start``) instead of copying its
+facts: accepting a start message is then one store.
 """
 
 from __future__ import annotations

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from asgion_core.checks import EndCheck, EventCheck, ScopeCheck
+from asgion_core.checks import EndCheck, EventCheck, ExpressCheck, ScopeCheck
 from asgion_core.config import AsgionConfig
 from asgion_core.fsm import StateMachine
 from asgion_core.hookspecs import hookimpl
 from asgion_core.rules import RuleRegistrar
 from asgion_core.scenario import register_with_examples
-from asgion_websocket import events, order, scope
+from asgion_websocket import events, express, order, scope
 from asgion_websocket.catalogue import RULES
 from asgion_websocket.fsm import (
     ACCEPT,
@@ -53,7 +53,7 @@ def asgion_scope_checks(scope_type: str, config: AsgionConfig) -> Sequence[Scope
 
 
 @hookimpl
-def asgion_event_checks(scope_type: str, config: AsgionConfig) -> Sequence[EventCheck]:
+def asgion_event_checks(scope_type: str, config: AsgionConfig) -> Sequence[EventCheck | ExpressCheck]:
     if scope_type != "websocket":
         return []
     return [
@@ -76,6 +76,9 @@ def asgion_event_checks(scope_type: str, config: AsgionConfig) -> Sequence[Event
                    (DENY_START,)),
         EventCheck(events.check_denial_body, ("WE-015", "WE-016", "WE-029"), "send", (DENY_BODY,)),
         EventCheck(order.on_close_or_denial, ("WF-005",), "send", (CLOSE, DENY_START, DENY_BODY)),
+        # express lanes for frames, covering the checks of their route
+        ExpressCheck(express.send_frame, "send", SEND, covers=(order.on_send,)),
+        ExpressCheck(express.receive_frame, "receive", RECEIVE, covers=(order.on_receive,)),
     ]
 
 

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import pytest
 
-from asgion_core.config import AsgionConfig
 from asgion_core.plugins import create_plugin_manager
-from asgion_core.scenario import Case, Scenario
+from asgion_core.scenario import Case
 from asgion_core.testing import run_scenario
+from tests.lanes import assert_lanes_agree
 
 
 def assert_triggers(rule_id: str, case: Case) -> None:
@@ -24,23 +23,9 @@ def assert_clean(rule_id: str, case: Case) -> None:
     assert found == [], f"clean counterpart of {rule_id} reported {found}"
 
 
-#: Durations in finding texts ("response completed 0.11s after ..."): two runs of a timed scenario differ there.
-_SECONDS = re.compile(r"\d+\.\d+s\b")
-
-
-def assert_memos_agree(scenario: Scenario) -> None:
-    """Played twice through one Inspector, a scenario finds the same with the plugins' memos on and off."""
-
-    def findings(caches: bool) -> list[tuple[str, str, str]]:
-        played = run_scenario(scenario, config=AsgionConfig(caches=caches), repeat=2)
-        return [(v.rule_id, _SECONDS.sub("<seconds>", v.message), v.side) for v in played]
-
-    assert findings(True) == findings(False)
-
-
 def rule_tests(cases: Mapping[str, Case], plugin: str) -> tuple[Callable[..., Any], ...]:
     """Four tests for a plugin's cases: each triggers its rule, each clean one is clean, both give the same
-    findings with and without the plugins' memos, and every rule that can fire has a case (and no case names a rule
+    findings with and without express lanes, and every rule that can fire has a case (and no case names a rule
     that cannot)."""
 
     @pytest.mark.parametrize("rule_id", sorted(cases))
@@ -52,13 +37,13 @@ def rule_tests(cases: Mapping[str, Case], plugin: str) -> tuple[Callable[..., An
         assert_clean(rule_id, cases[rule_id])
 
     @pytest.mark.parametrize("rule_id", sorted(cases))
-    def test_memos_agree(rule_id: str) -> None:
-        assert_memos_agree(cases[rule_id].bad)
-        assert_memos_agree(cases[rule_id].good)
+    def test_express_lanes_agree(rule_id: str) -> None:
+        assert_lanes_agree(cases[rule_id].bad)
+        assert_lanes_agree(cases[rule_id].good)
 
     def test_every_rule_that_can_fire_has_a_case() -> None:
         registry = create_plugin_manager(autoload=False, env={}).rule_registry()
         assert {r.id for r in registry.by_plugin(plugin) if r.can_fire} == set(cases)
 
-    return (test_rule_triggers, test_clean_counterpart, test_memos_agree,
+    return (test_rule_triggers, test_clean_counterpart, test_express_lanes_agree,
             test_every_rule_that_can_fire_has_a_case)

@@ -43,8 +43,8 @@ def test_documented_check_constructors_match_the_classes() -> None:
 
     from asgion_core import checks
 
-    written = dict(re.findall(r"`((?:Scope|Event|End)Check)\(([^)]*)\)`", DOC))
-    assert set(written) == {"ScopeCheck", "EventCheck", "EndCheck"}
+    written = dict(re.findall(r"`((?:Scope|Event|Express|End)Check)\(([^)]*)\)`", DOC))
+    assert set(written) == {"ScopeCheck", "EventCheck", "ExpressCheck", "EndCheck"}
     for name, args in written.items():
         fields = dataclasses.fields(getattr(checks, name))
         expected = [f.name if f.default is dataclasses.MISSING else f"{f.name}={f.default!r}" for f in fields]
