@@ -1,6 +1,7 @@
 """The catalogue rows of the 'general' layers: metadata only, the checks live elsewhere.
 
-Generated from the rule catalogue by tools/gen_rules.py; edit the catalogue, not this file.
+This module is the source of truth for these rules (ids, severities, texts); docs/rules.md is generated
+from the registered rules by tools/gen_rules.py.
 """
 
 from asgion_core.rules import Rule, Severity
@@ -47,8 +48,9 @@ RULES: tuple[Rule, ...] = (
         side='server',
         status='changed',
         default_enabled=True,
-        summary='`scope["type"]` is a str for which no protocol plugin is registered (with the built-in plugins: anything but "http", "websocket", "lifespan"). The connection is unvalidated (A20). Changed: error to info, and it is now reachable.',
+        summary='`scope["type"]` is a str for which no protocol plugin is registered (with the built-in plugins: anything but "http", "websocket", "lifespan"). The connection is unvalidated.',
         hint='Expected for custom protocols; otherwise check what the server sends.',
+        changes='Error to info, and it is now reachable.',
     ),
     Rule(
         id='G-005',
@@ -113,8 +115,9 @@ RULES: tuple[Rule, ...] = (
         side='either',
         status='changed',
         default_enabled=True,
-        summary='A value anywhere in a message (same walk as G-008) is not an instance of bytes, str, int, float, bool, NoneType, list, tuple or dict. Tuples pass (A6); bytearray, memoryview, sets and arbitrary objects do not. Changed: opaque extension values (zerocopysend `file`, debug `info` contents) are skipped (A9).',
+        summary='A value anywhere in a message (same walk as G-008) is not an instance of bytes, str, int, float, bool, NoneType, list, tuple or dict. Tuples pass; bytearray, memoryview, sets and arbitrary objects do not.',
         hint='Convert the value to an allowed type (bytes for binary data).',
+        changes='Opaque extension values (zerocopysend `file`, debug `info` contents) are skipped.',
     ),
     Rule(
         id='G-011',
@@ -124,8 +127,9 @@ RULES: tuple[Rule, ...] = (
         side='server',
         status='changed',
         default_enabled=True,
-        summary='A scope of a known type has no `asgi` key. Covers lifespan scopes too (LS-002 is retired). Changed: error to warning (A4).',
+        summary='A scope of a known type has no `asgi` key. Covers lifespan scopes too (LS-002 is retired).',
         hint='Include an asgi dict, e.g. version "3.0".',
+        changes='Error to warning.',
     ),
     Rule(
         id='G-012',
@@ -135,8 +139,9 @@ RULES: tuple[Rule, ...] = (
         side='server',
         status='changed',
         default_enabled=True,
-        summary='`scope["asgi"]` is a dict, its `version` key is present, and the value is neither "2.0" nor "3.0" (non-str values included). An absent `version` means "2.0" and is not reported (A4). Changed: no longer fires when the key is absent.',
+        summary='`scope["asgi"]` is a dict, its `version` key is present, and the value is neither "2.0" nor "3.0" (non-str values included). An absent `version` means "2.0" and is not reported.',
         hint='Report the ASGI version you implement, normally "3.0".',
+        changes='No longer fires when the key is absent.',
     ),
     Rule(
         id='G-013',
@@ -201,8 +206,9 @@ RULES: tuple[Rule, ...] = (
         side='server',
         status='new',
         default_enabled=True,
-        summary='`scope["asgi"]` is present but is not a dict (0.6.1 crashed its validator here; also replaces LS-003).',
+        summary='`scope["asgi"]` is present but is not a dict.',
         hint='Make scope["asgi"] a dict.',
+        changes='0.6.1 crashed its validator here; also replaces LS-003.',
     ),
     Rule(
         id='G-019',
@@ -234,7 +240,7 @@ RULES: tuple[Rule, ...] = (
         side='app',
         status='new',
         default_enabled=True,
-        summary="The app call ended by raising an instance of Exception (cancellation and other BaseException subclasses are not reported). Not reported when: the scope is lifespan and the app had sent no lifespan message yet (A16); the scope is lifespan and the app had already sent lifespan.startup.failed or lifespan.shutdown.failed; the exception is the very object the server's send() or receive() raised. End-of-connection rules stay silent when the app raised.",
+        summary="The app call ended by raising an instance of Exception (cancellation and other BaseException subclasses are not reported). Not reported when: the scope is lifespan and the app had sent no lifespan message yet; the scope is lifespan and the app had already sent lifespan.startup.failed or lifespan.shutdown.failed; the exception is the very object the server's send() or receive() raised. End-of-connection rules stay silent when the app raised.",
         hint='Handle the error in the app; report lifespan failures with startup.failed or shutdown.failed.',
     ),
     Rule(
@@ -245,7 +251,7 @@ RULES: tuple[Rule, ...] = (
         side='server',
         status='new',
         default_enabled=True,
-        summary='`asgi["spec_version"]` is a str outside the versions the specs define: "2.0" to "2.5" on http and websocket scopes, "1.0" or "2.0" on lifespan scopes (A5).',
+        summary='`asgi["spec_version"]` is a str outside the versions the specs define: "2.0" to "2.5" on http and websocket scopes, "1.0" or "2.0" on lifespan scopes.',
         hint='Advertise a spec_version the spec defines.',
     ),
     Rule(

@@ -69,6 +69,8 @@ class Rule:
     summary: str = ""
     hint: str = ""
     explanation: str = ""
+    #: How the rule differs from asgion 0.6.1's rule of the same id (docs/rules.md lists these; reports do not).
+    changes: str = ""
     #: Empty means: the scope types of the layer's protocol, or every scope type for ``general``.
     scope_types: tuple[str, ...] = field(default=())
 

@@ -1,6 +1,7 @@
 """The catalogue rows of the 'http' layers: metadata only, the checks live elsewhere.
 
-Generated from the rule catalogue by tools/gen_rules.py; edit the catalogue, not this file.
+This module is the source of truth for these rules (ids, severities, texts); docs/rules.md is generated
+from the registered rules by tools/gen_rules.py.
 """
 
 from asgion_core.rules import Rule, Severity
@@ -47,7 +48,7 @@ RULES: tuple[Rule, ...] = (
         side='server',
         status='stable',
         default_enabled=True,
-        summary='`http_version` is a str other than "1.0", "1.1", "2", "3" ("3" is accepted, A19).',
+        summary='`http_version` is a str other than "1.0", "1.1", "2", "3" ("3" is accepted).',
         hint='Use "1.0", "1.1", "2" or "3".',
     ),
     Rule(
@@ -113,8 +114,9 @@ RULES: tuple[Rule, ...] = (
         side='server',
         status='changed',
         default_enabled=True,
-        summary='`scheme` is a non-empty str other than "http" and "https". Changed: the empty string is reported by HS-034 instead.',
+        summary='`scheme` is a non-empty str other than "http" and "https".',
         hint='Use "http" or "https".',
+        changes='The empty string is reported by HS-034 instead.',
     ),
     Rule(
         id='HS-011',
@@ -146,8 +148,9 @@ RULES: tuple[Rule, ...] = (
         side='server',
         status='changed',
         default_enabled=True,
-        summary='`path` is a str that does not start with "/". Not reported for method OPTIONS with path "*" (asterisk form) or for method CONNECT (authority form). Changed: those two request-target forms are exempt.',
+        summary='`path` is a str that does not start with "/". Not reported for method OPTIONS with path "*" (asterisk form) or for method CONNECT (authority form).',
         hint='Give the path starting with "/".',
+        changes='Those two request-target forms are exempt.',
     ),
     Rule(
         id='HS-014',
@@ -168,8 +171,9 @@ RULES: tuple[Rule, ...] = (
         side='server',
         status='changed',
         default_enabled=True,
-        summary='`raw_path` is present, not None, and not bytes. Changed: None is accepted (A2).',
+        summary='`raw_path` is present, not None, and not bytes.',
         hint='Give raw_path as bytes, or None when unknown.',
+        changes='None is accepted.',
     ),
     Rule(
         id='HS-016',
@@ -267,7 +271,7 @@ RULES: tuple[Rule, ...] = (
         side='server',
         status='stable',
         default_enabled=True,
-        summary='A bytes scope header name differs from its ASCII lower-cased form (A7).',
+        summary='A bytes scope header name differs from its ASCII lower-cased form.',
         hint='Lower-case request header names.',
     ),
     Rule(
@@ -344,7 +348,7 @@ RULES: tuple[Rule, ...] = (
         side='server',
         status='preview',
         default_enabled=False,
-        summary='`root_path` is a non-empty str and `path` neither equals it nor starts with root_path (trailing "/" removed) followed by "/". Off by default: servers disagree on whether path includes root_path (A2, A3).',
+        summary='`root_path` is a non-empty str and `path` neither equals it nor starts with root_path (trailing "/" removed) followed by "/". Off by default: servers disagree on whether path includes root_path.',
         hint='Put root_path at the start of path.',
     ),
     Rule(
@@ -366,7 +370,7 @@ RULES: tuple[Rule, ...] = (
         side='server',
         status='preview',
         default_enabled=False,
-        summary='`raw_path` is bytes, percent-decoding it and then UTF-8 decoding succeeds, and the result equals none of: path; root_path + path; path with a leading root_path removed. Off by default (A2).',
+        summary='`raw_path` is bytes, percent-decoding it and then UTF-8 decoding succeeds, and the result equals none of: path; root_path + path; path with a leading root_path removed. Off by default.',
         hint='Derive path by percent-decoding raw_path.',
     ),
     Rule(
@@ -443,8 +447,9 @@ RULES: tuple[Rule, ...] = (
         side='app',
         status='changed',
         default_enabled=True,
-        summary='`http.response.start` `status` is present and is not an int, or is a bool. Changed: True and False are no longer accepted (A18).',
+        summary='`http.response.start` `status` is present and is not an int, or is a bool.',
         hint='Give the status as an int such as 200.',
+        changes='True and False are no longer accepted.',
     ),
     Rule(
         id='HE-007',
@@ -454,8 +459,9 @@ RULES: tuple[Rule, ...] = (
         side='app',
         status='changed',
         default_enabled=True,
-        summary='`http.response.start` `status` is an int (not bool) from 600 to 999. Changed: 1xx moved to HE-029, below 100 and above 999 to HE-030 (A18).',
+        summary='`http.response.start` `status` is an int (not bool) from 600 to 999.',
         hint='Use a registered final status (200 to 599).',
+        changes='1xx moved to HE-029, below 100 and above 999 to HE-030.',
     ),
     Rule(
         id='HE-008',
@@ -476,7 +482,7 @@ RULES: tuple[Rule, ...] = (
         side='app',
         status='stable',
         default_enabled=True,
-        summary='A bytes header name in `http.response.start` differs from its lower-cased form (A7).',
+        summary='A bytes header name in `http.response.start` differs from its lower-cased form.',
         hint='Lower-case response header names.',
     ),
     Rule(
@@ -487,8 +493,9 @@ RULES: tuple[Rule, ...] = (
         side='app',
         status='changed',
         default_enabled=True,
-        summary='`http.response.start` has a header named transfer-encoding while `http_version` is "1.0", "1.1" or absent. The spec lets the app send it and tells servers to ignore it, but some (uvicorn with httptools) change framing because of it. On HTTP/2 and 3 SEM-018 reports it instead. Changed: warning to info; not reported on HTTP/2 or 3.',
+        summary='`http.response.start` has a header named transfer-encoding while `http_version` is "1.0", "1.1" or absent. The spec lets the app send it and tells servers to ignore it, but some (uvicorn with httptools) change framing because of it. On HTTP/2 and 3 SEM-018 reports it instead.',
         hint='Let the server choose the transfer coding; send Content-Length or nothing.',
+        changes='Warning to info; not reported on HTTP/2 or 3.',
     ),
     Rule(
         id='HE-011',
@@ -531,8 +538,9 @@ RULES: tuple[Rule, ...] = (
         side='app',
         status='changed',
         default_enabled=True,
-        summary='On an http scope the app sends a str type that is none of http.response.start, http.response.body, http.response.trailers, http.response.push, http.response.zerocopysend, http.response.pathsend, http.response.early_hint, http.response.debug, and is neither a key of `scope["extensions"]` nor "http." followed by such a key. Changed: types of extensions the server advertises are accepted.',
+        summary='On an http scope the app sends a str type that is none of http.response.start, http.response.body, http.response.trailers, http.response.push, http.response.zerocopysend, http.response.pathsend, http.response.early_hint, http.response.debug, and is neither a key of `scope["extensions"]` nor "http." followed by such a key.',
         hint='Send only message types the spec or an advertised extension defines.',
+        changes='Types of extensions the server advertises are accepted.',
     ),
     Rule(
         id='HE-015',
@@ -619,8 +627,9 @@ RULES: tuple[Rule, ...] = (
         side='app',
         status='changed',
         default_enabled=True,
-        summary='An `http.response.early_hint` has no `links` key, or `links` is a str or bytes, or is not iterable, or one of its items is not bytes. Changed: 0.6.1 validated a `headers` key this message does not define.',
+        summary='An `http.response.early_hint` has no `links` key, or `links` is a str or bytes, or is not iterable, or one of its items is not bytes.',
         hint='Send links as a list of bytes Link field values.',
+        changes='0.6.1 validated a `headers` key this message does not define.',
     ),
     Rule(
         id='HE-023',
@@ -652,7 +661,7 @@ RULES: tuple[Rule, ...] = (
         side='app',
         status='new',
         default_enabled=True,
-        summary='A bytes header name in `http.response.start`, `http.response.trailers` or `http.response.push` is empty, or contains a byte that is not an RFC 9110 token character: ASCII letters, digits, the symbols ! # $ % & \' * + - . ^ _ ~, the grave accent (0x60) and the vertical bar (0x7C). Names starting with ":" are reported by HE-024 only.',
+        summary='A bytes header name in `http.response.start`, `http.response.trailers` or `http.response.push` is empty, or contains a byte that is not an RFC 9110 token character: ASCII letters, digits, the symbols ! # $ % & \' * + -. ^ _ ~, the grave accent (0x60) and the vertical bar (0x7C). Names starting with ":" are reported by HE-024 only.',
         hint='Use a token as header name.',
     ),
     Rule(
@@ -696,7 +705,7 @@ RULES: tuple[Rule, ...] = (
         side='app',
         status='new',
         default_enabled=True,
-        summary='`http.response.start` `status` is an int from 100 to 199. A 1xx status is not a final response; 101 cannot switch protocols from an http scope (WebSocket has its own scope) and 103 belongs to the early hints extension (A18).',
+        summary='`http.response.start` `status` is an int from 100 to 199. A 1xx status is not a final response; 101 cannot switch protocols from an http scope (WebSocket has its own scope) and 103 belongs to the early hints extension.',
         hint='Send a final status from 200 to 599.',
     ),
     Rule(
@@ -707,7 +716,7 @@ RULES: tuple[Rule, ...] = (
         side='app',
         status='new',
         default_enabled=True,
-        summary='`http.response.start` `status` is an int (not bool) below 100 or above 999 (A18).',
+        summary='`http.response.start` `status` is an int (not bool) below 100 or above 999.',
         hint='Use a three-digit status code.',
     ),
     Rule(
@@ -740,7 +749,7 @@ RULES: tuple[Rule, ...] = (
         side='app',
         status='new',
         default_enabled=True,
-        summary='A bytes header name in `http.response.trailers` or `http.response.push` differs from its lower-cased form (A7).',
+        summary='A bytes header name in `http.response.trailers` or `http.response.push` differs from its lower-cased form.',
         hint='Lower-case header names.',
     ),
     Rule(
@@ -795,8 +804,9 @@ RULES: tuple[Rule, ...] = (
         side='app',
         status='changed',
         default_enabled=True,
-        summary='The app returned normally without sending `http.response.start`, and no `http.disconnect` was delivered. Changed: silent when the app raised (G-021 reports it).',
+        summary='The app returned normally without sending `http.response.start`, and no `http.disconnect` was delivered.',
         hint='Make every code path send one http.response.start.',
+        changes='Silent when the app raised (G-021 reports it).',
     ),
     Rule(
         id='HF-002',
@@ -828,7 +838,7 @@ RULES: tuple[Rule, ...] = (
         side='app',
         status='stable',
         default_enabled=True,
-        summary='An `http.response.body` is sent after body complete (after a final body message, which includes a pathsend or final zerocopysend), whether or not trailers are still expected (A10). Servers may ignore or reject it.',
+        summary='An `http.response.body` is sent after body complete (after a final body message, which includes a pathsend or final zerocopysend), whether or not trailers are still expected. Servers may ignore or reject it.',
         hint='Send nothing more once a body message had more_body=False.',
     ),
     Rule(
@@ -839,8 +849,9 @@ RULES: tuple[Rule, ...] = (
         side='app',
         status='changed',
         default_enabled=True,
-        summary='The app sends any `http.response.*` message after `http.disconnect` was delivered, while the response is not complete. Reported once per connection. The spec expects this race and lets servers ignore the message or raise OSError (A8). Messages after a complete response are HF-003, HF-004 or HF-017 instead. Changed: error to warning, once per connection, never for complete responses.',
+        summary='The app sends any `http.response.*` message after `http.disconnect` was delivered, while the response is not complete. Reported once per connection. The spec expects this race and lets servers ignore the message or raise OSError. Messages after a complete response are HF-003, HF-004 or HF-017 instead.',
         hint='Stop sending once receive() returned http.disconnect or send() raised OSError.',
+        changes='Error to warning, once per connection, never for complete responses.',
     ),
     Rule(
         id='HF-006',
@@ -850,8 +861,9 @@ RULES: tuple[Rule, ...] = (
         side='app',
         status='changed',
         default_enabled=True,
-        summary='The app returned normally after `http.response.start` without body complete (no final body, no pathsend, no final zerocopysend), and no `http.disconnect` was delivered. Changed: info to error; pathsend and a final zerocopysend complete the body (A15); silent when the app raised.',
+        summary='The app returned normally after `http.response.start` without body complete (no final body, no pathsend, no final zerocopysend), and no `http.disconnect` was delivered.',
         hint='End the body with more_body=False (or use pathsend).',
+        changes='Info to error; pathsend and a final zerocopysend complete the body; silent when the app raised.',
     ),
     Rule(
         id='HF-007',
@@ -861,8 +873,9 @@ RULES: tuple[Rule, ...] = (
         side='server',
         status='changed',
         default_enabled=True,
-        summary='The server delivers `http.request` after request complete and before any `http.disconnect` (after disconnect it is HF-019). Changed: info to warning.',
+        summary='The server delivers `http.request` after request complete and before any `http.disconnect` (after disconnect it is HF-019).',
         hint='After the final body chunk, answer receive() only with http.disconnect.',
+        changes='Info to warning.',
     ),
     Rule(
         id='HF-008',
@@ -872,8 +885,9 @@ RULES: tuple[Rule, ...] = (
         side='app',
         status='changed',
         default_enabled=True,
-        summary='The app returned normally after body complete, trailers were expected, no `http.response.trailers` message was sent at all, and no `http.disconnect` was delivered. Changed: silent when the app raised.',
+        summary='The app returned normally after body complete, trailers were expected, no `http.response.trailers` message was sent at all, and no `http.disconnect` was delivered.',
         hint='Send http.response.trailers after the last body message, or do not announce trailers.',
+        changes='Silent when the app raised.',
     ),
     Rule(
         id='HF-009',
@@ -916,8 +930,9 @@ RULES: tuple[Rule, ...] = (
         side='app',
         status='changed',
         default_enabled=True,
-        summary='The start status is 100 to 199, 204, 205 or 304 and the app sends an `http.response.body` with a non-empty body, or any zerocopysend or pathsend. Reported once per response, at the first such message. Changed: warning to error; 205 added; extension body messages count; reported when sent.',
+        summary='The start status is 100 to 199, 204, 205 or 304 and the app sends an `http.response.body` with a non-empty body, or any zerocopysend or pathsend. Reported once per response, at the first such message.',
         hint='Send no content with 1xx, 204, 205 or 304.',
+        changes='Warning to error; 205 added; extension body messages count; reported when sent.',
     ),
     Rule(
         id='HF-013',
@@ -927,7 +942,7 @@ RULES: tuple[Rule, ...] = (
         side='app',
         status='new',
         default_enabled=True,
-        summary='`http.response.trailers` is sent after a start that expected trailers but before body complete (A14; a response made of trailers only is not allowed).',
+        summary='`http.response.trailers` is sent after a start that expected trailers but before body complete (a response made of trailers only is not allowed).',
         hint='Send trailers after the final body message.',
     ),
     Rule(
@@ -971,7 +986,7 @@ RULES: tuple[Rule, ...] = (
         side='app',
         status='new',
         default_enabled=True,
-        summary='After body complete the app sends `http.response.push`, `http.response.zerocopysend` or `http.response.pathsend`; or, with trailers expected, it sends `http.response.trailers` after response complete (A10). Body, start, early_hint and debug have their own rules (HF-004, HF-003, EX-010, EX-011).',
+        summary='After body complete the app sends `http.response.push`, `http.response.zerocopysend` or `http.response.pathsend`; or, with trailers expected, it sends `http.response.trailers` after response complete. Body, start, early_hint and debug have their own rules (HF-004, HF-003, EX-010, EX-011).',
         hint='Send nothing after the response is finished.',
     ),
     Rule(
@@ -1026,8 +1041,9 @@ RULES: tuple[Rule, ...] = (
         side='app',
         status='changed',
         default_enabled=True,
-        summary='The app sends `http.response.push`, `http.response.zerocopysend`, `http.response.pathsend`, `http.response.early_hint`, `http.response.debug` or `http.response.trailers` while `scope["extensions"]` is absent, None, or a dict without that exact message type as a key (A22 for debug). Changed: `http.response.trailers` is gated too.',
+        summary='The app sends `http.response.push`, `http.response.zerocopysend`, `http.response.pathsend`, `http.response.early_hint`, `http.response.debug` or `http.response.trailers` while `scope["extensions"]` is absent, None, or a dict without that exact message type as a key.',
         hint='Look in scope["extensions"] before sending an extension message.',
+        changes='`http.response.trailers` is gated too.',
     ),
     Rule(
         id='EX-010',
@@ -1037,7 +1053,7 @@ RULES: tuple[Rule, ...] = (
         side='app',
         status='stable',
         default_enabled=True,
-        summary='`http.response.early_hint` is sent after `http.response.start` (A1).',
+        summary='`http.response.early_hint` is sent after `http.response.start`.',
         hint='Send early hints before the response starts.',
     ),
     Rule(
@@ -1081,7 +1097,7 @@ RULES: tuple[Rule, ...] = (
         side='app',
         status='new',
         default_enabled=True,
-        summary='`http.response.start` has `trailers` true, the trailers extension is advertised, and no request header named te holds the token "trailers" (values split on ",", tokens trimmed and compared case-insensitively, anything after ";" ignored); the server will drop the trailers (A14).',
+        summary='`http.response.start` has `trailers` true, the trailers extension is advertised, and no request header named te holds the token "trailers" (values split on ",", tokens trimmed and compared case-insensitively, anything after ";" ignored); the server will drop the trailers.',
         hint='Plan trailers only when the client sent TE: trailers.',
     ),
     Rule(
@@ -1103,8 +1119,9 @@ RULES: tuple[Rule, ...] = (
         side='app',
         status='changed',
         default_enabled=True,
-        summary='The status is 200 to 299, the start has no content-type header, and the response carries content: an `http.response.body` with at least one byte, or any zerocopysend or pathsend. Reported once, at that message. Changed: only for responses with content.',
+        summary='The status is 200 to 299, the start has no content-type header, and the response carries content: an `http.response.body` with at least one byte, or any zerocopysend or pathsend. Reported once, at that message.',
         hint='Add a Content-Type describing the body.',
+        changes='Only for responses with content.',
     ),
     Rule(
         id='SEM-003',
@@ -1114,8 +1131,9 @@ RULES: tuple[Rule, ...] = (
         side='app',
         status='changed',
         default_enabled=True,
-        summary='At body complete the declared length is known, counting is still possible, and the counted body bytes are fewer than the declared length. Not for HEAD, not for status 1xx, 204, 205 or 304, not when the body ended with a pathsend or a zerocopysend without count. Overruns are HF-018. Changed: HEAD, 304 and extension-sent bodies exempt; shortfalls only; only for completed bodies.',
+        summary='At body complete the declared length is known, counting is still possible, and the counted body bytes are fewer than the declared length. Not for HEAD, not for status 1xx, 204, 205 or 304, not when the body ended with a pathsend or a zerocopysend without count. Overruns are HF-018.',
         hint='Make Content-Length equal to the bytes you send.',
+        changes='HEAD, 304 and extension-sent bodies exempt; shortfalls only; only for completed bodies.',
     ),
     Rule(
         id='SEM-004',
@@ -1125,8 +1143,9 @@ RULES: tuple[Rule, ...] = (
         side='app',
         status='changed',
         default_enabled=True,
-        summary='The scope scheme is "https" and a set-cookie value has no Secure attribute (attributes split on ";", trimmed, names compared case-insensitively). Deletion cookies (Max-Age of 0 or less) are exempt. Changed: checks https instead of http (browsers refuse Secure cookies set over http), warning to info.',
+        summary='The scope scheme is "https" and a set-cookie value has no Secure attribute (attributes split on ";", trimmed, names compared case-insensitively). Deletion cookies (Max-Age of 0 or less) are exempt.',
         hint='Mark cookies set over https as Secure.',
+        changes='Checks https instead of http (browsers refuse Secure cookies set over http), warning to info.',
     ),
     Rule(
         id='SEM-005',
@@ -1136,8 +1155,9 @@ RULES: tuple[Rule, ...] = (
         side='app',
         status='changed',
         default_enabled=True,
-        summary="At body complete: the response used two or more `http.response.body` or zerocopysend messages, and after the receive() call that delivered the final `http.request` the app started no further receive() call (an app that never read the request to its end also qualifies), so it could not notice a client leaving while it streamed. Not reported when spec_version is 2.4 or later: send() then raises OSError on a closed connection, which is the spec's way to notice it. Changed: 0.6.1 fired on incomplete responses and duplicated HF-006.",
+        summary="At body complete: the response used two or more `http.response.body` or zerocopysend messages, and after the receive() call that delivered the final `http.request` the app started no further receive() call (an app that never read the request to its end also qualifies), so it could not notice a client leaving while it streamed. Not reported when spec_version is 2.4 or later: send() then raises OSError on a closed connection, which is the spec's way to notice it.",
         hint='Watch for http.disconnect with a concurrent receive() while streaming.',
+        changes='0.6.1 fired on incomplete responses and duplicated HF-006.',
     ),
     Rule(
         id='SEM-006',
@@ -1147,8 +1167,9 @@ RULES: tuple[Rule, ...] = (
         side='app',
         status='changed',
         default_enabled=True,
-        summary='`http.response.start` is sent more than ttfb_threshold seconds (default 5) after the app call began. Changed: measured from the app call, not from the first http.request.',
+        summary='`http.response.start` is sent more than ttfb_threshold seconds (default 5) after the app call began.',
         hint='Start the response sooner, or stream it.',
+        changes='Measured from the app call, not from the first http.request.',
     ),
     Rule(
         id='SEM-007',
@@ -1158,8 +1179,9 @@ RULES: tuple[Rule, ...] = (
         side='app',
         status='changed',
         default_enabled=True,
-        summary='Response complete is reached more than lifecycle_threshold seconds (default 30) after the app call began; background work after completion does not count. Not for content-type text/event-stream. Changed: ends at response completion instead of app exit; SSE exempt.',
+        summary='Response complete is reached more than lifecycle_threshold seconds (default 30) after the app call began; background work after completion does not count. Not for content-type text/event-stream.',
         hint='Find the slow step or move long work out of the request.',
+        changes='Ends at response completion instead of app exit; SSE exempt.',
     ),
     Rule(
         id='SEM-008',
@@ -1191,8 +1213,9 @@ RULES: tuple[Rule, ...] = (
         side='app',
         status='changed',
         default_enabled=True,
-        summary='Body complete is reached more than body_delivery_threshold seconds (default 10) after `http.response.start`. Not for content-type text/event-stream. Changed: ends at body completion instead of app exit; SSE exempt.',
+        summary='Body complete is reached more than body_delivery_threshold seconds (default 10) after `http.response.start`. Not for content-type text/event-stream.',
         hint='Look for a slow producer or a slow client.',
+        changes='Ends at body completion instead of app exit; SSE exempt.',
     ),
     Rule(
         id='SEM-011',
@@ -1202,8 +1225,9 @@ RULES: tuple[Rule, ...] = (
         side='app',
         status='changed',
         default_enabled=True,
-        summary='The response used more than chunk_count_threshold (default 100) `http.response.body` messages. Not for content-type text/event-stream. Changed: SSE exempt.',
+        summary='The response used more than chunk_count_threshold (default 100) `http.response.body` messages. Not for content-type text/event-stream.',
         hint='Buffer small writes into larger chunks.',
+        changes='SSE exempt.',
     ),
     Rule(
         id='SEM-012',

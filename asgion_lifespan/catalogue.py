@@ -1,6 +1,7 @@
 """The catalogue rows of the 'lifespan' layers: metadata only, the checks live elsewhere.
 
-Generated from the rule catalogue by tools/gen_rules.py; edit the catalogue, not this file.
+This module is the source of truth for these rules (ids, severities, texts); docs/rules.md is generated
+from the registered rules by tools/gen_rules.py.
 """
 
 from asgion_core.rules import Rule, Severity
@@ -58,7 +59,7 @@ RULES: tuple[Rule, ...] = (
         side='server',
         status='preview',
         default_enabled=False,
-        summary='When the app is called with the lifespan scope, `state` is a non-empty dict; the spec describes an empty namespace (A17).',
+        summary='When the app is called with the lifespan scope, `state` is a non-empty dict; the spec describes an empty namespace.',
         hint='Start lifespan with an empty state dict.',
     ),
     Rule(
@@ -168,8 +169,9 @@ RULES: tuple[Rule, ...] = (
         side='server',
         status='changed',
         default_enabled=True,
-        summary='The server delivers `lifespan.shutdown` before startup finished: lifespan.startup not yet delivered, or delivered with neither startup.complete nor startup.failed sent yet. Shutdown after startup.failed is allowed; a second shutdown is LF-016. Changed: silent after startup.failed and for repeated shutdowns.',
+        summary='The server delivers `lifespan.shutdown` before startup finished: lifespan.startup not yet delivered, or delivered with neither startup.complete nor startup.failed sent yet. Shutdown after startup.failed is allowed; a second shutdown is LF-016.',
         hint='Wait for the startup reply before asking for shutdown.',
+        changes='Silent after startup.failed and for repeated shutdowns.',
     ),
     Rule(
         id='LF-006',
@@ -201,8 +203,9 @@ RULES: tuple[Rule, ...] = (
         side='app',
         status='changed',
         default_enabled=True,
-        summary='The app returned normally while shutdown was in progress. Changed: info to warning (the server has to wait for this reply); silent when the app raised.',
+        summary='The app returned normally while shutdown was in progress.',
         hint='Send lifespan.shutdown.complete or shutdown.failed before returning.',
+        changes='Info to warning (the server has to wait for this reply); silent when the app raised.',
     ),
     Rule(
         id='LF-009',
@@ -212,8 +215,9 @@ RULES: tuple[Rule, ...] = (
         side='app',
         status='changed',
         default_enabled=True,
-        summary='The app returned normally while startup was in progress. An exception raised before any lifespan message was sent signals "lifespan unsupported" and no rule reports it (A16). Changed: no longer fires when the app raised.',
+        summary='The app returned normally while startup was in progress. An exception raised before any lifespan message was sent signals "lifespan unsupported" and no rule reports it.',
         hint='Send lifespan.startup.complete or startup.failed; raise only to opt out of lifespan.',
+        changes='No longer fires when the app raised.',
     ),
     Rule(
         id='LF-010',
@@ -223,7 +227,7 @@ RULES: tuple[Rule, ...] = (
         side='server',
         status='retired',
         default_enabled=False,
-        summary='Never emitted. Retired: it only announced that the server offers lifespan state, which is no problem (A17; pre-filled state is LS-005).',
+        summary='Never emitted. Retired: it only announced that the server offers lifespan state, which is no problem (pre-filled state is LS-005).',
         hint='',
     ),
     Rule(

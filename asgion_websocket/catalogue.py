@@ -1,6 +1,7 @@
 """The catalogue rows of the 'ws' layers: metadata only, the checks live elsewhere.
 
-Generated from the rule catalogue by tools/gen_rules.py; edit the catalogue, not this file.
+This module is the source of truth for these rules (ids, severities, texts); docs/rules.md is generated
+from the registered rules by tools/gen_rules.py.
 """
 
 from asgion_core.rules import Rule, Severity
@@ -69,8 +70,9 @@ RULES: tuple[Rule, ...] = (
         side='server',
         status='changed',
         default_enabled=True,
-        summary='`scheme` is a non-empty str other than "ws" and "wss". Changed: the empty string is reported by WS-028 instead.',
+        summary='`scheme` is a non-empty str other than "ws" and "wss".',
         hint='Use "ws" or "wss".',
+        changes='The empty string is reported by WS-028 instead.',
     ),
     Rule(
         id='WS-007',
@@ -113,8 +115,9 @@ RULES: tuple[Rule, ...] = (
         side='server',
         status='changed',
         default_enabled=True,
-        summary='`raw_path` is present, not None, and not bytes. Changed: None is accepted (A2).',
+        summary='`raw_path` is present, not None, and not bytes.',
         hint='Give raw_path as bytes, or None.',
+        changes='None is accepted.',
     ),
     Rule(
         id='WS-011',
@@ -135,8 +138,9 @@ RULES: tuple[Rule, ...] = (
         side='server',
         status='changed',
         default_enabled=True,
-        summary='`query_string` is present, not None, and not bytes. Changed: None is accepted (the spec reads it as empty).',
+        summary='`query_string` is present, not None, and not bytes.',
         hint='Give the query as bytes.',
+        changes='None is accepted (the spec reads it as empty).',
     ),
     Rule(
         id='WS-013',
@@ -212,7 +216,7 @@ RULES: tuple[Rule, ...] = (
         side='server',
         status='stable',
         default_enabled=True,
-        summary='A bytes scope header name differs from its lower-cased form (A7).',
+        summary='A bytes scope header name differs from its lower-cased form.',
         hint='Lower-case request header names.',
     ),
     Rule(
@@ -234,8 +238,9 @@ RULES: tuple[Rule, ...] = (
         side='server',
         status='changed',
         default_enabled=True,
-        summary='`subprotocols` is present and is a str or bytes, or is not iterable, or holds an item that is not a str. Changed: a bare str (iterable of characters) is no longer accepted.',
+        summary='`subprotocols` is present and is a str or bytes, or is not iterable, or holds an item that is not a str.',
         hint='Give subprotocols as a list of str.',
+        changes='A bare str (iterable of characters) is no longer accepted.',
     ),
     Rule(
         id='WS-022',
@@ -289,7 +294,7 @@ RULES: tuple[Rule, ...] = (
         side='server',
         status='new',
         default_enabled=True,
-        summary='`http_version` is a str other than "1.1", "2" and "3" ("3" accepted for WebSocket over HTTP/3, RFC 9220, as A19 does for http).',
+        summary='`http_version` is a str other than "1.1", "2" and "3" ("3" accepted for WebSocket over HTTP/3, RFC 9220, as for http).',
         hint='Use "1.1" or "2" (or "3").',
     ),
     Rule(
@@ -344,7 +349,7 @@ RULES: tuple[Rule, ...] = (
         side='server',
         status='stable',
         default_enabled=True,
-        summary='A `websocket.receive` in which not exactly one of `bytes` and `text` is non-None (an absent key counts as None; b"" and "" count as values, A21).',
+        summary='A `websocket.receive` in which not exactly one of `bytes` and `text` is non-None (an absent key counts as None; b"" and "" count as values).',
         hint='Deliver exactly one of bytes or text.',
     ),
     Rule(
@@ -421,7 +426,7 @@ RULES: tuple[Rule, ...] = (
         side='app',
         status='stable',
         default_enabled=True,
-        summary='A `websocket.send` in which not exactly one of `bytes` and `text` is non-None (an absent key counts as None; empty values count, A21).',
+        summary='A `websocket.send` in which not exactly one of `bytes` and `text` is non-None (an absent key counts as None; empty values count).',
         hint='Set exactly one of bytes or text.',
     ),
     Rule(
@@ -542,7 +547,7 @@ RULES: tuple[Rule, ...] = (
         side='app',
         status='new',
         default_enabled=True,
-        summary='`websocket.close` `code` is an int outside 1000 to 1003, 1007 to 1014 and 3000 to 4999: below 1000, 1004, 1005, 1006, 1015, 1016 to 2999, or above 4999 (A13; 1005, 1006 and 1015 only report closures and are never sent).',
+        summary='`websocket.close` `code` is an int outside 1000 to 1003, 1007 to 1014 and 3000 to 4999: below 1000, 1004, 1005, 1006, 1015, 1016 to 2999, or above 4999 (1005, 1006 and 1015 only report closures and are never sent).',
         hint='Use 1000, a registered code, or one from 3000 to 4999.',
     ),
     Rule(
@@ -597,7 +602,7 @@ RULES: tuple[Rule, ...] = (
         side='app',
         status='new',
         default_enabled=True,
-        summary='A bytes header name in the headers of `websocket.accept` or `websocket.http.response.start` differs from its lower-cased form (A7).',
+        summary='A bytes header name in the headers of `websocket.accept` or `websocket.http.response.start` differs from its lower-cased form.',
         hint='Lower-case header names.',
     ),
     Rule(
@@ -630,7 +635,7 @@ RULES: tuple[Rule, ...] = (
         side='app',
         status='preview',
         default_enabled=False,
-        summary='With spec_version from `scope["asgi"]`: `websocket.accept` carries a non-empty `headers` while spec_version is below 2.1, or `websocket.close` carries a non-empty `reason` while spec_version is below 2.3. Off by default: servers often advertise stale versions (A5).',
+        summary='With spec_version from `scope["asgi"]`: `websocket.accept` carries a non-empty `headers` while spec_version is below 2.1, or `websocket.close` carries a non-empty `reason` while spec_version is below 2.3. Off by default: servers often advertise stale versions.',
         hint='Check spec_version before using newer fields.',
     ),
     Rule(
@@ -718,8 +723,9 @@ RULES: tuple[Rule, ...] = (
         side='app',
         status='changed',
         default_enabled=True,
-        summary='`websocket.accept` is sent after the app sent `websocket.close` or `websocket.http.response.start`. Accepting before `websocket.connect` was received is allowed (A11). Changed: no longer fires for accept before connect; accept after disconnect is WF-017.',
+        summary='`websocket.accept` is sent after the app sent `websocket.close` or `websocket.http.response.start`. Accepting before `websocket.connect` was received is allowed.',
         hint='Do not accept a connection you already rejected.',
+        changes='No longer fires for accept before connect; accept after disconnect is WF-017.',
     ),
     Rule(
         id='WF-003',
@@ -751,8 +757,9 @@ RULES: tuple[Rule, ...] = (
         side='app',
         status='changed',
         default_enabled=True,
-        summary='After `websocket.disconnect` was delivered the app sends `websocket.send`, `websocket.close`, `websocket.http.response.start` or `websocket.http.response.body`, and no rule earlier in the precedence list applies. Reported once per connection (A8). Changed: error to warning; once per connection; denial messages included.',
+        summary='After `websocket.disconnect` was delivered the app sends `websocket.send`, `websocket.close`, `websocket.http.response.start` or `websocket.http.response.body`, and no rule earlier in the precedence list applies. Reported once per connection.',
         hint='Stop sending once websocket.disconnect arrived or send() raised OSError.',
+        changes='Error to warning; once per connection; denial messages included.',
     ),
     Rule(
         id='WF-006',
@@ -762,8 +769,9 @@ RULES: tuple[Rule, ...] = (
         side='app',
         status='changed',
         default_enabled=True,
-        summary='`websocket.accept` is sent after an earlier accept, with no close or denial in between (those are WF-002). Changed: no longer fires for accept after a close-before-accept or after disconnect.',
+        summary='`websocket.accept` is sent after an earlier accept, with no close or denial in between (those are WF-002).',
         hint='Accept once.',
+        changes='No longer fires for accept after a close-before-accept or after disconnect.',
     ),
     Rule(
         id='WF-007',
@@ -773,7 +781,7 @@ RULES: tuple[Rule, ...] = (
         side='app',
         status='retired',
         default_enabled=False,
-        summary="Never emitted. Retired: closing before accept is the spec's way to reject a connection with HTTP 403 (A12).",
+        summary="Never emitted. Retired: closing before accept is the spec's way to reject a connection with HTTP 403.",
         hint='',
     ),
     Rule(
@@ -784,8 +792,9 @@ RULES: tuple[Rule, ...] = (
         side='app',
         status='changed',
         default_enabled=True,
-        summary='`websocket.http.response.start` is sent after `websocket.accept`. A denial before `websocket.connect` was received is allowed, as for accept. Changed: only after accept; before connect is allowed; repeats and after-close cases are WF-016 and WF-015.',
+        summary='`websocket.http.response.start` is sent after `websocket.accept`. A denial before `websocket.connect` was received is allowed, as for accept.',
         hint='Deny with an HTTP response only before accepting.',
+        changes='Only after accept; before connect is allowed; repeats and after-close cases are WF-016 and WF-015.',
     ),
     Rule(
         id='WF-009',

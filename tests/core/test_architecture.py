@@ -1,8 +1,9 @@
-"""The house rules of DESIGN.md section 1, and the catalogue staying true to RULES.md."""
+"""The house rules of the architecture, and the rule catalogue owned by the package."""
 
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -53,16 +54,36 @@ def test_core_import_loads_no_cli_dependencies() -> None:
     assert out.stdout.strip() == "[]"
 
 
-CATALOGUE = ROOT.parent / "shared" / "RULES.md"
-
-
-@pytest.mark.skipif(not CATALOGUE.is_file(), reason="the shared rule catalogue is not beside the checkout")
-def test_generated_rule_data_matches_the_catalogue() -> None:
+def test_docs_rules_md_is_generated_from_the_rule_data() -> None:
     sys.path.insert(0, str(ROOT / "tools"))
     import gen_rules
 
-    layers = gen_rules.parse(CATALOGUE.read_text(encoding="utf-8"))
-    for prefix, target in gen_rules.TARGETS.items():
-        rows = [r for layer, rs in layers.items() if layer.split(".")[0] == prefix for r in rs]
-        doc = f"The catalogue rows of the {prefix!r} layers: metadata only, the checks live elsewhere."
-        assert target.read_text(encoding="utf-8") == gen_rules.render(rows, doc), f"regenerate {target.name}"
+    page = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
+    assert page == gen_rules.render(gen_rules.builtin_rules()), "run python tools/gen_rules.py"
+
+
+def test_nothing_in_the_repository_reads_the_shared_folder() -> None:
+    """The package owns its catalogue: no source, tool, test or CI step opens ../shared (the shared folder is
+    only a reference for people)."""
+    own = Path(__file__).resolve()
+    offenders = []
+    for path in ROOT.rglob("*"):
+        if (not path.is_file() or path == own or (path.suffix not in {".py", ".toml", ".sh", ".cfg", ".yml", ".yaml"}
+                and path.name != "run")):
+            continue
+        if any(part.startswith(".") and part not in {".ci", ".github"} for part in path.relative_to(ROOT).parts):
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        if re.search(r'\.\./shared|/ "shared"|"shared" /|shared/(RULES|DESIGN)\.md', text):
+            offenders.append(str(path.relative_to(ROOT)))
+    assert offenders == []
+
+
+def test_rule_texts_carry_no_changelog() -> None:
+    """Summaries and hints say what a rule checks and how to fix it; history lives in ``Rule.changes``."""
+    from asgion_core.plugins import create_plugin_manager
+
+    for rule in create_plugin_manager(autoload=False, env={}).rule_registry():
+        text = f"{rule.summary} {rule.hint}"
+        assert "Changed:" not in text and "0.6.1" not in text, rule.id
+        assert not re.search(r"\b[AB]\d{1,2}\b", text), rule.id
