@@ -13,27 +13,22 @@ from asgion_websocket.events import text_is_utf8
 from asgion_websocket.fsm import ACCEPTED, WsData
 
 
-def _one_payload(message: Message) -> bool:
-    text = message.get("text")
-    if type(text) is str:
-        return True
-    return type(message.get("bytes")) is bytes
-
-
 def send_frame(conn: Connection, message: Message) -> bool:
     """websocket.send after accept (covers on_send); text that cannot be UTF-8 (WE-021) takes the normal route."""
     if len(message) != 2 or conn.state != ACCEPTED or conn.disconnected:
         return False
     text = message.get("text")
     if type(text) is str:
-        return text_is_utf8(text)
+        return text.isascii() or text_is_utf8(text)  # the common case without a call
     return type(message.get("bytes")) is bytes
 
 
 def receive_frame(conn: Connection, message: Message) -> bool:
     """websocket.receive on an accepted, connected socket (covers on_receive)."""
     data: WsData = conn.data
-    if len(message) != 2 or conn.disconnected or not data.accepted or not _one_payload(message):
+    if len(message) != 2 or conn.disconnected or not data.accepted:
+        return False
+    if type(message.get("text")) is not str and type(message.get("bytes")) is not bytes:
         return False
     data.delivered += 1
     return True

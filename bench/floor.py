@@ -17,7 +17,9 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from versus import receive, scope, send  # the same workload as bench/versus.py
+from workloads import discard as send  # the same workload as bench/versus.py
+from workloads import http_receive as receive
+from workloads import http_scope as scope
 from workloads import small_get
 
 from asgion import Inspector, create_plugin_manager

@@ -24,7 +24,9 @@ VARIANTS = ("bare", "passthrough", "inspect", "trace")
 
 def run(workload: str, variant: str, count: int) -> None:
     sys.path.insert(0, str(HERE))
-    from overhead import PLUGINS, _http_receive, _send
+    from overhead import PLUGINS
+    from workloads import discard as _send
+    from workloads import http_receive as _http_receive
     from workloads import small_get, streaming
 
     from asgion import Inspector

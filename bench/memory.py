@@ -15,7 +15,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from overhead import PLUGINS, _http_receive, _send
+from overhead import PLUGINS
+from workloads import discard as _send
+from workloads import http_receive as _http_receive
 from workloads import small_get, streaming
 
 from asgion import Inspector, MemoryStorage, inspect

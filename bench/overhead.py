@@ -15,109 +15,20 @@ import argparse
 import asyncio
 import gc
 import statistics
-import time
 import tracemalloc
-from collections.abc import Callable, Coroutine
-from dataclasses import dataclass
+from dataclasses import replace
 from typing import Any
 
-from workloads import App, small_get, streaming
+from workloads import WORKLOADS, App, Workload, timed
 
 from asgion import Inspector, MemoryStorage, create_plugin_manager
-from asgion_core.scenario import http_scope, lifespan_scope, websocket_scope
 
 PLUGINS = create_plugin_manager(autoload=False, env={})
 
 
-# -- apps -----------------------------------------------------------------------------------------------------------
-
-async def ws_echo(scope: Any, receive: Any, send: Any) -> None:
-    await receive()
-    await send({"type": "websocket.accept"})
-    while True:
-        message = await receive()
-        if message["type"] == "websocket.disconnect":
-            return
-        await send({"type": "websocket.send", "text": message["text"]})
-
-
-async def lifespan_app(scope: Any, receive: Any, send: Any) -> None:
-    await receive()
-    await send({"type": "lifespan.startup.complete"})
-    await receive()
-    await send({"type": "lifespan.shutdown.complete"})
-
-
-# -- servers (as thin as possible, so the numbers are the app's and the inspector's) ----------------------------------
-async def _http_receive() -> dict[str, Any]:
-    return {"type": "http.request", "body": b"", "more_body": False}
-
-
-async def _send(message: Any) -> None:
-    return None
-
-
-async def one_http(app: App) -> None:
-    await app(http_scope(), _http_receive, _send)
-
-
-def ws_session(frames: int) -> Callable[[App], Coroutine[Any, Any, None]]:
-    async def run(app: App) -> None:
-        inbox = [{"type": "websocket.connect"}] + [{"type": "websocket.receive", "text": "hi"}] * frames + [
-            {"type": "websocket.disconnect", "code": 1000}]
-        position = 0
-
-        async def receive() -> dict[str, Any]:
-            nonlocal position
-            position += 1
-            return inbox[position - 1]
-
-        await app(websocket_scope(), receive, _send)
-    return run
-
-
-async def lifespan_cycle(app: App) -> None:
-    inbox = [{"type": "lifespan.startup"}, {"type": "lifespan.shutdown"}]
-
-    async def receive() -> dict[str, Any]:
-        return inbox.pop(0)
-
-    await app(lifespan_scope(), receive, _send)
-
-
-async def concurrent(app: App, count: int = 1000) -> None:
-    await asyncio.gather(*(one_http(app) for _ in range(count)))
-
-
-@dataclass
-class Workload:
-    name: str
-    app: App
-    driver: Callable[[App], Coroutine[Any, Any, None]]
-    connections: int
-    messages: int  # per connection, for the per-message figure (0: per request only)
-
-
 def workloads(quick: bool) -> list[Workload]:
     scale = 10 if quick else 1
-    return [
-        Workload("small GET", small_get, one_http, 5000 // scale, 0),
-        Workload("stream 1,000 chunks", streaming(1_000), one_http, 20 // min(scale, 4), 1_000),
-        Workload("stream 10,000 chunks", streaming(10_000), one_http, 4 // min(scale, 4), 10_000),
-        Workload("stream 100,000 chunks", streaming(100_000), one_http, 1, 100_000),
-        Workload("websocket echo 1,000", ws_echo, ws_session(1_000), 10 // min(scale, 5), 2_000),
-        Workload("lifespan cycle", lifespan_app, lifespan_cycle, 2000 // scale, 0),
-        Workload("1,000 concurrent GETs", small_get, concurrent, 5 // min(scale, 5), 0),
-    ]
-
-
-def timed(workload: Workload, app: App) -> int:
-    async def main() -> int:
-        start = time.perf_counter_ns()
-        for _ in range(workload.connections):
-            await workload.driver(app)
-        return time.perf_counter_ns() - start
-    return asyncio.run(main())
+    return [replace(w, connections=max(1, w.connections // scale)) for w in WORKLOADS]
 
 
 def peak_memory(workload: Workload, app: App) -> int:
@@ -143,14 +54,15 @@ def measure(workload: Workload, rounds: int) -> dict[str, Any]:
             gc.collect()  # every sample starts from the same heap, whatever the previous variant left
             samples[name].append(timed(workload, app))
     medians = {name: statistics.median(values) for name, values in samples.items()}
-    per_conn = workload.connections * (1000 if workload.driver is concurrent else 1)
+    per_conn = workload.connections * (workload.units if workload.unit == "request" else 1)
+    per_message = workload.units if workload.unit in ("message", "echo") else 0
     result: dict[str, Any] = {"workload": workload.name}
     for name in ("inspect", "trace"):
         added = (medians[name] - medians["bare"]) / per_conn
         result[name] = {
             "ratio": medians[name] / medians["bare"],
             "added_ns_per_connection": added,
-            "added_ns_per_message": added / workload.messages if workload.messages else None,
+            "added_ns_per_message": added / per_message if per_message else None,
             "peak_kib": peak_memory(workload, variants[name]) / 1024,
         }
     result["bare_ns_per_connection"] = medians["bare"] / per_conn
