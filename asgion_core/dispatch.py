@@ -75,6 +75,53 @@ def _lanes(expresses: list[ExpressCheck], direction: str, routes: Mapping[str, R
     return opened
 
 
+AnyCheck = ScopeCheck | EventCheck | EndCheck
+
+
+def _filter(pm: AsgionPluginManager, scope_type: str, config: AsgionConfig, checks: list[AnyCheck],
+            owners: dict[CheckFunc, str], on_error: Callable[[InternalError], None] | None) -> list[AnyCheck]:
+    """The checks after every ``asgion_filter_checks`` implementation had its turn; a failing one changes nothing."""
+    current = list(checks)
+    for plugin, func, argnames in pm.impls("asgion_filter_checks"):
+        arguments = {"scope_type": scope_type, "config": config, "checks": tuple(current)}
+        try:
+            answer = func(**{name: arguments[name] for name in argnames})
+            if answer is None:
+                continue
+            answer = list(answer)
+            if not all(isinstance(c, (ScopeCheck, EventCheck, EndCheck)) for c in answer):
+                raise TypeError("asgion_filter_checks must return ScopeCheck, EventCheck or EndCheck objects")
+        except Exception as exc:
+            error = InternalError(plugin=plugin, where="asgion_filter_checks", error=f"{type(exc).__name__}: {exc}")
+            if on_error is None:
+                pm.internal_errors.append(error)
+            else:
+                on_error(error)
+            continue
+        for check in answer:
+            owners.setdefault(check.func, plugin)
+        current = answer
+    return current
+
+
+def _changed_scope(before: list[AnyCheck], after: list[AnyCheck]) -> bool:
+    return [c for c in before if isinstance(c, ScopeCheck)] != [c for c in after if isinstance(c, ScopeCheck)]
+
+
+def _changed_types(before: list[AnyCheck], after: list[AnyCheck]) -> set[str]:
+    """Message types whose event checks differ (a check for every type counts for all: the empty string)."""
+    def by_type(checks: list[AnyCheck]) -> dict[str, list[EventCheck]]:
+        found: dict[str, list[EventCheck]] = {}
+        for check in checks:
+            if isinstance(check, EventCheck):
+                for kind in check.types or ("",):
+                    found.setdefault(kind, []).append(check)
+        return found
+
+    old, new = by_type(before), by_type(after)
+    return {kind for kind in old.keys() | new.keys() if old.get(kind) != new.get(kind)}
+
+
 def compile_protocol(
     pm: AsgionPluginManager,
     scope_type: str,
@@ -111,13 +158,22 @@ def compile_protocol(
         return kept
 
     scope_answers = gather("asgion_scope_checks", ScopeCheck, ExpressScopeCheck)
-    scope_checks = tuple(c.func for c in scope_answers if isinstance(c, ScopeCheck))
+    answers = gather("asgion_event_checks", EventCheck, ExpressCheck)
+    ends: list[EndCheck] = gather("asgion_connection_checks", EndCheck)
+    plain = [c for c in scope_answers if isinstance(c, ScopeCheck)] + [
+        c for c in answers if isinstance(c, EventCheck)] + ends
+    filtered = _filter(pm, scope_type, config, plain, owners, on_error)
+    scope_checks = tuple(c.func for c in filtered if isinstance(c, ScopeCheck))
+    events: list[EventCheck] = [c for c in filtered if isinstance(c, EventCheck)]
+    ends = [c for c in filtered if isinstance(c, EndCheck)]
+    if filtered != plain:
+        express = express and not _changed_scope(plain, filtered)
+        changed = _changed_types(plain, filtered)
+        answers = [c for c in answers
+                   if not (isinstance(c, ExpressCheck) and (c.message_type in changed or "" in changed))]
     scope_lanes = [c for c in scope_answers if isinstance(c, ExpressScopeCheck) and express]
     scope_lane = scope_lanes[0] if scope_lanes else None
-    answers = gather("asgion_event_checks", EventCheck, ExpressCheck)
-    events: list[EventCheck] = [c for c in answers if isinstance(c, EventCheck)]
     expresses: list[ExpressCheck] = [c for c in answers if isinstance(c, ExpressCheck) and express]
-    ends: list[EndCheck] = gather("asgion_connection_checks", EndCheck)
 
     def table(direction: str, declared: frozenset[str]) -> tuple[dict[str, Route], Route]:
         mine = [c for c in events if c.direction == direction]

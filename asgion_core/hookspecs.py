@@ -125,6 +125,26 @@ def asgion_connection_checks(scope_type: str, config: AsgionConfig) -> Sequence[
 
 
 @hookspec
+def asgion_filter_checks(
+    scope_type: str, config: AsgionConfig, checks: Sequence[ScopeCheck | EventCheck | EndCheck]
+) -> Sequence[ScopeCheck | EventCheck | EndCheck] | None:
+    """Remove, replace or reorder the checks every plugin returned for ``scope_type``: the way to turn one
+    built-in check off or put your own in its place.
+
+    :param scope_type: the scope type being compiled.
+    :param config: the effective configuration.
+    :param checks: the scope, event and end checks of all plugins (after the ones of disabled rules were dropped),
+        in call order.
+    :return: the checks to use instead, or ``None`` to leave them as they are. Implementations run in turn, each
+        seeing the previous one's answer; a check you add is owned by your plugin (its exceptions are recorded
+        under your name).
+
+    Called once per scope type when an Inspector compiles. An express lane stands in for the checks it covers,
+    so a message type whose checks a filter changed takes the normal route.
+    """
+
+
+@hookspec
 def asgion_session_finish(report: Report) -> None:
     """Look at (or export) the finished report of a run.
 
