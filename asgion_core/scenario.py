@@ -257,8 +257,31 @@ def render_scenario(scenario: Scenario) -> str:
     return "\n".join(lines)
 
 
+class _SortedSet:
+    """Shows a set with its items in sorted order, so an example reads the same in every process."""
+
+    def __init__(self, items: set[Any] | frozenset[Any]) -> None:
+        self.items, self.kind = items, type(items)
+
+    def __repr__(self) -> str:
+        shown = ", ".join(sorted(map(repr, self.items)))
+        return f"{{{shown}}}" if self.kind is set and self.items else f"{self.kind.__name__}({{{shown}}})"
+
+
+def _stable(value: Any) -> Any:
+    """``value`` with its (exactly typed) sets, also inside plain dicts, lists and tuples, shown sorted."""
+    kind = type(value)
+    if kind in (set, frozenset):
+        return _SortedSet(value)
+    if kind is dict:
+        return {key: _stable(item) for key, item in value.items()}
+    if kind in (list, tuple):
+        return kind(_stable(item) for item in value)
+    return value
+
+
 def _short(value: Any) -> str:
-    text = pprint.pformat(value, width=110, compact=True, sort_dicts=False)
+    text = pprint.pformat(_stable(value), width=110, compact=True, sort_dicts=False)
     return text if len(text) <= 300 else text[:297] + "..."
 
 
