@@ -38,7 +38,6 @@ from asgion_core.scenario import (
 from asgion_core.violation import Violation
 
 __all__ = [
-    "BUILTIN_PROTOCOLS",
     "DELETE",
     "Case",
     "Scenario",
@@ -56,19 +55,11 @@ __all__ = [
 ]
 
 
-BUILTIN_PROTOCOLS = ("asgion_http.plugin", "asgion_websocket.plugin", "asgion_lifespan.plugin")
-
-
 def plugin_manager_for(*plugins: object, builtins: bool = True) -> AsgionPluginManager:
-    """A hermetic plugin manager for tests: the given plugin objects, plus the built-in protocol plugins (which a
-    rule plugin usually needs to see its scope types), and no entry-point scan: what other packages installed in
-    the environment cannot change the result."""
-    import importlib
-
-    chosen = list(plugins)
-    if builtins:
-        chosen += [importlib.import_module(name) for name in BUILTIN_PROTOCOLS]
-    return create_plugin_manager(plugins=chosen, entry_points=False, env={})
+    """A hermetic plugin manager for tests: the given plugin objects, plus the built-in plugins (which a rule
+    plugin usually needs to see its scope types), found through asgion's own entry points like any other; no
+    third-party entry point is loaded, so other packages installed in the environment cannot change the result."""
+    return create_plugin_manager(plugins=list(plugins), autoload=False, entry_points=builtins, env={})
 
 
 class _Relay:

@@ -22,6 +22,8 @@ OURS = {"asgion", "asgion_core", "asgion_http", "asgion_reporters", "asgion_cli"
         "asgion_lifespan"}
 
 
+#: A string that names a module of one of our packages, the way importlib.import_module is given one.
+DOTTED = re.compile(r"^(asgion|asgion_[a-z]+)\.[A-Za-z_][\w.]*$")
 #: Modules allowed one extra import: the core's pytest plugin may import pytest (DESIGN section 1).
 EXTRA = {"asgion_core/pytest_plugin.py": {"pytest"}}
 
@@ -36,6 +38,8 @@ def imports(package: str) -> set[str]:
                 names.update(alias.name.split(".")[0] for alias in node.names)
             elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
                 names.add(node.module.split(".")[0])
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str) and DOTTED.match(node.value):
+                names.add(node.value.split(".")[0])  # a string import: importlib.import_module("asgion_x.y")
         found |= names - EXTRA.get(file.relative_to(ROOT).as_posix(), set())
     return found
 
