@@ -57,7 +57,8 @@ def render(rules: list[Rule]) -> str:
     out += ["## Changes since asgion 0.6.1", "", "Rules whose behaviour differs from the rule of the same id in "
             "asgion 0.6.1.", "", "| id | change |", "| --- | --- |"]
     out += [f"| [{rule.id}](#{rule.id.lower()}) | {_cell(rule.changes)} |" for rule in changed]
-    return "\n".join(out) + "\n"
+    # examples that name files of the checkout (a pathsend of cases.py) read the same wherever it is cloned
+    return ("\n".join(out) + "\n").replace(str(ROOT) + "/", "")
 
 
 def builtin_rules() -> list[Rule]:
