@@ -17,7 +17,7 @@ from asgion_cli.errors import UserError
 from asgion_cli.loader import LoadedApp, load_app
 from asgion_cli.options import SEVERITY_CHOICE, make_plugin_manager, read_config, split_patterns
 from asgion_cli.requests import ConnectionSpec, parse_frames, parse_header, parse_path
-from asgion_core.config import AsgionConfig
+from asgion_core.config import AsgionConfig, ConfigError
 from asgion_core.inspector import Inspector
 from asgion_core.plugins import AsgionPluginManager
 from asgion_core.report import Report
@@ -166,7 +166,7 @@ def run(planned: Plan, **inspector_options: Any) -> Session:
     try:
         inspector = Inspector(loaded.app, config=planned.config, plugins=planned.pm, max_results=100_000,
                               max_violations=100_000, keep_clean_results=True, **inspector_options)
-    except SelectionError as exc:
+    except (SelectionError, ConfigError) as exc:
         raise UserError(str(exc)) from None
     outcome = Driver(inspector, timeout=planned.options.timeout, lifespan=not planned.options.no_lifespan).run(
         planned.connections)

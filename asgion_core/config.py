@@ -48,6 +48,8 @@ class AsgionConfig:
     buffer_chunk_threshold: int = 1024 * 1024
     chunk_count_threshold: int = 100
     profiles: Mapping[str, Profile] = field(default_factory=dict)
+    #: ``[tool.asgion.plugins.NAME]`` tables by plugin name; each plugin validates its own (asgion_check_options).
+    plugin_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     source: Path | None = None
     # derived once from the fields above, for the hot path
     #: The time thresholds in nanoseconds: the hot path compares perf_counter_ns() differences.
@@ -74,7 +76,7 @@ _LIST_KEYS = {"include_rules", "exclude_rules", "categories", "exclude_paths", "
 _FLOAT_KEYS = {"ttfb_threshold", "lifecycle_threshold", "body_delivery_threshold", "startup_threshold"}
 _INT_KEYS = {"body_size_threshold", "buffer_chunk_threshold", "chunk_count_threshold"}
 _PROFILE_KEYS = {"extends", "description", "min_severity", "categories", "include_rules", "exclude_rules"}
-KNOWN_KEYS = _STR_KEYS | _LIST_KEYS | _FLOAT_KEYS | _INT_KEYS | {"min_severity", "profiles"}
+KNOWN_KEYS = _STR_KEYS | _LIST_KEYS | _FLOAT_KEYS | _INT_KEYS | {"min_severity", "profiles", "plugins"}
 
 
 def find_config_file(start: Path | None = None) -> Path | None:
@@ -127,6 +129,8 @@ def parse_config(table: Mapping[str, Any], file: Path | None = None, where: str 
             raise ConfigError(f"{origin}: unknown key {key!r} (known keys: {', '.join(sorted(KNOWN_KEYS))})")
         if key == "profiles":
             values["profiles"] = _parse_profiles(value, origin)
+        elif key == "plugins":
+            values["plugin_options"] = _parse_plugin_tables(value, origin)
         elif key == "min_severity":
             values[key] = _severity(value, f"{origin}: min_severity")
         elif key in _STR_KEYS:
@@ -142,6 +146,13 @@ def parse_config(table: Mapping[str, Any], file: Path | None = None, where: str 
     if config.profile not in known_profiles:
         raise ConfigError(f"{origin}: unknown profile {config.profile!r} (known: {', '.join(sorted(known_profiles))})")
     return config
+
+
+def _parse_plugin_tables(value: Any, origin: str) -> dict[str, dict[str, Any]]:
+    """``plugins.NAME`` tables, kept as read: what their keys mean is each plugin's business."""
+    if not isinstance(value, dict) or not all(isinstance(body, dict) for body in value.values()):
+        raise ConfigError(f"{origin}: plugins must be a table of tables, one per plugin ([tool.asgion.plugins.NAME])")
+    return {str(name): dict(body) for name, body in value.items()}
 
 
 def _parse_profiles(value: Any, origin: str) -> dict[str, Profile]:

@@ -70,6 +70,19 @@ def asgion_configure(config: AsgionConfig) -> None:
     """
 
 
+@hookspec
+def asgion_check_options(config: AsgionConfig) -> Sequence[str] | None:
+    """Validate this plugin's own table of ``[tool.asgion.plugins.NAME]`` (``config.plugin_options[NAME]``).
+
+    :param config: the effective configuration.
+    :return: what is wrong with your table, one message per problem naming the key (empty or None when fine).
+
+    Called once when an Inspector is created. Any problem makes the configuration unusable: the Inspector raises
+    :class:`~asgion_core.config.ConfigError` (the CLI exits 2 with the message). A table whose name is no
+    registered plugin is an error too. Read your options in the check hooks from the same ``config``.
+    """
+
+
 @hookspec(firstresult=True)
 def asgion_state_machine(scope_type: str, config: AsgionConfig) -> StateMachine | None:
     """Return the state machine of ``scope_type`` if this plugin implements that protocol, else ``None``.

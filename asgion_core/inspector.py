@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from asgion_core.checks import RETURNED_NONE, Outcome, Scope
-from asgion_core.config import AsgionConfig
+from asgion_core.config import AsgionConfig, ConfigError
 from asgion_core.connection import Connection, ConnectionKind
 from asgion_core.dispatch import CompiledProtocol, compile_protocol
 from asgion_core.errors import ASGIProtocolError
@@ -123,6 +123,9 @@ class Inspector:
             self.plugin_manager = default_plugin_manager()
         else:
             self.plugin_manager = create_plugin_manager(plugins=plugins)
+        problems = self.plugin_manager.option_problems(self.config)
+        if problems:
+            raise ConfigError("; ".join(problems))
         self.strict = strict
         self.keep_clean_results = keep_clean_results
         self.express = express

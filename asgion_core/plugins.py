@@ -215,6 +215,22 @@ class AsgionPluginManager(pluggy.PluginManager):
                 results.append((name, value))
         return results
 
+    def option_problems(self, config: Any) -> list[str]:
+        """What the plugins say is wrong with their ``[tool.asgion.plugins.NAME]`` tables, and tables no plugin
+        owns. A plugin whose validation raises is reported as a problem of its own table."""
+        names = {name for name, plugin in self.list_name_plugin() if plugin is not None}
+        problems = [f"[tool.asgion.plugins.{name}]: no installed plugin is named {name!r} (installed: "
+                    f"{', '.join(sorted(names))})" for name in config.plugin_options if name not in names]
+        for name, func, _ in self.impls("asgion_check_options"):
+            try:
+                answer = func(config=config)
+            except Exception as exc:
+                problems.append(f"[tool.asgion.plugins.{name}]: the plugin failed to check its options: "
+                                f"{_describe(exc)}")
+                continue
+            problems += [f"[tool.asgion.plugins.{name}]: {text}" for text in answer or ()]
+        return problems
+
     def record_internal_error(self, plugin: str, where: str, exc: BaseException) -> InternalError:
         error = InternalError(plugin=plugin, where=where, error=_describe(exc))
         if error not in self.internal_errors:
