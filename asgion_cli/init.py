@@ -46,7 +46,10 @@ ACTIVE = {"profile"}
 PROFILE_EXAMPLE = ("# A profile of your own: asgion check --profile ci\n"
                    "# [{prefix}profiles.ci]\n"
                    '# extends = "strict"\n'
-                   '# exclude_rules = ["SEM"]\n')
+                   '# exclude_rules = ["SEM"]\n'
+                   "\n"
+                   "# Options of a plugin, checked by that plugin (see its docs; names: asgion plugins)\n"
+                   "# [{prefix}plugins.NAME]\n")
 
 
 def render(app: str | None, *, prefix: str) -> str:

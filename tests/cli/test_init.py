@@ -35,7 +35,7 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_template_covers_every_config_key() -> None:
-    assert {key for key, _, _ in OPTIONS} == KNOWN_KEYS - {"profiles"}
+    assert {key for key, _, _ in OPTIONS} == KNOWN_KEYS - {"profiles", "plugins"}
 
 
 def test_dot_file_has_every_option_explained(run_cli: CliRun, workdir: Path) -> None:
@@ -46,7 +46,7 @@ def test_dot_file_has_every_option_explained(run_cli: CliRun, workdir: Path) -> 
         assert f"{key} = " in text and explanation in text
     config = load_config(workdir / ".asgion.toml")
     assert config.app == "main:app" and config.profile == "recommended"
-    assert "[profiles.ci]" in text
+    assert "[profiles.ci]" in text and "[plugins.NAME]" in text
 
 
 def test_dot_file_is_not_overwritten_without_force(run_cli: CliRun, workdir: Path) -> None:
