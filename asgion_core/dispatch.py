@@ -91,6 +91,7 @@ def _filter(pm: AsgionPluginManager, scope_type: str, config: AsgionConfig, chec
             answer = list(answer)
             if not all(isinstance(c, (ScopeCheck, EventCheck, EndCheck)) for c in answer):
                 raise TypeError("asgion_filter_checks must return ScopeCheck, EventCheck or EndCheck objects")
+            added = {check.func: plugin for check in answer if check.func not in owners}  # hashable, or raises
         except Exception as exc:
             error = InternalError(plugin=plugin, where="asgion_filter_checks", error=f"{type(exc).__name__}: {exc}")
             if on_error is None:
@@ -98,8 +99,7 @@ def _filter(pm: AsgionPluginManager, scope_type: str, config: AsgionConfig, chec
             else:
                 on_error(error)
             continue
-        for check in answer:
-            owners.setdefault(check.func, plugin)
+        owners.update(added)
         current = answer
     return current
 

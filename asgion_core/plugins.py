@@ -219,16 +219,26 @@ class AsgionPluginManager(pluggy.PluginManager):
         """What the plugins say is wrong with their ``[tool.asgion.plugins.NAME]`` tables, and tables no plugin
         owns. A plugin whose validation raises is reported as a problem of its own table."""
         names = {name for name, plugin in self.list_name_plugin() if plugin is not None}
+        # a table of a plugin that is installed but blocked, or not loaded in this run, is not a mistake
+        known = names | {ep.name for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)}
         problems = [f"[tool.asgion.plugins.{name}]: no installed plugin is named {name!r} (installed: "
-                    f"{', '.join(sorted(names))})" for name in config.plugin_options if name not in names]
-        for name, func, _ in self.impls("asgion_check_options"):
+                    f"{', '.join(sorted(names))})" for name in config.plugin_options
+                    if name not in known and not self.is_blocked(name)]
+        for name, func, argnames in self.impls("asgion_check_options"):
             try:
-                answer = func(config=config)
+                answer = func(**({"config": config} if "config" in argnames else {}))
             except Exception as exc:
                 problems.append(f"[tool.asgion.plugins.{name}]: the plugin failed to check its options: "
                                 f"{_describe(exc)}")
                 continue
-            problems += [f"[tool.asgion.plugins.{name}]: {text}" for text in answer or ()]
+            if answer is None:
+                continue
+            if isinstance(answer, str) or not isinstance(answer, (list, tuple)) or not all(
+                    isinstance(text, str) for text in answer):
+                problems.append(f"[tool.asgion.plugins.{name}]: the plugin's asgion_check_options returned "
+                                f"{type(answer).__name__}, not a list of messages")
+                continue
+            problems += [f"[tool.asgion.plugins.{name}]: {text}" for text in answer]
         return problems
 
     def record_internal_error(self, plugin: str, where: str, exc: BaseException) -> InternalError:

@@ -98,6 +98,15 @@ def _reported(module: str, name: str, seen: frozenset[tuple[str, str]]) -> set[s
     return found
 
 
+def is_readable(module: str, name: str) -> bool:
+    """Whether ``name`` is a top-level function or class of ``module``, so its source can be read."""
+    try:
+        node = _module_tree(module)[1].get(name)
+    except (ImportError, OSError, TypeError):
+        return False
+    return isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+
+
 def check_source(func: Callable[..., Any]) -> tuple[str, str]:
     """The module and top-level name that define ``func`` (a closure counts as the function that makes it)."""
     qualname = func.__qualname__.split(".<locals>.")[0]

@@ -100,3 +100,27 @@ def test_a_failing_filter_changes_nothing_and_is_recorded() -> None:
         assert [v.rule_id for v in inspector.violations] == [v.rule_id for v in plain.violations]
         assert [e.where for e in inspector.internal_errors] == ["asgion_filter_checks"]
         assert text in inspector.internal_errors[0].error
+
+
+def test_a_filter_adding_an_unhashable_callable_is_recorded_and_changes_nothing() -> None:
+    class Wrap:
+        __hash__ = None  # type: ignore[assignment]
+
+        def __init__(self, inner: Any) -> None:
+            self.inner = inner
+
+        def __call__(self, conn: Any, message: Any) -> None:
+            self.inner(conn, message)
+
+    class Wrapping:
+        @hookimpl
+        def asgion_filter_checks(self, scope_type: str, config: AsgionConfig,
+                                 checks: Sequence[AnyCheck]) -> list[AnyCheck]:
+            return [replace(c, func=Wrap(c.func)) if c.func is response.on_body else c for c in checks]
+
+    plain = Inspector(streaming(2), plugins=create_plugin_manager(autoload=False, env={}))
+    wrapped = Inspector(streaming(2), plugins=create_plugin_manager(plugins=[Wrapping()], autoload=False, env={}))
+    play(plain)
+    play(wrapped)
+    assert [v.rule_id for v in wrapped.violations] == [v.rule_id for v in plain.violations]
+    assert [e.where for e in wrapped.internal_errors] == ["asgion_filter_checks"]

@@ -100,3 +100,21 @@ def test_a_plugin_whose_check_raises_is_named() -> None:
 
     with pytest.raises(ConfigError, match="failed to check its options"):
         Inspector(four_headers, plugins=create_plugin_manager(plugins=[Broken()], autoload=False, env={}))
+
+
+@pytest.mark.parametrize("answer", ["a string", 1, [1]])
+def test_a_validator_with_a_wrong_answer_is_a_config_error(answer: Any) -> None:
+    class Odd:
+        @hookimpl
+        def asgion_check_options(self, config: AsgionConfig) -> Any:
+            return answer
+
+    with pytest.raises(ConfigError, match="not a list of messages"):
+        Inspector(four_headers, plugins=create_plugin_manager(plugins=[Odd()], autoload=False, env={}))
+
+
+def test_the_table_of_an_installed_but_unloaded_plugin_is_no_error() -> None:
+    """An installed entry point, blocked or not loaded this run (-p no:NAME, autoload off), owns its table."""
+    config = parse_config({"plugins": {"security_headers": {"x": 1}, "markdown": {}}})
+    Inspector(four_headers, config=config, plugins=create_plugin_manager(autoload=False, env={}))
+    Inspector(four_headers, config=config, plugins=create_plugin_manager(block=["security_headers"], env={}))
