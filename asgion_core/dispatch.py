@@ -3,8 +3,8 @@
 This is the only place the check hooks are called. The result maps each message type to the tuple of check
 functions to call, with the state-machine step first; checks whose rules are all disabled are left out, so a
 disabled rule costs nothing per message. Checks declared ``keeps_state`` (facts other checks read) and checks with
-no rules are always kept. Express lanes
-(:class:`~asgion_core.checks.ExpressCheck`) are opened here, only for routes they fully cover.
+no rules are always kept. Express lanes (:class:`~asgion_core.checks.ExpressCheck`) are opened here, only for
+routes they fully cover.
 """
 
 from __future__ import annotations
@@ -93,11 +93,7 @@ def _filter(pm: AsgionPluginManager, scope_type: str, config: AsgionConfig, chec
                 raise TypeError("asgion_filter_checks must return ScopeCheck, EventCheck or EndCheck objects")
             added = {check.func: plugin for check in answer if check.func not in owners}  # hashable, or raises
         except Exception as exc:
-            error = InternalError(plugin=plugin, where="asgion_filter_checks", error=f"{type(exc).__name__}: {exc}")
-            if on_error is None:
-                pm.internal_errors.append(error)
-            else:
-                on_error(error)
+            pm.record_internal_error(plugin, "asgion_filter_checks", exc, on_error)
             continue
         owners.update(added)
         current = answer
@@ -166,12 +162,13 @@ def compile_protocol(
     scope_checks = tuple(c.func for c in filtered if isinstance(c, ScopeCheck))
     events: list[EventCheck] = [c for c in filtered if isinstance(c, EventCheck)]
     ends = [c for c in filtered if isinstance(c, EndCheck)]
+    scope_express = express
     if filtered != plain:
-        express = express and not _changed_scope(plain, filtered)
+        scope_express = express and not _changed_scope(plain, filtered)
         changed = _changed_types(plain, filtered)
         answers = [c for c in answers
                    if not (isinstance(c, ExpressCheck) and (c.message_type in changed or "" in changed))]
-    scope_lanes = [c for c in scope_answers if isinstance(c, ExpressScopeCheck) and express]
+    scope_lanes = [c for c in scope_answers if isinstance(c, ExpressScopeCheck) and scope_express]
     scope_lane = scope_lanes[0] if scope_lanes else None
     expresses: list[ExpressCheck] = [c for c in answers if isinstance(c, ExpressCheck) and express]
 

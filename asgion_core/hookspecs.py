@@ -78,8 +78,9 @@ def asgion_check_options(config: AsgionConfig) -> Sequence[str] | None:
     :return: what is wrong with your table, one message per problem naming the key (empty or None when fine).
 
     Called once when an Inspector is created. Any problem makes the configuration unusable: the Inspector raises
-    :class:`~asgion_core.config.ConfigError` (the CLI exits 2 with the message). A table whose name is no
-    registered plugin is an error too. Read your options in the check hooks from the same ``config``.
+    :class:`~asgion_core.config.ConfigError` (the CLI exits 2 with the message). A table named after no installed
+    plugin is an error too (one of a blocked or unloaded plugin is not). Read your options in the check hooks from
+    the same ``config``.
     """
 
 

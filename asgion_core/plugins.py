@@ -205,11 +205,7 @@ class AsgionPluginManager(pluggy.PluginManager):
             try:
                 value = func(**{k: kwargs[k] for k in argnames})
             except Exception as exc:
-                error = InternalError(plugin=name, where=hook_name, error=_describe(exc))
-                if on_error is None:
-                    self.record_internal_error(name, hook_name, exc)
-                else:
-                    on_error(error)
+                self.record_internal_error(name, hook_name, exc, on_error)
                 continue
             if value is not None:
                 results.append((name, value))
@@ -218,12 +214,14 @@ class AsgionPluginManager(pluggy.PluginManager):
     def option_problems(self, config: Any) -> list[str]:
         """What the plugins say is wrong with their ``[tool.asgion.plugins.NAME]`` tables, and tables no plugin
         owns. A plugin whose validation raises is reported as a problem of its own table."""
-        names = {name for name, plugin in self.list_name_plugin() if plugin is not None}
-        # a table of a plugin that is installed but blocked, or not loaded in this run, is not a mistake
-        known = names | {ep.name for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)}
-        problems = [f"[tool.asgion.plugins.{name}]: no installed plugin is named {name!r} (installed: "
-                    f"{', '.join(sorted(names))})" for name in config.plugin_options
-                    if name not in known and not self.is_blocked(name)]
+        problems: list[str] = []
+        if config.plugin_options:  # the entry-point scan only when there are tables to own
+            names = {name for name, plugin in self.list_name_plugin() if plugin is not None}
+            # a table of a plugin that is installed but blocked, or not loaded in this run, is not a mistake
+            known = names | {ep.name for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)}
+            problems += [f"[tool.asgion.plugins.{name}]: no installed plugin is named {name!r} (installed: "
+                         f"{', '.join(sorted(names))})" for name in config.plugin_options
+                         if name not in known and not self.is_blocked(name)]
         for name, func, argnames in self.impls("asgion_check_options"):
             try:
                 answer = func(**({"config": config} if "config" in argnames else {}))
@@ -241,9 +239,13 @@ class AsgionPluginManager(pluggy.PluginManager):
             problems += [f"[tool.asgion.plugins.{name}]: {text}" for text in answer]
         return problems
 
-    def record_internal_error(self, plugin: str, where: str, exc: BaseException) -> InternalError:
+    def record_internal_error(self, plugin: str, where: str, exc: BaseException,
+                              on_error: Callable[[InternalError], None] | None = None) -> InternalError:
+        """Hand what a plugin's hook raised to ``on_error`` (an Inspector's recorder), else keep it here once."""
         error = InternalError(plugin=plugin, where=where, error=_describe(exc))
-        if error not in self.internal_errors:
+        if on_error is not None:
+            on_error(error)
+        elif error not in self.internal_errors:
             self.internal_errors.append(error)
         return error
 
