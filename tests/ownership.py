@@ -15,7 +15,6 @@ import inspect
 import re
 from collections.abc import Callable
 from functools import cache
-from types import ModuleType
 from typing import Any
 
 RULE_ID = re.compile(r"^[A-Z]{1,3}-\d{3}$")
@@ -111,13 +110,3 @@ def check_source(func: Callable[..., Any]) -> tuple[str, str]:
     """The module and top-level name that define ``func`` (a closure counts as the function that makes it)."""
     qualname = func.__qualname__.split(".<locals>.")[0]
     return func.__module__, qualname.split(".")[0]
-
-
-def literal_reports(module: ModuleType) -> dict[str, set[str]]:
-    """Rule ids written as the first argument of ``report(...)`` or ``_once(..., id, ...)`` per top-level function."""
-    tree = ast.parse(inspect.getsource(module))
-    found: dict[str, set[str]] = {}
-    for node in tree.body:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            found[node.name] = _ids_in(node)
-    return found
