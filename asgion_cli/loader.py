@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from asgion_cli.errors import UserError
+from asgion_core.safe_text import describe_exception
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ def load_app(spec: str) -> LoadedApp:
         try:
             obj = obj()
         except Exception as exc:
-            raise UserError(f"the factory {target}:{name}() raised {type(exc).__name__}: {exc}") from None
+            raise UserError(f"the factory {target}:{name}() raised {describe_exception(exc)}") from None
     if not callable(obj):
         raise UserError(f"{spec} is a {type(obj).__name__}, not an ASGI app (an async callable)")
     if inspect.isclass(obj):
@@ -77,7 +78,7 @@ def _import(target: str) -> Any:
     except SyntaxError as exc:
         raise UserError(f"syntax error in {exc.filename}:{exc.lineno}: {exc.msg}") from None
     except BaseException as exc:  # an app that raises or exits at import must not escape as a traceback
-        raise UserError(f"importing {target!r} raised {type(exc).__name__}: {exc}") from None
+        raise UserError(f"importing {target!r} raised {describe_exception(exc)}") from None
 
 
 def _import_file(path: Path) -> Any:
@@ -97,5 +98,5 @@ def _import_file(path: Path) -> Any:
     except SyntaxError as exc:
         raise UserError(f"syntax error in {exc.filename}:{exc.lineno}: {exc.msg}") from None
     except BaseException as exc:
-        raise UserError(f"importing {path} raised {type(exc).__name__}: {exc}") from None
+        raise UserError(f"importing {path} raised {describe_exception(exc)}") from None
     return module

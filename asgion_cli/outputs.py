@@ -12,6 +12,7 @@ import click
 
 from asgion_cli.errors import UserError
 from asgion_core.report import Report, ReportOptions
+from asgion_core.safe_text import describe_exception
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ def write_outputs(outputs: list[Output], report: Report, *, color: bool, quiet: 
             rendered = output.reporter.render(report, options)
         except Exception as exc:
             plugin = (owners or {}).get(output.name, "?")
-            failures.append(f"reporter {output.name!r} (plugin {plugin!r}) failed: {type(exc).__name__}: {exc}")
+            failures.append(f"reporter {output.name!r} (plugin {plugin!r}) failed: {describe_exception(exc)}")
             continue
         if output.path is not None:
             try:

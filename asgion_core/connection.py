@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from contextlib import suppress
 from dataclasses import dataclass, field
 from time import perf_counter_ns
 from typing import Any
@@ -21,10 +22,10 @@ MAX_KEPT_PER_RULE = 50
 
 def parse_spec_version(scope: Scope) -> tuple[int, int]:
     """``asgi["spec_version"]`` as (major, minor); absent or unparsable counts as 2.0."""
-    asgi = scope.get("asgi")
-    raw = asgi.get("spec_version") if isinstance(asgi, dict) else None
+    asgi = dict.get(scope, "asgi") if isinstance(scope, dict) else None
+    raw = dict.get(asgi, "spec_version") if isinstance(asgi, dict) else None
     if isinstance(raw, str):
-        major, _, minor = raw.partition(".")
+        major, _, minor = str.__str__(raw).partition(".")
         if major.isdigit() and (minor.isdigit() or not minor):
             return int(major), int(minor or 0)
     return 2, 0
@@ -84,8 +85,8 @@ class Connection:
         #: What this connection shares with every other of its scope type in one Inspector.
         self.kind = kind
         # kept as found (a snapshot: apps may rewrite the scope) and typed only when a report reads them
-        self._path: object = scope.get("path")
-        self._method: object = scope.get("method")
+        self._path: object = dict.get(scope, "path")  # dict's own get: a subclass's may raise
+        self._method: object = dict.get(scope, "method")
         self.config = kind.config
         self.state = kind.initial_state
         self.rejected = False
@@ -145,12 +146,12 @@ class Connection:
     @property
     def path(self) -> str:
         """The scope's path when the connection began ("" when it was not a str)."""
-        return self._path if isinstance(self._path, str) else ""
+        return str.__str__(self._path) if isinstance(self._path, str) else ""  # a str subclass's methods may raise
 
     @property
     def method(self) -> str:
         """The scope's method when the connection began ("" when it was not a str)."""
-        return self._method if isinstance(self._method, str) else ""
+        return str.__str__(self._method) if isinstance(self._method, str) else ""
 
     @property
     def label(self) -> str:
@@ -192,8 +193,6 @@ class Connection:
             location=location,
             scope_label=self.label,
         )
-        if self.trace is not None:
-            self.trace.mark(rule_id, self.direction if self.direction in ("scope", "end") else "event")
         counts = self.counts
         if not isinstance(counts, dict):
             counts = self.counts = {}
@@ -205,6 +204,9 @@ class Connection:
                 self.violations.append(violation)
             else:
                 self.violations = [violation]
+        if self.trace is not None:
+            with suppress(Exception):  # the finding is kept; only its mark in the trace could be lost
+                self.trace.mark(rule_id, self.direction if self.direction in ("scope", "end") else "event")
         if kind.sink is not None:
             kind.sink(self, violation)
 

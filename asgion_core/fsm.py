@@ -30,7 +30,10 @@ def key_of(spec: KeySpec, message: Message) -> str:
     if isinstance(spec, str):
         return spec
     field, if_true, if_false = spec
-    return if_true if message.get(field) else if_false
+    try:
+        return if_true if message.get(field) else if_false
+    except Exception:  # a flag whose __bool__ raises counts as unset; the field rules report the value
+        return if_false
 #: How an ordering error is worded: a fixed text, or a function of the connection and the message.
 Wording = str | Callable[["Connection", Message], str]
 

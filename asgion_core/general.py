@@ -16,6 +16,7 @@ from asgion_core.connection import Connection
 from asgion_core.general_catalogue import RULES
 from asgion_core.hookspecs import hookimpl
 from asgion_core.rules import RuleRegistrar
+from asgion_core.safe_text import describe_exception
 from asgion_core.scenario import register_with_examples
 from asgion_core.shapes import iterable
 
@@ -248,7 +249,7 @@ def check_outcome(conn: Connection, outcome: Outcome) -> None:
         return
     if conn.scope_type == "lifespan" and not _lifespan_blames(conn):
         return
-    conn.report("G-021", f"the app raised {type(exc).__name__}: {exc}")
+    conn.report("G-021", f"the app raised {describe_exception(exc)}")
 
 
 def remember_lifespan_send(conn: Connection, message: Message) -> None:

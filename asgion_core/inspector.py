@@ -27,6 +27,7 @@ from asgion_core.plugins import AsgionPluginManager, create_plugin_manager, defa
 from asgion_core.report import AppException, InternalError, Report, ScopeResult
 from asgion_core.router import Router
 from asgion_core.rules import Severity
+from asgion_core.safe_text import describe_exception, safe_repr
 from asgion_core.selection import select_rules
 from asgion_core.trace import (
     DEFAULT_MAX_BODY_SIZE,
@@ -247,23 +248,30 @@ class Inspector:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> Any:
         if self.plugin_manager.generation != self._generation:
             self._refresh()
-        # the common case first: a dict scope of a compiled type, no excluded paths configured
+        # Everything up to the app call is guarded: a scope asgion cannot read (a dict subclass whose get() raises,
+        # a type whose hash raises) is recorded and passed through unvalidated; the app is called all the same.
         try:
-            router = self._routers[scope["type"]] if type(scope) is dict and not self._excluding else None
-        except (KeyError, TypeError):
+            # the common case first: a dict scope of a compiled type, no excluded paths configured
+            try:
+                router = self._routers[scope["type"]] if type(scope) is dict and not self._excluding else None
+            except Exception:
+                router = None
+            if router is None:
+                router = self._route(scope)
+            if router is not None:
+                compiled = router.compiled
+                conn = WiredConnection(scope, router.kind, router.new_data(scope))
+                conn.router, conn.server_receive, conn.server_send = router, receive, send
+        except Exception as exc:
+            self._record(InternalError("input", "reading the scope", f"passed through unvalidated: "
+                                                                      f"{describe_exception(exc)}"))
             router = None
         if router is None:
-            router = self._route(scope)
-            if router is None:
-                return await self.app(scope, receive, send)
-        compiled = router.compiled
-        new_data, app = router.new_data, self.app  # attribute reads, then calls (method calls would not specialize)
-        conn = WiredConnection(scope, router.kind, new_data(scope))
-        conn.router, conn.server_receive, conn.server_send = router, receive, send
+            return await self.app(scope, receive, send)
+        app = self.app
         self._open[conn] = None
         if self._trace and should_trace(self._sample_rate):
-            conn.trace = Tracer(scope, max_body_size=self._max_body_size, max_events=self._max_events,
-                                redact=self._redact)
+            self._start_trace(conn, scope)
         scope_checks = compiled.scope_checks
         scope_lane = compiled.scope_lane
         if scope_lane is not None:
@@ -283,7 +291,16 @@ class Inspector:
             self._finish(conn, compiled, Outcome(None, exc), True)
             raise
         self._finish(conn, compiled, RETURNED_NONE if result is None else Outcome(result), False)
+        if self.strict and conn.violations:
+            raise ASGIProtocolError(list(conn.violations))
         return result
+
+    def _start_trace(self, conn: Connection, scope: Scope) -> None:
+        try:
+            conn.trace = Tracer(scope, max_body_size=self._max_body_size, max_events=self._max_events,
+                                redact=self._redact)
+        except Exception as exc:
+            self.trace_failed(exc)
 
     # -- helpers ---------------------------------------------------------------------------------------------------
     def _route(self, scope: Any) -> Router | None:
@@ -291,20 +308,20 @@ class Inspector:
         if not isinstance(scope, dict):
             self._unrouted(scope, "G-001", f"scope is {type(scope).__name__}, not dict")
             return None
-        scope_type = scope.get("type", _MISSING)
+        scope_type = dict.get(scope, "type", _MISSING)  # dict's own get: a subclass's may raise
         if scope_type is _MISSING:
             self._unrouted(scope, "G-002", "scope has no 'type' key")
             return None
         if not isinstance(scope_type, str):
             self._unrouted(scope, "G-003", f"scope['type'] is {type(scope_type).__name__}, not str")
             return None
-        router = self._router(scope_type)
+        router = self._router(str.__str__(scope_type))
         if router is None:
-            self._unrouted(scope, "G-004", f"no plugin handles scope type {scope_type!r}; not validated")
+            self._unrouted(scope, "G-004", f"no plugin handles scope type {safe_repr(scope_type)}; not validated")
             return None
         excluded = self.config.exclude_paths
-        path = scope.get("path")
-        if excluded and isinstance(path, str) and any(fnmatch.fnmatchcase(path, p) for p in excluded):
+        path = dict.get(scope, "path")
+        if excluded and isinstance(path, str) and any(fnmatch.fnmatchcase(str.__str__(path), p) for p in excluded):
             return None
         return router
 
@@ -313,8 +330,8 @@ class Inspector:
             return
         registry = self.plugin_manager.rule_registry()
         safe_scope = scope if isinstance(scope, dict) else {}
-        scope_type = safe_scope.get("type") if isinstance(safe_scope.get("type"), str) else "?"
-        kind = ConnectionKind(str(scope_type), self.config, self._enabled, {rule_id: registry[rule_id]},
+        scope_type = dict.get(safe_scope, "type") if isinstance(dict.get(safe_scope, "type"), str) else "?"
+        kind = ConnectionKind(str.__str__(scope_type), self.config, self._enabled, {rule_id: registry[rule_id]},
                               sink=self._found, shared=self._shared)
         conn = Connection(safe_scope, kind)
         conn.report(rule_id, message)
@@ -327,22 +344,23 @@ class Inspector:
             try:
                 self.on_violation(violation)
             except Exception as exc:
-                self._record(InternalError("on_violation", "on_violation callback", f"{type(exc).__name__}: {exc}"))
+                self._record(InternalError("on_violation", "on_violation callback", describe_exception(exc)))
 
     def _isolate(self, compiled: CompiledProtocol, check: Callable[..., Any], exc: Exception) -> None:
         plugin = compiled.owners.get(check, "?")
         where = f"{getattr(check, '__module__', '?')}.{getattr(check, '__qualname__', repr(check))}"
-        self._record(InternalError(plugin, where, f"{type(exc).__name__}: {exc}"))
+        self._record(InternalError(plugin, where, describe_exception(exc)))
 
     def trace_failed(self, exc: Exception) -> None:
         """Record that recording a trace failed (the connection carries on untraced from there)."""
-        self._record(InternalError("trace", "trace recording", f"{type(exc).__name__}: {exc}"))
+        self._record(InternalError("trace", "trace recording", describe_exception(exc)))
 
     def _record(self, error: InternalError) -> None:
         if error not in self._internal_errors and len(self._internal_errors) < MAX_INTERNAL_ERRORS:
             self._internal_errors.append(error)
 
     def _finish(self, conn: Connection, compiled: CompiledProtocol, outcome: Outcome, raised: bool) -> None:
+        """The end checks, the result and the trace; never raises (the app's own exception must pass unchanged)."""
         del self._open[conn]  # added once in __call__, removed once here
         conn.direction = "end"
         if raised:
@@ -354,22 +372,25 @@ class Inspector:
                 check(conn, outcome)
             except Exception as exc:
                 self._isolate(compiled, check, exc)
-        if conn.violations or raised or self.keep_clean_results:
-            self._results.append(_result(conn, outcome.exception, time.perf_counter_ns()))
+        try:
+            if conn.violations or raised or self.keep_clean_results:
+                self._results.append(_result(conn, outcome.exception, time.perf_counter_ns()))
+        except Exception as exc:
+            self._record(InternalError("core", "filing the scope result", describe_exception(exc)))
         if conn.trace is not None:
+            self._store_trace(conn)
+
+    def _store_trace(self, conn: Connection) -> None:
+        try:
+            record = conn.trace.finish()
+        except Exception as exc:
+            self.trace_failed(exc)
+            return
+        for storage in self._storages:
             try:
-                record = conn.trace.finish()
+                storage.store(record)
             except Exception as exc:
-                self.trace_failed(exc)
-                return
-            for storage in self._storages:
-                try:
-                    storage.store(record)
-                except Exception as exc:
-                    self._record(InternalError("trace storage", type(storage).__name__, f"{type(exc).__name__}: "
-                                                                                          f"{exc}"))
-        if self.strict and conn.violations and not raised:
-            raise ASGIProtocolError(list(conn.violations))
+                self._record(InternalError("trace storage", type(storage).__name__, describe_exception(exc)))
 
 
 def _result(conn: Connection, exception: BaseException | None, now_ns: int) -> ScopeResult:

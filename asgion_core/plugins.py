@@ -20,6 +20,7 @@ import pluggy
 from asgion_core import general, hookspecs
 from asgion_core.report import InternalError
 from asgion_core.rules import Rule, RuleError, RuleRegistry
+from asgion_core.safe_text import describe_exception
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -114,7 +115,8 @@ class AsgionPluginManager(pluggy.PluginManager):
             try:
                 plugin = ep.load()
             except Exception as exc:  # a broken third-party plugin must not break the run
-                self.plugin_errors.append(f"plugin {ep.name!r} from {dist_name} failed to import: {_describe(exc)}")
+                self.plugin_errors.append(f"plugin {ep.name!r} from {dist_name} failed to import: "
+                                          f"{describe_exception(exc)}")
                 continue
             self.register(plugin, name=ep.name)
             self.origins[ep.name] = (dist_name, dist.version if dist is not None else "")
@@ -132,7 +134,7 @@ class AsgionPluginManager(pluggy.PluginManager):
             module = importlib.import_module(name)
         except Exception as exc:
             raise PluginError(f"cannot load plugin {name!r}: no entry point of that name, and import failed: "
-                              f"{_describe(exc)}") from None
+                              f"{describe_exception(exc)}") from None
         self.register(module, name=name)
         self.origins[name] = ("(module)", "")
 
@@ -156,7 +158,7 @@ class AsgionPluginManager(pluggy.PluginManager):
                 try:
                     func(registry=_RegistryView(registry, name))
                 except Exception as exc:
-                    reason = str(exc) if isinstance(exc, RuleError) else _describe(exc)
+                    reason = str(exc) if isinstance(exc, RuleError) else describe_exception(exc)
                     self.plugin_errors.append(f"plugin {name!r} disabled: rule registration failed: {reason}")
                     culprit = name
                     break
@@ -183,7 +185,8 @@ class AsgionPluginManager(pluggy.PluginManager):
                 try:
                     func(register=register)
                 except Exception as exc:
-                    self.plugin_errors.append(f"plugin {plugin_name!r}: registering reporters failed: {_describe(exc)}")
+                    self.plugin_errors.append(f"plugin {plugin_name!r}: registering reporters failed: "
+                                              f"{describe_exception(exc)}")
             self._reporters, self._reporter_owner = found, owner
             self._reporters_generation = self.generation
         return self._reporters
@@ -227,7 +230,7 @@ class AsgionPluginManager(pluggy.PluginManager):
                 answer = func(**({"config": config} if "config" in argnames else {}))
             except Exception as exc:
                 problems.append(f"[tool.asgion.plugins.{name}]: the plugin failed to check its options: "
-                                f"{_describe(exc)}")
+                                f"{describe_exception(exc)}")
                 continue
             if answer is None:
                 continue
@@ -242,7 +245,7 @@ class AsgionPluginManager(pluggy.PluginManager):
     def record_internal_error(self, plugin: str, where: str, exc: BaseException,
                               on_error: Callable[[InternalError], None] | None = None) -> InternalError:
         """Hand what a plugin's hook raised to ``on_error`` (an Inspector's recorder), else keep it here once."""
-        error = InternalError(plugin=plugin, where=where, error=_describe(exc))
+        error = InternalError(plugin=plugin, where=where, error=describe_exception(exc))
         if on_error is not None:
             on_error(error)
         elif error not in self.internal_errors:
@@ -285,10 +288,6 @@ def plugin_name(obj: object) -> str:
     parts = module_name.split(".")
     name = parts[-2] if len(parts) > 1 and parts[-1] in ("plugin", "reporter", "plugins") else parts[-1]
     return name.removeprefix("asgion_")
-
-
-def _describe(exc: BaseException) -> str:
-    return f"{type(exc).__name__}: {exc}"
 
 
 def _own_version() -> str:

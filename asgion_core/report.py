@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from asgion_core.rules import Rule, Severity
+from asgion_core.safe_text import exception_message, exception_type, format_traceback
 from asgion_core.violation import SourceLocation, Violation
 
 __all__ = ["AppException", "InternalError", "Report", "ReportOptions", "Reporter", "ScopeResult"]
@@ -25,13 +26,16 @@ class AppException:
 
     @classmethod
     def from_exception(cls, exc: BaseException) -> AppException:
-        frames = traceback.extract_tb(exc.__traceback__)
+        """Never raises, whatever the exception's ``__str__`` does; message and traceback are clipped."""
         where = None
-        if frames:
-            last = frames[-1]
-            where = SourceLocation(last.filename, last.lineno or 0, last.name)
-        text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
-        return cls(type(exc).__qualname__, str(exc), where, text)
+        try:
+            frames = traceback.extract_tb(exc.__traceback__)
+            if frames:
+                last = frames[-1]
+                where = SourceLocation(last.filename, last.lineno or 0, last.name)
+        except Exception:
+            where = None
+        return cls(exception_type(exc), exception_message(exc), where, format_traceback(exc))
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -14,6 +14,7 @@ from asgion_core.checks import Message
 from asgion_core.connection import Connection, ConnectionKind
 from asgion_core.dispatch import CompiledProtocol, Route
 from asgion_core.fsm import key_of
+from asgion_core.safe_text import describe_exception
 
 __all__ = ["Router"]
 
@@ -52,11 +53,14 @@ class Router:
             key_spec, checks = _slow_route(conn, message, self.send_table, self.send_other)
         if key_spec is not None:
             # key_of and StateMachine.advance, inlined
-            key = key_spec if type(key_spec) is str else (key_spec[1] if message.get(key_spec[0]) else key_spec[2])
+            try:
+                key = key_spec if type(key_spec) is str else (key_spec[1] if message.get(key_spec[0]) else key_spec[2])
+            except Exception:  # a flag whose __bool__ raises counts as unset; the field rules report the value
+                key = key_spec[2]
             state = conn.state
             nxt = self.transitions[state].get(key)
             if nxt is None:
-                self.machine.reject(conn, state, key, message)
+                self._reject(conn, state, key, message)
             else:
                 conn.state = nxt
                 conn.rejected = False
@@ -75,25 +79,45 @@ class Router:
             key_spec, checks = self.receive_table.get(message_type, self.receive_other)
         else:
             key_spec, checks = _slow_route(conn, message, self.receive_table, self.receive_other)
-            if checks and message["type"] in self.disconnects:
+            if checks and str.__str__(dict.get(message, "type")) in self.disconnects:
                 conn.disconnected = True
         if key_spec is not None:
-            self.machine.advance(conn, key_of(key_spec, message), message)
+            try:
+                self.machine.advance(conn, key_of(key_spec, message), message)
+            except Exception as exc:  # a rejection's wording may read a hostile message
+                self.isolate(self.compiled, self.machine.advance, exc)
         for check in checks:
             try:
                 check(conn, message)
             except Exception as exc:
                 self.isolate(self.compiled, check, exc)
 
+    def _reject(self, conn: Connection, state: str, key: str, message: Message) -> None:
+        """The state machine's rejection, isolated like a check (its wording may read a hostile message)."""
+        try:
+            self.machine.reject(conn, state, key, message)
+        except Exception as exc:
+            self.isolate(self.compiled, self.machine.reject, exc)
+
 
 def _slow_route(conn: Connection, message: Any, table: Mapping[str, Route], other: Route) -> Route:
-    """Dict subclasses and str subclasses route normally; otherwise G-005 to G-007, and no other check runs."""
-    if isinstance(message, dict) and isinstance(message.get("type"), str):
-        return table.get(str(message["type"]), other)
+    """Dict subclasses and str subclasses route normally; otherwise G-005 to G-007, and no other check runs.
+
+    A dict subclass whose own methods raise is read with dict's methods (what a server would see is the app's
+    business; asgion only has to route it); one that still cannot be read is reported as G-005.
+    """
+    if isinstance(message, dict):
+        try:
+            message_type = dict.get(message, "type")
+        except Exception as exc:  # a "type" key whose hash or == raises
+            conn.report("G-005", f"{conn.direction}: message cannot be read as a dict ({describe_exception(exc)})")
+            return _NOTHING
+        if isinstance(message_type, str):
+            return table.get(str.__str__(message_type), other)
     if not isinstance(message, dict):
         conn.report("G-005", f"{conn.direction}: message is {type(message).__name__}, not dict")
-    elif "type" not in message:
+    elif not dict.__contains__(message, "type"):
         conn.report("G-006", f"{conn.direction}: message has no 'type' key")
-    elif not isinstance(message["type"], str):
-        conn.report("G-007", f"{conn.direction}: message type is {type(message['type']).__name__}, not str")
+    else:
+        conn.report("G-007", f"{conn.direction}: message type is {type(dict.get(message, 'type')).__name__}, not str")
     return _NOTHING

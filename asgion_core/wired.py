@@ -57,7 +57,7 @@ class WiredConnection(Connection):
         # the express lane, inlined (see checked_send)
         try:
             lane = router.express_receive.get(message["type"], no_lane) if type(message) is dict else no_lane
-        except (KeyError, TypeError):
+        except Exception:  # no "type", or a type whose hash or == raises: the normal route reports it
             lane = no_lane
         try:
             taken = lane(self, message)
@@ -77,7 +77,7 @@ class WiredConnection(Connection):
         # lane get no_lane: one call on a rare message spares two tests on every message.
         try:
             lane = router.express_send.get(message["type"], no_lane) if type(message) is dict else no_lane
-        except (KeyError, TypeError):
+        except Exception:  # no "type", or a type whose hash or == raises: the normal route reports it
             lane = no_lane
         before = self.reported
         try:

@@ -109,7 +109,7 @@ def response_start(conn: Connection, message: Message) -> bool:
     try:
         key = (status, data.http_version, data.scheme, tuple(headers))
         analysis = clean_starts.get(key)
-    except TypeError:  # list items, or unhashable values: the full analysis decides, uncached here
+    except Exception:  # list items, unhashable (or hostile) values: the full analysis decides, uncached here
         key, analysis = None, None
     if analysis is None:
         analysis = analyse(message, data.http_version, data.scheme)
