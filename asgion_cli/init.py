@@ -41,6 +41,11 @@ OPTIONS: list[tuple[str, Any, str]] = [
     ("body_size_threshold", DEFAULTS.body_size_threshold, "SEM-008: bytes of response body."),
     ("buffer_chunk_threshold", DEFAULTS.buffer_chunk_threshold, "SEM-009: bytes sent in one single body message."),
     ("chunk_count_threshold", DEFAULTS.chunk_count_threshold, "SEM-011: body messages in one response."),
+    ("redact", ["x-internal-*"], "More names (globs) whose values traces and reports never hold: headers, query "
+                                "parameters, form and JSON fields; added to the defaults (authorization, cookie, "
+                                "*token*, *secret*, *password*, ...)."),
+    ("redact_replace", ["authorization"], "The names to redact instead of the defaults (an empty list redacts "
+                                          "nothing)."),
 ]
 ACTIVE = {"profile"}
 PROFILE_EXAMPLE = ("# A profile of your own: asgion check --profile ci\n"

@@ -48,6 +48,10 @@ class AsgionConfig:
     buffer_chunk_threshold: int = 1024 * 1024
     chunk_count_threshold: int = 100
     profiles: Mapping[str, Profile] = field(default_factory=dict)
+    #: Name patterns whose values traces and reports never hold (added to the defaults of
+    #: :mod:`asgion_core.redaction`); ``redact_replace`` replaces the defaults instead.
+    redact: tuple[str, ...] = ()
+    redact_replace: tuple[str, ...] | None = None
     #: ``[tool.asgion.plugins.NAME]`` tables by plugin name; each plugin validates its own (asgion_check_options).
     plugin_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     source: Path | None = None
@@ -72,7 +76,8 @@ class AsgionConfig:
 
 
 _STR_KEYS = {"profile", "app"}
-_LIST_KEYS = {"include_rules", "exclude_rules", "categories", "exclude_paths", "paths", "select"}
+_LIST_KEYS = {"include_rules", "exclude_rules", "categories", "exclude_paths", "paths", "select", "redact",
+              "redact_replace"}
 _FLOAT_KEYS = {"ttfb_threshold", "lifecycle_threshold", "body_delivery_threshold", "startup_threshold"}
 _INT_KEYS = {"body_size_threshold", "buffer_chunk_threshold", "chunk_count_threshold"}
 _PROFILE_KEYS = {"extends", "description", "min_severity", "categories", "include_rules", "exclude_rules"}
@@ -88,8 +93,8 @@ def find_config_file(start: Path | None = None) -> Path | None:
             return candidate
         pyproject = folder / "pyproject.toml"
         if pyproject.is_file():
-            data = _read_toml(pyproject)
-            return pyproject if "asgion" in data.get("tool", {}) else None
+            tool = _read_toml(pyproject).get("tool", {})
+            return pyproject if isinstance(tool, dict) and "asgion" in tool else None
     return None
 
 
@@ -106,9 +111,14 @@ def load_config(path: str | Path | None = None, *, start: Path | None = None) ->
         file = found
     data = _read_toml(file)
     if file.name == "pyproject.toml":
-        table = data.get("tool", {}).get("asgion")
+        tool = data.get("tool", {})
+        if not isinstance(tool, dict):
+            raise ConfigError(f"{file}: 'tool' must be a table, not {type(tool).__name__}")
+        table = tool.get("asgion")
         if table is None:
             raise ConfigError(f"{file}: no [tool.asgion] table")
+        if not isinstance(table, dict):
+            raise ConfigError(f"{file}: tool.asgion must be a table ([tool.asgion]), not {type(table).__name__}")
         where = "[tool.asgion]"
     else:
         table, where = data, ""
@@ -182,6 +192,13 @@ def _parse_profiles(value: Any, origin: str) -> dict[str, Profile]:
     for prof in profiles.values():
         if prof.base not in known:
             raise ConfigError(f"{origin}: profiles.{prof.name}.extends names unknown profile {prof.base!r}")
+    for prof in profiles.values():  # every profile, used or not: a cycle is a mistake wherever it is
+        chain = [prof.name]
+        while chain[-1] in profiles:
+            base = profiles[chain[-1]].base
+            if base in chain:
+                raise ConfigError(f"{origin}: profiles extend each other in a circle: {' -> '.join([*chain, base])}")
+            chain.append(base)
     return profiles
 
 
@@ -191,6 +208,8 @@ def _read_toml(file: Path) -> dict[str, Any]:
             return tomllib.load(handle)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{file}: invalid TOML: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{file}: not UTF-8 text (byte {exc.start}); TOML files are UTF-8") from None
     except OSError as exc:
         raise ConfigError(f"{file}: cannot read: {exc.strerror}") from None
 
@@ -211,7 +230,7 @@ def _str_list(value: Any, key: str, origin: str) -> tuple[str, ...]:
 
 def _positive(value: Any, key: str, origin: str, *, allow_float: bool) -> Any:
     kinds: tuple[type[Any], ...] = (int, float) if allow_float else (int,)
-    if isinstance(value, bool) or not isinstance(value, kinds) or value <= 0:
+    if isinstance(value, bool) or not isinstance(value, kinds) or not value > 0:  # (NaN is not > 0)
         what = "a positive number" if allow_float else "a positive integer"
         raise ConfigError(f"{origin}: {key} must be {what}, not {value!r}")
     return float(value) if allow_float else value

@@ -14,10 +14,15 @@ from asgion_core.location import find_send_caller
 from asgion_core.rules import Rule
 from asgion_core.violation import Violation
 
-__all__ = ["Connection", "ConnectionKind", "MAX_KEPT_PER_RULE", "parse_spec_version"]
+__all__ = ["Connection", "ConnectionKind", "MAX_KEPT_PER_RULE", "parse_spec_version", "read_key"]
 
 #: Occurrences of one rule kept per connection; later ones are only counted, so memory stays flat.
 MAX_KEPT_PER_RULE = 50
+
+
+def read_key(mapping: Scope, key: str) -> Any:
+    """``mapping.get(key)`` with dict's own method for dicts, so a subclass's override (which may raise) is not used."""
+    return dict.get(mapping, key) if isinstance(mapping, dict) else mapping.get(key)
 
 
 def parse_spec_version(scope: Scope) -> tuple[int, int]:
@@ -85,8 +90,8 @@ class Connection:
         #: What this connection shares with every other of its scope type in one Inspector.
         self.kind = kind
         # kept as found (a snapshot: apps may rewrite the scope) and typed only when a report reads them
-        self._path: object = dict.get(scope, "path")  # dict's own get: a subclass's may raise
-        self._method: object = dict.get(scope, "method")
+        self._path: object = read_key(scope, "path")
+        self._method: object = read_key(scope, "method")
         self.config = kind.config
         self.state = kind.initial_state
         self.rejected = False

@@ -16,12 +16,12 @@ from asgion_core.connection import Connection
 from asgion_core.general_catalogue import RULES
 from asgion_core.hookspecs import hookimpl
 from asgion_core.rules import RuleRegistrar
-from asgion_core.safe_text import describe_exception
+from asgion_core.safe_text import describe_exception, safe_repr
 from asgion_core.scenario import register_with_examples
 from asgion_core.shapes import iterable
+from asgion_core.value_walk import MAX_DEPTH, MAX_NODES, WalkResult, walk
 
 WWW = ("http", "websocket")
-MAX_DEPTH = 32
 INT_MIN, INT_MAX = -(2**63), 2**63 - 1
 #: Values the spec allows in messages (tuples pass, A6).
 _ALLOWED = (bytes, str, int, float, bool, type(None), list, tuple, dict)
@@ -198,43 +198,46 @@ def _plain_items(items: list[Any] | tuple[Any, ...]) -> bool:
     return True
 
 
-def _full_walk(conn: Connection, message: dict[Any, Any]) -> None:
+def _full_walk(conn: Connection, message: dict[Any, Any]) -> WalkResult:
+    """G-008 to G-017 over every value of the message, each container once (see :mod:`asgion_core.value_walk`)."""
     found: dict[str, str] = {}
-    opaque = _OPAQUE.get(message.get("type"))  # type: ignore[arg-type]
-    stack: list[tuple[Any, int, str]] = []
-    for key, value in message.items():
+    opaque = _OPAQUE.get(dict.get(message, "type"))  # type: ignore[arg-type]
+    roots: list[tuple[Any, str]] = []
+    for key, value in dict.items(message):
         if type(key) is not str:
-            found.setdefault("G-017", f"message key {key!r} is {type(key).__name__}, not str")
-        if key == opaque:
-            continue
-        stack.append((value, 2, f"[{key!r}]"))
-    while stack:
-        value, depth, where = stack.pop()
+            found.setdefault("G-017", f"message key {safe_repr(key)} is {type(key).__name__}, not str")
+        if not (type(key) is str and key == opaque):
+            roots.append((value, f"[{safe_repr(key)}]"))
+
+    def visit(value: Any, depth: int, where: str) -> None:
         if isinstance(value, float):
-            if math.isnan(value):
+            number = float.__float__(value)  # the built-in's own conversion: a subclass's may raise
+            if math.isnan(number):
                 found.setdefault("G-008", f"NaN at message{where}")
-            elif math.isinf(value):
+            elif math.isinf(number):
                 found.setdefault("G-009", f"infinite float at message{where}")
         elif isinstance(value, bool):
             pass
         elif isinstance(value, int):
-            if not INT_MIN <= value <= INT_MAX:
+            if not INT_MIN <= int.__int__(value) <= INT_MAX:
                 found.setdefault("G-016", f"int at message{where} is outside the signed 64-bit range")
-        elif isinstance(value, (dict, list, tuple)):
-            if depth > MAX_DEPTH:
-                found.setdefault("G-014", f"containers nested deeper than {MAX_DEPTH} levels at message{where}")
-                continue
-            if isinstance(value, dict):
-                for key, item in value.items():
-                    if not isinstance(key, str):
-                        found.setdefault("G-017", f"dict key {key!r} at message{where} is {type(key).__name__}")
-                    stack.append((item, depth + 1, f"{where}[{key!r}]"))
-            else:
-                stack.extend((item, depth + 1, f"{where}[{i}]") for i, item in enumerate(value))
+        elif isinstance(value, dict):
+            for key in dict.keys(value):
+                if not isinstance(key, str):
+                    found.setdefault("G-017", f"dict key {safe_repr(key)} at message{where} is {type(key).__name__}")
         elif not isinstance(value, _ALLOWED):
             found.setdefault("G-010", f"message{where} is {type(value).__name__}, which messages may not hold")
+
+    result = walk(roots, visit, depth=2)  # the message itself is level 1
+    if result.cycle is not None:
+        found.setdefault("G-014", f"message{result.cycle} contains itself (a reference cycle)")
+    elif result.too_deep is not None:
+        found.setdefault("G-014", f"containers nested deeper than {MAX_DEPTH} levels at message{result.too_deep}")
+    if result.truncated:
+        found.setdefault("G-014", f"message holds more than {MAX_NODES} values; the rest was not inspected")
     for rule_id, text in sorted(found.items()):
         conn.report(rule_id, text)
+    return result
 
 
 # -- end ------------------------------------------------------------------------------------------------------------

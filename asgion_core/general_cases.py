@@ -33,6 +33,18 @@ def scope_case(**scope: Any) -> Case:
     return Case(Scenario(OK, scope=scope), GOOD)
 
 
+class UnreadablePath(str):
+    """A path whose methods raise, as a buggy server (or test client) might build one."""
+
+    def startswith(self, *args: Any) -> bool:
+        raise RuntimeError("unreadable")
+
+    def __eq__(self, other: object) -> bool:
+        raise RuntimeError("unreadable")
+
+    __hash__ = str.__hash__
+
+
 def _nested(depth: int) -> Any:
     value: Any = 1
     for _ in range(depth):
@@ -82,4 +94,5 @@ CASES: dict[str, Case] = {
                                                                                  "client_cert_chain": ["PEM"],
                                                                                  "client_cert_name": "CN=client"}}})),
     "G-026": scope_case(extensions={"http.response.pathsend": True}),
+    "G-027": scope_case(path=UnreadablePath("/")),
 }

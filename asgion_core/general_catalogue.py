@@ -298,4 +298,15 @@ RULES: tuple[Rule, ...] = (
         summary='`scope["extensions"]` is a dict and one of its values is not a dict (an extension that only enables send events still uses an empty dict).',
         hint='Use {} or a dict of extension data as each value.',
     ),
+    Rule(
+        id='G-027',
+        name='scope-value-unreadable',
+        severity=Severity.ERROR,
+        layer='general',
+        side='server',
+        status='new',
+        default_enabled=True,
+        summary='A check raised while reading the scope, and the scope holds a value that is not of a plain ASGI type (an instance of a str, bytes, int, list or dict subclass, or another object): the value is the cause, and the check is skipped for this connection. The app is still called with the scope as it was given.',
+        hint='Build the scope from plain str, bytes, int, float, bool, None, list, tuple and dict values.',
+    ),
 )

@@ -24,6 +24,7 @@ from asgion_core.dispatch import CompiledProtocol, compile_protocol
 from asgion_core.errors import ASGIProtocolError
 from asgion_core.location import set_send_code
 from asgion_core.plugins import AsgionPluginManager, create_plugin_manager, default_plugin_manager
+from asgion_core.redaction import Redactor
 from asgion_core.report import AppException, InternalError, Report, ScopeResult
 from asgion_core.router import Router
 from asgion_core.rules import Severity
@@ -37,10 +38,10 @@ from asgion_core.trace import (
     Tracer,
     TraceRecord,
     TraceStorage,
-    redaction_set,
     should_trace,
     storages,
 )
+from asgion_core.value_walk import first_foreign
 from asgion_core.violation import Violation
 from asgion_core.wired import Receive, Send, WiredConnection
 
@@ -73,8 +74,9 @@ class Inspector:
     :param trace: record a timeline of every connection (see :mod:`asgion_core.trace`); ``sample_rate`` traces
         that share of connections (per request); records go to ``storage``, else to ``trace_dir`` (one JSON file
         each), else to memory (``traces``, the last ``max_traces``). ``max_body_size`` caps recorded bodies and
-        frames, ``max_events`` the events kept per connection, ``redact_headers`` replaces the default set of
-        redacted header names.
+        frames and every other recorded value, ``max_events`` the events kept per connection. Secret values
+        (see :mod:`asgion_core.redaction`) are redacted: ``redact`` adds name patterns to the defaults (and to
+        the config's ``redact``), ``redact_headers`` replaces them (as the config's ``redact_replace`` does).
     :param express: take the plugins' express lanes for ordinary stream messages (``False`` runs every message
         through its full route: the findings are the same, only slower; a switch for checking a lane).
     """
@@ -103,6 +105,7 @@ class Inspector:
         storage: TraceStorage | None = None,
         max_body_size: int = DEFAULT_MAX_BODY_SIZE,
         max_events: int = DEFAULT_MAX_EVENTS,
+        redact: Iterable[str] = (),
         redact_headers: Iterable[str] | None = None,
         max_traces: int = 1_000,
         express: bool = True,
@@ -147,7 +150,8 @@ class Inspector:
         self._sample_rate = sample_rate
         self._max_body_size = max_body_size
         self._max_events = max_events
-        self._redact = redaction_set(redact_headers)
+        replace = redact_headers if redact_headers is not None else self.config.redact_replace
+        self._redactor = Redactor((*self.config.redact, *redact), replace)
         self._memory: MemoryStorage | None = None
         if storage is None and trace_dir is None:
             self._memory = MemoryStorage(max_traces)
@@ -284,7 +288,7 @@ class Inspector:
             try:
                 check(conn, scope)
             except Exception as exc:
-                self._isolate(compiled, check, exc)
+                self._scope_check_failed(conn, compiled, check, exc)
         try:
             result = await app(scope, conn.checked_receive, conn.checked_send)
         except BaseException as exc:
@@ -298,7 +302,7 @@ class Inspector:
     def _start_trace(self, conn: Connection, scope: Scope) -> None:
         try:
             conn.trace = Tracer(scope, max_body_size=self._max_body_size, max_events=self._max_events,
-                                redact=self._redact)
+                                redactor=self._redactor)
         except Exception as exc:
             self.trace_failed(exc)
 
@@ -351,6 +355,17 @@ class Inspector:
         where = f"{getattr(check, '__module__', '?')}.{getattr(check, '__qualname__', repr(check))}"
         self._record(InternalError(plugin, where, describe_exception(exc)))
 
+    def _scope_check_failed(self, conn: Connection, compiled: CompiledProtocol, check: Callable[..., Any],
+                            exc: Exception) -> None:
+        """A scope or end check raised: G-027 when the scope holds a value of no plain type (the likely cause),
+        else an internal error of the check's plugin."""
+        foreign = first_foreign(conn.scope)
+        if foreign is None:
+            self._isolate(compiled, check, exc)
+        else:
+            name = getattr(check, "__qualname__", "a check")
+            conn.report("G-027", f"scope{foreign} could not be read ({name} raised {describe_exception(exc, 200)})")
+
     def trace_failed(self, exc: Exception) -> None:
         """Record that recording a trace failed (the connection carries on untraced from there)."""
         self._record(InternalError("trace", "trace recording", describe_exception(exc)))
@@ -371,7 +386,7 @@ class Inspector:
             try:
                 check(conn, outcome)
             except Exception as exc:
-                self._isolate(compiled, check, exc)
+                self._scope_check_failed(conn, compiled, check, exc)
         try:
             if conn.violations or raised or self.keep_clean_results:
                 self._results.append(_result(conn, outcome.exception, time.perf_counter_ns()))

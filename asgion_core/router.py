@@ -15,6 +15,7 @@ from asgion_core.connection import Connection, ConnectionKind
 from asgion_core.dispatch import CompiledProtocol, Route
 from asgion_core.fsm import key_of
 from asgion_core.safe_text import describe_exception
+from asgion_core.value_walk import first_foreign
 
 __all__ = ["Router"]
 
@@ -68,7 +69,7 @@ class Router:
             try:
                 check(conn, message)
             except Exception as exc:
-                self.isolate(self.compiled, check, exc)
+                self.check_failed(conn, message, check, exc)
 
     def receive(self, conn: Connection, message: Message) -> None:
         conn.direction = "receive"
@@ -85,19 +86,36 @@ class Router:
             try:
                 self.machine.advance(conn, key_of(key_spec, message), message)
             except Exception as exc:  # a rejection's wording may read a hostile message
-                self.isolate(self.compiled, self.machine.advance, exc)
+                self.check_failed(conn, message, self.machine.advance, exc)
         for check in checks:
             try:
                 check(conn, message)
             except Exception as exc:
-                self.isolate(self.compiled, check, exc)
+                self.check_failed(conn, message, check, exc)
+
+    def check_failed(self, conn: Connection, message: Message, check: Callable[..., Any], exc: Exception) -> None:
+        """A check (or lane) raised. On a message holding a value that is not of a plain message type (a subclass
+        whose methods raise, say) that value is the cause: G-010 reports it. Otherwise the check is at fault, and
+        the Inspector records an internal error."""
+        foreign = first_foreign(message)
+        if foreign is None:
+            self.isolate(self.compiled, check, exc)
+        else:
+            name = getattr(check, "__qualname__", "a check")
+            conn.report("G-010", f"{conn.direction}: message{foreign} could not be checked ({name} raised "
+                                 f"{describe_exception(exc, 200)})")
+
+    def lane_failed(self, conn: Connection, message: Message, lane: Callable[..., Any], exc: Exception) -> None:
+        """An express lane raised; the message takes its normal route next, which judges a foreign value itself."""
+        if first_foreign(message) is None:
+            self.isolate(self.compiled, lane, exc)
 
     def _reject(self, conn: Connection, state: str, key: str, message: Message) -> None:
         """The state machine's rejection, isolated like a check (its wording may read a hostile message)."""
         try:
             self.machine.reject(conn, state, key, message)
         except Exception as exc:
-            self.isolate(self.compiled, self.machine.reject, exc)
+            self.check_failed(conn, message, self.machine.reject, exc)
 
 
 def _slow_route(conn: Connection, message: Any, table: Mapping[str, Route], other: Route) -> Route:

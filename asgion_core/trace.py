@@ -23,14 +23,17 @@ import random
 import re
 import time
 from collections import deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
+from itertools import islice
 from pathlib import Path
 from typing import Any, Protocol
 
+from asgion_core.redaction import Redactor
+from asgion_core.safe_text import describe_exception, safe_repr
+
 __all__ = [
-    "DEFAULT_REDACTED_HEADERS",
     "TRACE_FORMAT_VERSION",
     "DirectoryStorage",
     "MemoryStorage",
@@ -46,10 +49,6 @@ __all__ = [
 TRACE_FORMAT_VERSION = 1
 DEFAULT_MAX_BODY_SIZE = 1024
 DEFAULT_MAX_EVENTS = 2000
-DEFAULT_REDACTED_HEADERS = frozenset({
-    "authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "x-auth-token", "x-csrf-token",
-})
-REDACTED = "[redacted]"
 _BODY_FIELDS = ("body", "bytes", "text")
 _FIRST_RESPONSE_TYPES = ("http.response.start", "websocket.accept")
 _perf_ns = time.perf_counter_ns
@@ -184,7 +183,7 @@ def _jsonable(value: Any) -> Any:
         return value
     if isinstance(value, float):
         return value if value == value and value not in (float("inf"), float("-inf")) else repr(value)
-    return _shallow(value, 4)
+    return _shallow(value, DEFAULT_MAX_BODY_SIZE)
 
 
 def _from_jsonable(value: Any) -> Any:
@@ -251,6 +250,7 @@ class Tracer:
     __slots__ = (
         "bytes_received",
         "bytes_sent",
+        "content_types",
         "count",
         "dropped",
         "end_marks",
@@ -258,7 +258,7 @@ class Tracer:
         "keep",
         "marks",
         "max_body",
-        "redact",
+        "redactor",
         "scope",
         "scope_marks",
         "started_at",
@@ -268,11 +268,14 @@ class Tracer:
     )
 
     def __init__(self, scope: Mapping[str, Any], *, max_body_size: int, max_events: int,
-                 redact: frozenset[str]) -> None:
+                 redactor: Redactor | None = None) -> None:
         self.started_ns = time.perf_counter_ns()
         self.started_at = datetime.now(UTC).isoformat()
         self.max_body = max_body_size
-        self.redact = redact
+        self.redactor = redactor if redactor is not None else Redactor()
+        #: The content type of what each direction carries (request: from the scope; response: from its start),
+        #: so that form and JSON bodies have their secret fields redacted.
+        self.content_types = {"receive": "", "send": ""}
         self.scope = self._sanitize_scope(scope)
         self.keep = max(2, max_events) // 2
         self.head: list[tuple[int, int, str, str, dict[str, Any]]] = []
@@ -289,30 +292,14 @@ class Tracer:
 
     def event(self, direction: str, message: Any) -> None:
         now = _perf_ns() - self.started_ns
-        if type(message) is dict or isinstance(message, dict):
-            kind = message.get("type")
-            message_type = kind if type(kind) is str else repr(kind)
-            # the copy for the record, inlined (it runs per message): plain values as they are, bodies capped
-            # (and counted), headers redacted, anything else a bounded copy
-            copy = message.copy()
-            for key, value in message.items():
-                value_type = type(value)
-                if value_type is str or value_type is bytes:
-                    if key in _BODY_FIELDS:
-                        self._body(copy, key, value, direction)
-                elif value_type is bool or value_type is int or value is None or value_type is float:
-                    pass
-                elif key in _BODY_FIELDS and isinstance(value, (bytes, str)):
-                    self._body(copy, key, value, direction)
-                else:
-                    copy[key] = self._headers(value) if key == "headers" else _shallow(value)
-            if self.summary.ttfb_ns is None and direction == "send" and message_type in _FIRST_RESPONSE_TYPES:
-                self.summary.ttfb_ns = now
-                status = message.get("status")
-                self.summary.status = status if isinstance(status, int) else None
+        if isinstance(message, dict):
+            try:
+                message_type, copy = self._copy(direction, message, now)
+            except Exception as exc:  # a value whose methods raise: the event is kept, its content is not
+                message_type, copy = "<unreadable>", {"$unreadable": describe_exception(exc, 200)}
         else:
             message_type = f"<{type(message).__name__}>"
-            copy = {"$value": _jsonable(message)}
+            copy = {"$value": _shallow(message, self.max_body)}
         self.count = count = self.count + 1
         event = (count, now, direction, message_type, copy)
         if count <= self.keep:
@@ -321,6 +308,29 @@ class Tracer:
             if len(self.tail) == self.keep:
                 self.dropped += 1
             self.tail.append(event)
+
+    def _copy(self, direction: str, message: dict[Any, Any], now: int) -> tuple[str, dict[str, Any]]:
+        """The record's copy of a message: plain values as they are, bodies capped (and counted), headers
+        redacted, anything else a bounded copy. Read with dict's own methods: a subclass's may raise."""
+        kind = dict.get(message, "type")
+        message_type = str.__str__(kind) if isinstance(kind, str) else safe_repr(kind)
+        copy = dict.copy(message)
+        for key, value in dict.items(message):
+            value_type = type(value)
+            if value_type is str or value_type is bytes:
+                if key in _BODY_FIELDS:
+                    self._body(copy, key, value, direction)
+            elif value_type is bool or value_type is int or value is None or value_type is float:
+                pass
+            elif key in _BODY_FIELDS and isinstance(value, (bytes, str)):
+                self._body(copy, key, value, direction)
+            else:
+                copy[key] = self._headers(value, direction) if key == "headers" else _shallow(value, self.max_body)
+        if self.summary.ttfb_ns is None and direction == "send" and message_type in _FIRST_RESPONSE_TYPES:
+            self.summary.ttfb_ns = now
+            status = dict.get(message, "status")
+            self.summary.status = status if type(status) is int else None
+        return message_type, copy
 
     def mark(self, rule_id: str, phase: str) -> None:
         """Attach a violation to the event it belongs to (or to the scope / the end of the connection)."""
@@ -373,52 +383,93 @@ class Tracer:
             self.bytes_sent += size
         else:
             self.bytes_received += size
+        kept = value
         if size > self.max_body:
-            copy[key] = value[: self.max_body]
+            kept = value[: self.max_body]
             copy[f"{key}_truncated_from"] = size
+        content_type = self.content_types[direction] if key == "body" else ""
+        kept = self.redactor.body(kept, content_type)
+        if kept is not value:
+            copy[key] = kept
 
-    def _headers(self, headers: Any) -> Any:
+    def _headers(self, headers: Any, direction: str = "") -> Any:
+        """A copy of a headers list: secret values redacted, every name and value capped at ``max_body``."""
         if not isinstance(headers, (list, tuple)):
-            return _shallow(headers)
+            return _shallow(headers, self.max_body)
         out = []
-        for item in headers:
-            if isinstance(item, (list, tuple)) and len(item) == 2 and isinstance(item[0], bytes):
-                name = item[0]
-                value = REDACTED.encode() if name.lower().decode("latin-1") in self.redact else item[1]
-                out.append([name, value])
+        redactor, cap = self.redactor, self.max_body
+        for item in list(headers)[:_MAX_ITEMS * 4]:
+            if isinstance(item, (list, tuple)) and len(item) == 2:
+                name, value = item
+                value = redactor.header_value(name, value)
+                if direction and isinstance(name, bytes) and bytes.lower(name) == b"content-type":
+                    self.content_types[direction] = _text(value)
+                out.append([_capped(name, cap), _capped(value, cap)])
             else:
-                out.append(_shallow(item))
+                out.append(_shallow(item, cap))
         return out
 
     def _sanitize_scope(self, scope: Mapping[str, Any]) -> dict[str, Any]:
         copy: dict[str, Any] = {}
-        for key, value in scope.items():
+        items = dict.items(scope) if isinstance(scope, dict) else scope.items()
+        for key, value in items:
             if key in ("app", "router", "endpoint", "state", "route", "fastapi_astack"):
                 continue  # framework objects and application state: not part of the protocol trace
-            if key == "headers":
-                copy[key] = self._headers(value)
-            elif isinstance(value, (str, bytes, int, float, bool, type(None))):
-                copy[key] = value
-            else:
-                copy[key] = _shallow(value)
+            try:
+                if key == "headers":
+                    copy[key] = self._headers(value, "receive")
+                elif key == "query_string":
+                    copy[key] = _capped(self.redactor.query_string(value), self.max_body)
+                else:
+                    copy[key] = _shallow(value, self.max_body)
+            except Exception as exc:  # a value whose methods raise
+                copy[str(key)] = {"$unreadable": describe_exception(exc, 200)}
         return copy
 
 
-def _shallow(value: Any, depth: int = 0) -> Any:
-    """A bounded copy of a value for the record (containers to depth 4, anything else as repr)."""
-    if isinstance(value, (str, bytes, int, float, bool, type(None))):
+#: Items of one container kept in a record (the rest are dropped, with a marker).
+_MAX_ITEMS = 50
+#: Container levels kept in a record.
+_MAX_LEVELS = 4
+
+
+def _capped(value: Any, cap: int) -> Any:
+    """A str or bytes value cut to ``cap``; other values as :func:`_shallow` copies them."""
+    if type(value) is bytes or type(value) is str:
+        return value if len(value) <= cap else value[:cap]
+    return _shallow(value, cap)
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(value).decode("latin-1").lower()
+    return str.__str__(value).lower() if isinstance(value, str) else ""
+
+
+def _shallow(value: Any, cap: int = DEFAULT_MAX_BODY_SIZE, depth: int = 0) -> Any:
+    """A bounded copy of a value for the record: containers to depth 4 and 50 items, strings and bytes to ``cap``,
+    anything else as a clipped repr. Read with the built-in types' own methods: a subclass's may raise."""
+    kind = type(value)
+    if kind is str or kind is bytes:
+        return value if len(value) <= cap else value[:cap]
+    if kind is int or kind is float or kind is bool or value is None:
         return value
-    if depth >= 4:
+    if isinstance(value, (str, bytes, bytearray, memoryview)):
+        return _shallow(bytes(value) if not isinstance(value, str) else str.__str__(value), cap, depth)
+    if depth >= _MAX_LEVELS:
         return {"$repr": "..."}
     if isinstance(value, dict):
-        return {str(k): _shallow(v, depth + 1) for k, v in list(value.items())[:50]}
+        return {_key(k): _shallow(v, cap, depth + 1) for k, v in islice(dict.items(value), _MAX_ITEMS)}
     if isinstance(value, (list, tuple)):
-        return [_shallow(v, depth + 1) for v in list(value)[:50]]
-    try:
-        text = repr(value)
-    except Exception as exc:  # a broken __repr__ must not break recording
-        text = f"<{type(value).__name__} whose repr() raised {type(exc).__name__}>"
-    return {"$repr": text[:200]}
+        items = list.__iter__(value) if isinstance(value, list) else tuple.__iter__(value)
+        return [_shallow(v, cap, depth + 1) for v in islice(items, _MAX_ITEMS)]
+    if isinstance(value, (int, float)):
+        return safe_repr(value)
+    return {"$repr": safe_repr(value, min(cap, 200))}
+
+
+def _key(key: Any) -> str:
+    return str.__str__(key) if isinstance(key, str) else safe_repr(key, 100)
 
 
 def should_trace(sample_rate: float) -> bool:
@@ -430,5 +481,4 @@ def storages(*items: TraceStorage | None) -> list[TraceStorage]:
     return [item for item in items if item is not None]
 
 
-def redaction_set(names: Iterable[str] | None) -> frozenset[str]:
-    return DEFAULT_REDACTED_HEADERS if names is None else frozenset(n.lower() for n in names)
+

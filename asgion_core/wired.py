@@ -62,7 +62,7 @@ class WiredConnection(Connection):
         try:
             taken = lane(self, message)
         except Exception as exc:
-            router.isolate(router.compiled, lane, exc)
+            router.lane_failed(self, message, lane, exc)
             taken = False
         if not taken:
             router.receive(self, message)
@@ -83,7 +83,7 @@ class WiredConnection(Connection):
         try:
             taken = lane(self, message)
         except Exception as exc:
-            router.isolate(router.compiled, lane, exc)
+            router.lane_failed(self, message, lane, exc)
             taken = False
         if not taken:
             router.send(self, message)

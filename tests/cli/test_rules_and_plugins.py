@@ -11,7 +11,7 @@ def test_rules_table_lists_everything(run_cli: CliRun) -> None:
     code, out, _ = run_cli("rules")
     assert code == 0
     assert "HF-002" in out and "G-001" in out and "SEM-025" in out
-    assert "256 rules" in out
+    assert "257 rules" in out
 
 
 def test_rules_json_and_layer_filter(run_cli: CliRun) -> None:

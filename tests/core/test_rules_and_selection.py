@@ -34,7 +34,7 @@ def registry() -> RuleRegistry:
 
 def test_builtin_catalogue_counts(registry: RuleRegistry) -> None:
     general_and_http = [r for r in registry if r.prefix in ("G", "HS", "HE", "HF", "EX", "SEM")]
-    assert len(general_and_http) == 149
+    assert len(general_and_http) == 150
     retired = {r.id for r in general_and_http if r.status == "retired"}
     assert retired == {"HS-001", "HS-008", "HS-014", "HS-018", "HE-001", "HF-010"}
 

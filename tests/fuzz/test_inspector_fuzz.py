@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from asgion import Inspector
 from asgion_core.plugins import create_plugin_manager
+from tests.hostile import hostile_values
 
 PM = create_plugin_manager(autoload=False, env={})
 
@@ -27,7 +28,8 @@ PM = create_plugin_manager(autoload=False, env={})
 REGISTERED = {rule.id for rule in PM.rule_registry()}
 
 scalars = st.one_of(st.none(), st.booleans(), st.integers(min_value=-(2**70), max_value=2**70),
-                    st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=20), st.binary(max_size=40))
+                    st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=20), st.binary(max_size=40),
+                    hostile_values)
 values = st.recursive(scalars, lambda inner: st.one_of(
     st.lists(inner, max_size=4), st.tuples(inner, inner), st.dictionaries(st.text(max_size=8), inner, max_size=4),
     st.frozensets(st.integers(), max_size=3), st.dictionaries(st.integers(), inner, max_size=2)), max_leaves=12)
@@ -73,8 +75,16 @@ scopes = st.one_of(
 steps = st.lists(st.tuples(st.sampled_from(["send", "receive"]), messages), max_size=12)
 
 
+PLAIN = {bytes, str, int, float, bool, type(None), list, tuple, dict}
+
+
 def same(a: Any, b: Any) -> bool:
-    """Equality that treats NaN as equal to itself (identity is checked separately)."""
+    """Equality that treats NaN as equal to itself (identity is checked separately); objects of other types than
+    the plain ones (hostile ones among them) are compared by identity or type, never by their own ``==``."""
+    if a is b:
+        return True
+    if type(a) not in PLAIN or type(b) not in PLAIN:
+        return type(a) is type(b) and type(a) not in PLAIN
     if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
         return True
     if isinstance(a, dict) and isinstance(b, dict):
