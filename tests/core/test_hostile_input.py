@@ -108,6 +108,7 @@ def test_a_hostile_message_type_is_forwarded(kind: str, trace: bool) -> None:
     inspector, server, raised = run_app(app, trace=trace)
     assert raised is None
     assert server.sent[0] is message and len(server.sent) == 2
+    assert inspector.internal_errors == []  # the value is reported (G-007/G-010), no plugin is blamed
 
 
 @pytest.mark.parametrize("trace", [False, True])
@@ -126,6 +127,7 @@ def test_a_scope_whose_get_raises_still_reaches_the_app(trace: bool) -> None:
     assert raised is None
     assert seen == [scope] and seen[0] is scope
     assert len(server.sent) == 2
+    assert [error.plugin for error in inspector.internal_errors] == ["input"]
 
 
 @pytest.mark.parametrize("kind", HOSTILE_KINDS)
