@@ -56,6 +56,7 @@ class Driver:
         self.outcome = DriveResult()
         self.state: dict[str, Any] = {}
         self._current: tuple[str, str, dict[str, Any], float] | None = None
+        self._lifespan: _Lifespan | None = None
         self._lock = threading.Lock()
 
     # -- the thread and its watchdog -------------------------------------------------------------------------------
@@ -81,6 +82,9 @@ class Driver:
         result.timed_out = True
         result.notes.append("the app blocked the event loop (synchronous work in async code?); "
                             "the remaining steps were not run")
+        lifespan = self._lifespan
+        if lifespan is not None and scope is not lifespan.scope and not lifespan.filed:
+            lifespan.file()  # the loop is stuck: the lifespan scope is filed from here, as it stands
         self.outcome.results.append(result)
 
     def enter(self, label: str, scope_type: str, scope: dict[str, Any]) -> None:
@@ -93,16 +97,20 @@ class Driver:
 
     # -- the run ---------------------------------------------------------------------------------------------------
     async def _main(self, connections: list[ConnectionSpec]) -> None:
-        lifespan = _Lifespan(self) if self.lifespan else None
-        if lifespan is not None and not await lifespan.startup():
-            return
-        for spec in connections:
-            if spec.websocket:
-                await self._websocket(spec)
-            else:
-                await self._http(spec)
-        if lifespan is not None:
-            await lifespan.shutdown()
+        lifespan = self._lifespan = _Lifespan(self) if self.lifespan else None
+        try:
+            if lifespan is not None and not await lifespan.startup():
+                return
+            for spec in connections:
+                if spec.websocket:
+                    await self._websocket(spec)
+                else:
+                    await self._http(spec)
+            if lifespan is not None:
+                await lifespan.shutdown()
+        finally:
+            if lifespan is not None:
+                await lifespan.finish()  # whatever happened, the lifespan scope is in the report
 
     def base_scope(self, spec: ConnectionSpec, scope_type: str) -> dict[str, Any]:
         return {
@@ -336,7 +344,13 @@ async def _first(*waiters: Waiter) -> None:
 
 
 class _Lifespan:
-    """The lifespan protocol from the server side (specs/lifespan.rst)."""
+    """The lifespan protocol from the server side (specs/lifespan.rst), as uvicorn runs it.
+
+    Startup is over when the app answers ``lifespan.startup.complete`` (requests get a copy of the state) or
+    ``lifespan.startup.failed`` (no request is made). Anything else (the app raises, returns, sends another message
+    type, or stays silent) means "lifespan unsupported": the requests are made without lifespan state and no
+    shutdown is sent. Whatever happened, :meth:`finish` files the lifespan scope's result first in the report.
+    """
 
     def __init__(self, driver: Driver) -> None:
         self.driver = driver
@@ -346,6 +360,9 @@ class _Lifespan:
         self.scope: dict[str, Any] = {"type": "lifespan", "asgi": {"version": "3.0", "spec_version": "2.0"},
                                       "state": {}}
         self.before = 0
+        #: Whether the app completed startup, so that shutdown is sent.
+        self.running = False
+        self.filed = False
 
     async def startup(self) -> bool:
         """Run startup; return whether the connections should be made."""
@@ -356,17 +373,24 @@ class _Lifespan:
         await self.to_app.put({"type": "lifespan.startup"})
         reply = await self._reply()
         driver.leave()
-        if reply is not None and reply.get("type") == "lifespan.startup.complete":
+        outcome = driver.outcome
+        reply_type = reply.get("type") if reply is not None else None
+        if reply_type == "lifespan.startup.complete":
             state = self.scope.get("state")
             driver.state = state if isinstance(state, dict) else {}
-            driver.outcome.lifespan = "complete"
-        elif reply is not None and reply.get("type") == "lifespan.startup.failed":
-            driver.outcome.lifespan = "failed"
-            reason = reply.get("message") or "no message given"
-            driver.outcome.notes.append(f"lifespan startup failed ({reason}): no connection was made and no "
-                                        "shutdown was sent")
-            await self._finish()
+            outcome.lifespan = "complete"
+            self.running = True
+        elif reply_type == "lifespan.startup.failed":
+            outcome.lifespan = "failed"
+            reason = reply.get("message") if reply is not None else None
+            outcome.notes.append(f"lifespan startup failed ({reason or 'no message given'}): no connection was made "
+                                 "and no shutdown was sent")
+            await self.finish()
             return False
+        elif reply is not None:
+            outcome.lifespan = "unsupported"
+            outcome.notes.append(f"lifespan unsupported: the app answered lifespan.startup with {_type_text(reply)}; "
+                                 "as uvicorn does, the connections run without lifespan and no shutdown is sent")
         return True
 
     async def _reply(self) -> dict[str, Any] | None:
@@ -377,7 +401,7 @@ class _Lifespan:
                                      return_when=asyncio.FIRST_COMPLETED)
         if getter in done:
             message = getter.result()
-            return message if isinstance(message, dict) else {"type": "?"}
+            return message if isinstance(message, dict) else {"type": f"<{type(message).__name__}>"}
         getter.cancel()
         outcome = self.driver.outcome
         if self.task in done:
@@ -387,26 +411,28 @@ class _Lifespan:
                 outcome.notes.append(f"lifespan unsupported: the app raised {type(exc).__name__} on the lifespan "
                                      "scope before answering, so it runs without lifespan")
                 return None
-            outcome.lifespan = "unanswered"
-            await self._finish()
+            if outcome.lifespan == "not run":
+                outcome.lifespan = "unanswered"
             return None
-        outcome.lifespan = "unanswered"
+        if outcome.lifespan == "not run":
+            outcome.lifespan = "unanswered"
         outcome.notes.append(f"lifespan: no answer within {self.driver.timeout:g}s")
         return None
 
     async def shutdown(self) -> None:
-        if self.task is None or self.task.done():
+        """Send lifespan.shutdown to an app that completed startup and is still running."""
+        if not self.running or self.task is None or self.task.done():
             return
         driver = self.driver
         driver.enter("lifespan", "lifespan", self.scope)
         await self.to_app.put({"type": "lifespan.shutdown"})
         await self._reply()
         driver.leave()
-        await self._finish()
 
-    async def _finish(self) -> None:
-        """Let the lifespan app end (cancel it after the grace period) and put its result first in the report."""
-        assert self.task is not None
+    async def finish(self) -> None:
+        """Let the lifespan app end (cancel it after the grace period), then file its result (once)."""
+        if self.filed or self.task is None:
+            return
         if not self.task.done():
             await asyncio.wait({self.task}, timeout=self.driver.grace)
         if not self.task.done():
@@ -414,9 +440,19 @@ class _Lifespan:
             await asyncio.wait({self.task}, timeout=self.driver.grace)
         if self.task.done():
             _consume(self.task)
+        self.file()
+
+    def file(self) -> None:
+        """Put the lifespan scope's result first in the report: its final result, or a snapshot if it is open."""
         driver = self.driver
         fresh = driver.inspector.results[self.before:]
         result = next((r for r in fresh if r.scope_type == "lifespan"), None) or driver.inspector.open_result(
             self.scope)
-        if result is not None:
+        if result is not None and not self.filed:
             driver.outcome.results.insert(0, result)
+            self.filed = True
+
+
+def _type_text(message: dict[str, Any]) -> str:
+    kind = message.get("type")
+    return repr(kind) if isinstance(kind, str) else "a message without a str type"

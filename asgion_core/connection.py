@@ -72,10 +72,12 @@ class Connection:
         "data",
         "direction",
         "disconnected",
+        "ended",
         "kind",
         "receive_calls",
         "rejected",
         "reported",
+        "result",
         "scope",
         "server_exceptions",
         "shared",
@@ -112,6 +114,10 @@ class Connection:
         self.shared: dict[str, Any] = kind.shared
         #: The connection's :class:`~asgion_core.trace.Tracer` when it is traced, else None.
         self.trace: Any = None
+        #: Whether the app call has ended; findings after that come from a task the app left running.
+        self.ended = False
+        #: The :class:`~asgion_core.report.ScopeResult` filed for this connection (it shares ``violations``).
+        self.result: Any = None
 
     @property
     def scope_type(self) -> str:
@@ -124,6 +130,21 @@ class Connection:
         if self._extras is None:
             self._extras = {}
         return self._extras
+
+    @property
+    def excused(self) -> str | None:
+        """Why an exception ending this app call is no error, if a protocol plugin said so (see :meth:`excuse`)."""
+        return self._extras.get("excused") if self._extras is not None else None
+
+    def excuse(self, reason: str | None) -> None:
+        """Declare (or, with None, withdraw) that an exception ending the app call would be no error, and why:
+        G-021 does not fire and the result records the exception as a note instead. The lifespan plugin uses it
+        for apps that raise to say "lifespan unsupported" (specs/lifespan.rst)."""
+        if reason is None:
+            if self._extras is not None:
+                self._extras.pop("excused", None)
+        else:
+            self.extras["excused"] = reason
 
     def from_server(self, exc: BaseException) -> bool:
         """Whether ``exc`` is an exception the server's send()/receive() raised, or one raised while handling it.

@@ -56,10 +56,7 @@ def asgion_scope_checks(scope_type: str, config: AsgionConfig) -> Sequence[Scope
 @hookimpl
 def asgion_event_checks(scope_type: str, config: AsgionConfig) -> Sequence[EventCheck]:
     rules = ("G-008", "G-009", "G-010", "G-014", "G-016", "G-017")
-    checks = [EventCheck(check_values, rules, "send"), EventCheck(check_values, rules, "receive")]
-    if scope_type == "lifespan":
-        checks.append(EventCheck(remember_lifespan_send, (), "send", keeps_state=True))
-    return checks
+    return [EventCheck(check_values, rules, "send"), EventCheck(check_values, rules, "receive")]
 
 
 @hookimpl
@@ -250,17 +247,6 @@ def check_outcome(conn: Connection, outcome: Outcome) -> None:
         return
     if not isinstance(exc, Exception) or conn.from_server(exc):
         return
-    if conn.scope_type == "lifespan" and not _lifespan_blames(conn):
+    if conn.excused is not None:  # a protocol plugin said why this exception is no error (lifespan opt-out)
         return
     conn.report("G-021", f"the app raised {describe_exception(exc)}")
-
-
-def remember_lifespan_send(conn: Connection, message: Message) -> None:
-    """Bookkeeping for G-021 on lifespan scopes (A16, B4): which lifespan replies the app has sent."""
-    conn.extras.setdefault("lifespan_sent", []).append(message["type"])
-
-
-def _lifespan_blames(conn: Connection) -> bool:
-    """A16/B4: lifespan apps may raise to opt out, or after they reported a failure themselves."""
-    sent: list[str] = conn.extras.get("lifespan_sent", [])
-    return bool(sent) and not any(t.endswith(".failed") for t in sent)

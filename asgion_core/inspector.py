@@ -338,17 +338,27 @@ class Inspector:
         kind = ConnectionKind(str.__str__(scope_type), self.config, self._enabled, {rule_id: registry[rule_id]},
                               sink=self._found, shared=self._shared)
         conn = Connection(safe_scope, kind)
-        conn.report(rule_id, message)
         self._results.append(_result(conn, None, conn.started_ns))
+        conn.report(rule_id, message)
 
     def _sink(self, conn: Connection, violation: Violation) -> None:
         """Where connections hand their violations (bound once, as ``_found``: not a new object per connection)."""
         self._violations.append(violation)
+        if conn.ended:
+            self._late_finding(conn)
         if self.on_violation is not None:
             try:
                 self.on_violation(violation)
             except Exception as exc:
                 self._record(InternalError("on_violation", "on_violation callback", describe_exception(exc)))
+
+    def _late_finding(self, conn: Connection) -> None:
+        """A finding after the app call ended: file the connection's result if it had none, and say why."""
+        note = "findings were made after the app call ended (by a task the app left running)"
+        if conn.result is None:
+            self._results.append(_result(conn, None, time.perf_counter_ns()))
+        if note not in conn.result.notes:
+            conn.result.notes.append(note)
 
     def _isolate(self, compiled: CompiledProtocol, check: Callable[..., Any], exc: Exception) -> None:
         plugin = compiled.owners.get(check, "?")
@@ -392,6 +402,7 @@ class Inspector:
                 self._results.append(_result(conn, outcome.exception, time.perf_counter_ns()))
         except Exception as exc:
             self._record(InternalError("core", "filing the scope result", describe_exception(exc)))
+        conn.ended = True  # from here on, a finding comes from a task the app left running
         if conn.trace is not None:
             self._store_trace(conn)
 
@@ -409,12 +420,16 @@ class Inspector:
 
 
 def _result(conn: Connection, exception: BaseException | None, now_ns: int) -> ScopeResult:
+    """The connection's result. It shares the connection's violations list, so that a finding made later (by a
+    task the app left running) lands in the result, and in every report built from it."""
+    if not isinstance(conn.violations, list):
+        conn.violations = []
     result = ScopeResult(
         label=conn.label,
         scope_type=conn.scope_type,
         path=conn.path,
         method=conn.method,
-        violations=list(conn.violations),
+        violations=conn.violations,
         suppressed=conn.suppressed,
         duration_ns=now_ns - conn.started_ns,
     )
@@ -422,10 +437,13 @@ def _result(conn: Connection, exception: BaseException | None, now_ns: int) -> S
         # the server's own signal (e.g. OSError from send() after the client left) passed through the app
         result.notes.append(f"ended by {type(exception).__name__} after the server's send()/receive() signalled "
                             "that the client left (not an app error)")
+    elif isinstance(exception, Exception) and conn.excused is not None:
+        result.notes.append(f"{conn.excused} ({describe_exception(exception, 200)})")
     elif isinstance(exception, Exception):
         result.exception = AppException.from_exception(exception)
     elif exception is not None:
         result.cancelled = True
+    conn.result = result
     return result
 
 

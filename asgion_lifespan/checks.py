@@ -1,11 +1,16 @@
 """Lifespan checks: the scope, the events, timing and end of the lifespan app, and the cross-scope rules.
 
-Cross-scope rules need what the Inspector saw on its most recent lifespan scope; that is kept in the Inspector's
-shared space under ``"lifespan"`` (a :class:`LifespanWatch`), so each Inspector has its own.
+Cross-scope rules need what the Inspector saw on the most recent lifespan scope *of the same server*; that is kept
+in the Inspector's shared space under ``"lifespan"``: a :class:`LifespanWatch` per event loop (the thread, where no
+asyncio loop runs). One server runs its lifespan scope and its requests on one loop, so two servers sharing one
+``inspect(app)`` (two uvicorn instances in threads, say) each have their requests judged against their own
+lifespan scope.
 """
 
 from __future__ import annotations
 
+import asyncio
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,23 +29,58 @@ from asgion_lifespan.fsm import (
 #: States of a lifespan scope whose app sent lifespan.startup.failed.
 FAILED_STARTUP = frozenset({START_FAILED, "STOPPING_FAILED", "STOPPED_FAILED", "STOP_FAILED_FAILED"})
 REQUEST_SCOPES = ("http", "websocket")
-#: Where the Inspector's shared space keeps its :class:`LifespanWatch`.
+#: Where the Inspector's shared space keeps its :class:`LifespanWatch` objects, by server.
 WATCH = "lifespan"
+#: Why an exception ending a lifespan app call may be no error (see note_sent).
+UNSUPPORTED = "lifespan unsupported: the app raised on the lifespan scope before sending anything"
+AFTER_FAILURE = "the app raised after reporting the lifespan failure itself"
+#: Servers (event loops) remembered per Inspector; the oldest is forgotten first.
+MAX_SERVERS = 64
 
 
 @dataclass(slots=True)
 class LifespanWatch:
-    """The most recent lifespan scope of an Inspector, as the cross-scope rules need it."""
+    """The most recent lifespan scope of one server, as the cross-scope rules need it."""
 
     conn: Connection
     state: Any
     keys_at_startup: frozenset[Any] = field(default_factory=frozenset)
+    #: Startup is over without complete/failed: the app sent something else, or its lifespan call ended. A
+    #: server (uvicorn among them) then runs without lifespan, so requests are no longer "during startup".
+    over: bool = False
+
+
+def _server_key() -> object:
+    """The running event loop (the thread's id where there is none, e.g. under trio)."""
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return threading.get_ident()
+
+
+def _watches(conn: Connection) -> dict[object, LifespanWatch]:
+    watches: dict[object, LifespanWatch] | None = conn.shared.get(WATCH)
+    if watches is None:
+        watches = conn.shared[WATCH] = {}
+    return watches
+
+
+def current_watch(conn: Connection) -> LifespanWatch | None:
+    """The watch of the lifespan scope of the server this connection runs on, if it had one."""
+    watches: dict[object, LifespanWatch] | None = conn.shared.get(WATCH)
+    return watches.get(_server_key()) if watches else None
 
 
 # -- the lifespan scope ---------------------------------------------------------------------------------------------
 def check_scope(conn: Connection, scope: Scope) -> None:
     """specs/lifespan.rst: "state (dict) -- An empty namespace where the application can persist state"."""
-    conn.shared[WATCH] = LifespanWatch(conn=conn, state=scope.get("state"))
+    watches = _watches(conn)
+    key = _server_key()
+    watches.pop(key, None)  # re-inserted last: the dict's order is the order servers were last seen
+    watches[key] = LifespanWatch(conn=conn, state=scope.get("state"))
+    while len(watches) > MAX_SERVERS:
+        del watches[next(iter(watches))]
+    conn.excuse(UNSUPPORTED)
     if "state" not in scope:
         return
     state = scope["state"]
@@ -63,9 +103,35 @@ def on_startup_reply(conn: Connection, message: Message) -> None:
     seconds = (time.perf_counter_ns() - data.startup_ns) / 1e9
     if seconds > conn.config.startup_threshold:
         conn.report("LF-014", f"startup took {seconds:.2f}s (threshold {conn.config.startup_threshold:g}s)")
-    watch: LifespanWatch | None = conn.shared.get(WATCH)
+    watch = current_watch(conn)
     if watch is not None and watch.conn is conn and conn.state == STARTED and isinstance(watch.state, dict):
         watch.keys_at_startup = frozenset(watch.state)
+
+
+def note_sent(conn: Connection, message: Message) -> None:
+    """What each message the app sends changes for the cross-scope rules and for G-021.
+
+    Any message while startup is pending, other than complete/failed, ends startup (LF-011). An app that raises
+    before sending anything says "lifespan unsupported", and one that raises after reporting a failure has said
+    what went wrong: neither is an app error (A16, B4); one that raises after any other message is.
+    """
+    if conn.state == STARTING:  # (checks run after the state step: complete/failed have moved it on)
+        _end_startup(conn)
+    if message["type"].endswith(".failed"):
+        conn.excuse(AFTER_FAILURE)
+    elif conn.excused == UNSUPPORTED:
+        conn.excuse(None)
+
+
+def note_end(conn: Connection, outcome: Outcome) -> None:
+    """The lifespan app's call ended (returned or raised): startup is over, whatever it sent (LF-011)."""
+    _end_startup(conn)
+
+
+def _end_startup(conn: Connection) -> None:
+    watch = current_watch(conn)
+    if watch is not None and watch.conn is conn:
+        watch.over = True
 
 
 def on_shutdown(conn: Connection, message: Message) -> None:
@@ -107,7 +173,7 @@ def check_end(conn: Connection, outcome: Outcome) -> None:
 # -- request scopes (cross-scope) -----------------------------------------------------------------------------------
 def check_request_scope(conn: Connection, scope: Scope) -> None:
     """LF-011, LF-015 and LS-006 on http and websocket scopes, against the Inspector's latest lifespan scope."""
-    watch: LifespanWatch | None = conn.shared.get(WATCH)
+    watch = current_watch(conn)
     if watch is None:
         return
     lifespan_state = watch.conn.state
@@ -120,7 +186,7 @@ def check_request_scope(conn: Connection, scope: Scope) -> None:
         elif watch.keys_at_startup and isinstance(state, dict) and not watch.keys_at_startup <= state.keys():
             missing = sorted(str(key) for key in watch.keys_at_startup if key not in state)
             conn.report("LS-006", f"the request's state lacks lifespan state keys {missing}")
-    elif lifespan_state == STARTING:
+    elif lifespan_state == STARTING and not watch.over:
         conn.report("LF-011", "a request started while lifespan startup was still in progress")
     elif lifespan_state in FAILED_STARTUP:
         conn.report("LF-015", "a request started after lifespan.startup.failed")

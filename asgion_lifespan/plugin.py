@@ -37,7 +37,7 @@ def asgion_state_machine(scope_type: str, config: AsgionConfig) -> StateMachine 
 @hookimpl
 def asgion_scope_checks(scope_type: str, config: AsgionConfig) -> Sequence[ScopeCheck]:
     if scope_type == "lifespan":
-        # it also records the scope for LS-006 and LF-011
+        # it also records the scope for LS-006 and LF-011, and excuses an opt-out exception (G-021)
         return [ScopeCheck(checks.check_scope, ("LS-004", "LS-005"), keeps_state=True)]
     if scope_type in checks.REQUEST_SCOPES:
         return [ScopeCheck(checks.check_request_scope, ("LF-011", "LF-015", "LS-006"))]
@@ -56,6 +56,7 @@ def asgion_event_checks(scope_type: str, config: AsgionConfig) -> Sequence[Event
         EventCheck(checks.on_startup_reply, ("LF-014",), "send", (STARTUP_COMPLETE, STARTUP_FAILED),
                    keeps_state=True),
         EventCheck(checks.check_failed_message, ("LE-003", "LE-004"), "send", (STARTUP_FAILED, SHUTDOWN_FAILED)),
+        EventCheck(checks.note_sent, (), "send", keeps_state=True),
     ]
 
 
@@ -63,4 +64,5 @@ def asgion_event_checks(scope_type: str, config: AsgionConfig) -> Sequence[Event
 def asgion_connection_checks(scope_type: str, config: AsgionConfig) -> Sequence[EndCheck]:
     if scope_type != "lifespan":
         return []
-    return [EndCheck(checks.check_end, ("LF-008", "LF-009", "LF-013"))]
+    return [EndCheck(checks.check_end, ("LF-008", "LF-009", "LF-013")),
+            EndCheck(checks.note_end, (), on_exception=True)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -87,16 +88,23 @@ def test_timeout_disconnects_then_cancels(run_cli: CliRun) -> None:
     code, out, _ = run_cli("check", "tests.cli.apps:hangs", "--timeout", "0.2", "--format", "json", "--strict")
     data = json.loads(out)
     assert code == 1
-    scope = data["scopes"][0]
+    lifespan, scope = data["scopes"]
+    assert lifespan["label"] == "lifespan" and lifespan["exception"] is None  # raising there opts out of lifespan
+    assert "lifespan unsupported" in lifespan["notes"][0]
     assert scope["timed_out"] and scope["cancelled"]
     assert "cancelled" in scope["notes"][0]
     assert data["summary"]["timeouts"] == 1
 
 
+def connections(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The http and websocket scopes of a JSON report (the lifespan scope, when there is one, comes first)."""
+    return [s for s in data["scopes"] if s["scope_type"] != "lifespan"]
+
+
 def test_timeout_lets_a_listening_app_finish(run_cli: CliRun) -> None:
     data = json.loads(run_cli("check", "tests.cli.apps:waits_for_disconnect", "--timeout", "0.2",
                               "--format", "json")[1])
-    scope = data["scopes"][0]
+    [scope] = connections(data)
     assert scope["timed_out"] and not scope["cancelled"]
     assert "client disconnected" in scope["notes"][0]
     assert [v["rule_id"] for v in scope["violations"]] == [], "a disconnect before the response is no finding"
@@ -105,13 +113,14 @@ def test_timeout_lets_a_listening_app_finish(run_cli: CliRun) -> None:
 def test_app_that_ignores_cancellation_is_abandoned(run_cli: CliRun) -> None:
     data = json.loads(run_cli("check", "tests.cli.apps:ignores_cancellation", "--timeout", "0.2",
                               "--path", "/a", "--path", "/b", "--format", "json")[1])
-    assert [s["timed_out"] for s in data["scopes"]] == [True, True]
-    assert "ignored cancellation" in data["scopes"][0]["notes"][0]
+    assert [s["timed_out"] for s in connections(data)] == [True, True]
+    assert "ignored cancellation" in connections(data)[0]["notes"][0]
 
 
 def test_app_that_blocks_the_loop_is_reported(run_cli: CliRun) -> None:
     data = json.loads(run_cli("check", "tests.cli.apps:blocks_loop", "--timeout", "0.2", "--format", "json")[1])
-    scope = data["scopes"][0]
+    lifespan, scope = data["scopes"]
+    assert lifespan["scope_type"] == "lifespan", "the loop is blocked, and the lifespan scope is still reported"
     assert scope["timed_out"] and "blocked the event loop" in scope["notes"][0]
 
 

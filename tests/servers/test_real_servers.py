@@ -94,3 +94,50 @@ def test_buggy_app_under_a_real_server(server: str) -> None:
         asyncio.run(clients(address))
     ids = {v.rule_id for v in inspector.violations}
     assert {"HF-018", "WF-004"} <= ids
+
+
+def test_two_uvicorn_servers_share_one_inspector() -> None:
+    """Each server's requests are judged against its own lifespan scope: no LF-011 from the other's startup."""
+    import threading
+
+    from tests.servers.conftest import uvicorn_server
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan":
+            await receive()
+            await asyncio.sleep(0.3)
+            await send({"type": "lifespan.startup.complete"})
+            await receive()
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+        await receive()
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", b"2")]})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    inspector = inspect(app, plugins=PM)  # each server's startup is slow: one starts while the other serves
+
+    async def hammer(address: str, seconds: float) -> int:
+        count = 0
+        loop = asyncio.get_running_loop()
+        end = loop.time() + seconds
+        async with httpx.AsyncClient(base_url=f"http://{address}") as client:
+            while loop.time() < end:
+                assert (await client.get("/")).text == "ok"
+                count += 1
+        return count
+
+    with uvicorn_server(inspector) as first:
+        second: dict[str, Any] = {}
+
+        def start_second() -> None:
+            with uvicorn_server(inspector) as address:
+                second["address"] = address
+                second["done"] = asyncio.run(hammer(address, 0.2))
+
+        thread = threading.Thread(target=start_second)
+        thread.start()
+        served = asyncio.run(hammer(first, 0.6))  # while the second server runs its slow startup
+        thread.join(20)
+    assert served > 0 and second.get("done", 0) > 0
+    assert "LF-011" not in {v.rule_id for v in inspector.violations}
