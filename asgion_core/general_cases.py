@@ -44,6 +44,9 @@ class UnreadablePath(str):
 
     __hash__ = str.__hash__
 
+    def __repr__(self) -> str:
+        return f"UnreadablePath({str.__repr__(self)})"
+
 
 def _nested(depth: int) -> Any:
     value: Any = 1

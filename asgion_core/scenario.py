@@ -223,14 +223,26 @@ def build_scope(scenario: Scenario) -> Any:
     return _apply(base, copy.deepcopy(dict(scenario.scope)))
 
 
-def render_scenario(scenario: Scenario) -> str:
-    """The scenario as example code: the scope that differs from a normal one, then the app's calls."""
+def render_scenario(scenario: Scenario, contrast: Scenario | None = None) -> str:
+    """The scenario as example code: the scope that differs from a normal one, then the app's calls.
+
+    With ``contrast`` (the triggering scenario, when this is its corrected counterpart) the scope keys the
+    contrast changes are shown too, with this scenario's values: a correction that only fixes the scope must not
+    read exactly like the mistake.
+    """
     lines: list[str] = []
     if scenario.raw_scope is not _UNSET:
         lines.append(f"# the server calls the app with scope = {scenario.raw_scope!r}")
-    elif scenario.scope:
-        shown = ", ".join(f"{k}={'(missing)' if v is DELETE else _short(v)}" for k, v in scenario.scope.items())
-        lines.append(f"# scope: {shown}")
+    else:
+        shown = dict(scenario.scope)
+        if contrast is not None and contrast.raw_scope is _UNSET:
+            actual = build_scope(scenario)
+            for key in contrast.scope:
+                if key not in shown:
+                    shown[key] = actual.get(key, DELETE) if isinstance(actual, dict) else DELETE
+        if shown:
+            text = ", ".join(f"{k}={'(missing)' if v is DELETE else _short(v)}" for k, v in shown.items())
+            lines.append(f"# scope: {text}")
     for key, value in scenario.config.items():
         lines.append(f"# config: {key} = {value!r}")
     for step in scenario.steps:
@@ -301,5 +313,5 @@ def explain(case: Case) -> str:
     """Markdown with the bad and the good example of a case."""
     return (
         "Example that triggers it:\n\n```python\n" + render_scenario(case.bad) + "\n```\n\n"
-        "Corrected:\n\n```python\n" + render_scenario(case.good) + "\n```\n"
+        "Corrected:\n\n```python\n" + render_scenario(case.good, contrast=case.bad) + "\n```\n"
     )

@@ -109,14 +109,17 @@ def _client_accepts_trailers(conn: Connection) -> bool:
 def on_body(conn: Connection, message: Message) -> None:
     """The hottest HTTP check, fused: field types (HE-012, HE-013), the race (HF-005), then bookkeeping."""
     body = message.get("body", b"")
+    countable = True
     if type(body) is bytes:
         size = len(body)
+    elif isinstance(body, bytes):
+        size = bytes.__len__(body)
     else:
-        size = 0
-        if "body" in message and not isinstance(body, bytes):
-            conn.report("HE-012", f"http.response.body body is {type(body).__name__}, not bytes")
-        elif isinstance(body, bytes):
-            size = len(body)
+        conn.report("HE-012", f"http.response.body body is {type(body).__name__}, not bytes")
+        # a bytes-like body (memoryview, bytearray) still counts by its length; anything else stops counting,
+        # so the length rules (HF-018, SEM-003) judge only what they can count
+        known = _bytes_like_size(body)
+        size, countable = (known, True) if known is not None else (0, False)
     more = message.get("more_body")
     if more is not None and type(more) is not bool:
         conn.report("HE-013", f"more_body is {type(more).__name__}, not bool")
@@ -127,6 +130,8 @@ def on_body(conn: Connection, message: Message) -> None:
     data: HttpData = conn.data
     data.body_messages += 1
     data.body_bytes += size
+    if not countable:
+        data.counting = False
     if size and data.watch_content:
         _content_sent(conn, data, "http.response.body")
     if data.start.declared_length is not None:
@@ -136,6 +141,15 @@ def on_body(conn: Connection, message: Message) -> None:
     if conn.state in BODY_COMPLETE:
         data.ended_with = "body"
         body_complete(conn, data)
+
+
+def _bytes_like_size(body: object) -> int | None:
+    """The byte length of an object that exposes a buffer (memoryview, bytearray, array), else None."""
+    try:
+        with memoryview(body) as view:  # type: ignore[arg-type]
+            return view.nbytes
+    except Exception:
+        return None
 
 
 def on_zerocopysend(conn: Connection, message: Message) -> None:

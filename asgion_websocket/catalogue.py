@@ -547,7 +547,7 @@ RULES: tuple[Rule, ...] = (
         side='app',
         status='new',
         default_enabled=True,
-        summary='`websocket.close` `code` is an int outside 1000 to 1003, 1007 to 1014 and 3000 to 4999: below 1000, 1004, 1005, 1006, 1015, 1016 to 2999, or above 4999 (1005, 1006 and 1015 only report closures and are never sent).',
+        summary='After the app accepted the connection, `websocket.close` `code` is an int outside 1000 to 1003, 1007 to 1014 and 3000 to 4999: below 1000, 1004, 1005, 1006, 1015, 1016 to 2999, or above 4999 (1005, 1006 and 1015 only report closures and are never sent). Before accept the close is a denial (HTTP 403, no Close frame), and its code is not judged.',
         hint='Use 1000, a registered code, or one from 3000 to 4999.',
     ),
     Rule(

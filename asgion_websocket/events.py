@@ -98,7 +98,9 @@ def check_close(conn: Connection, message: Message) -> None:
         code = message["code"]
         if not isinstance(code, int):
             conn.report("WE-011", f"close code is {type(code).__name__}, not int")
-        elif not _valid_close_code(code):
+        elif not _valid_close_code(code) and conn.data.accepted:
+            # before accept, websocket.close is a denial: the server answers 403 and sends no Close frame, so
+            # no code goes on the wire (1006 is what a browser then reports)
             conn.report("WE-019", f"close code {code} may not be sent (A13)")
     reason = message.get("reason")
     if reason is not None:
