@@ -155,8 +155,11 @@ class Session:
 
     @property
     def failed(self) -> bool:
+        """Whether ``--strict`` fails the run: findings, app exceptions, timeouts, a failed startup, and any plugin
+        or internal error (a check that could not run may have hidden a finding)."""
         report = self.report
-        return bool(report.violations or report.exceptions or report.timeouts) or self.outcome.lifespan == "failed"
+        return (bool(report.violations or report.exceptions or report.timeouts or report.plugin_errors
+                     or report.internal_errors) or self.outcome.lifespan == "failed")
 
 
 def run(planned: Plan, **inspector_options: Any) -> Session:

@@ -17,6 +17,7 @@ from asgion_core.checks import EndCheck, EventCheck, ExpressCheck, ExpressScopeC
 from asgion_core.config import AsgionConfig
 from asgion_core.fsm import KeySpec, StateMachine
 from asgion_core.general import check_values
+from asgion_core.plugin_checks import valid_checks
 from asgion_core.plugins import AsgionPluginManager
 from asgion_core.report import InternalError
 from asgion_core.rules import Rule
@@ -134,9 +135,11 @@ def compile_protocol(
     ``express=False`` compiles without lanes (tests compare both forms: the results must be the same).
     """
     machine: StateMachine | None = None
-    for _, value in pm.collect("asgion_state_machine", on_error, scope_type=scope_type, config=config):
-        machine = value
-        break
+    for plugin, value in pm.collect("asgion_state_machine", on_error, scope_type=scope_type, config=config):
+        if isinstance(value, StateMachine):
+            machine = value
+            break
+        pm.plugin_problem(plugin, f"asgion_state_machine returned {type(value).__name__}, not a StateMachine")
     if machine is None:
         return None
     found: StateMachine = machine
@@ -144,7 +147,10 @@ def compile_protocol(
 
     def gather(hook: str, *kinds: type[Any]) -> list[Any]:
         kept = []
-        for plugin, checks in pm.collect(hook, on_error, scope_type=scope_type, config=config):
+        for plugin, answer in pm.collect(hook, on_error, scope_type=scope_type, config=config):
+            checks, problems = valid_checks(hook, answer, kinds, found)
+            for problem in problems:
+                pm.plugin_problem(plugin, problem)
             for check in checks:
                 express_kind = isinstance(check, (ExpressCheck, ExpressScopeCheck))
                 kept_anyway = express_kind or getattr(check, "keeps_state", False)

@@ -231,8 +231,12 @@ class Inspector:
         try:
             return self._routers[scope_type]
         except KeyError:
-            compiled = compile_protocol(self.plugin_manager, scope_type, self.config, self._enabled, self._record,
-                                        express=self.express)
+            try:
+                compiled = compile_protocol(self.plugin_manager, scope_type, self.config, self._enabled,
+                                            self._record, express=self.express)
+            except Exception as exc:  # compiling asks every plugin: whatever one does, the app is still called
+                self._record(InternalError.from_exception("core", f"compiling the {scope_type!r} checks", exc))
+                compiled = None
             router = None
             if compiled is not None:
                 machine = compiled.machine
@@ -267,8 +271,8 @@ class Inspector:
                 conn = WiredConnection(scope, router.kind, router.new_data(scope))
                 conn.router, conn.server_receive, conn.server_send = router, receive, send
         except Exception as exc:
-            self._record(InternalError("input", "reading the scope", f"passed through unvalidated: "
-                                                                      f"{describe_exception(exc)}"))
+            self._record(InternalError.from_exception("input", "reading the scope", exc,
+                                                      "passed through unvalidated: "))
             router = None
         if router is None:
             return await self.app(scope, receive, send)
@@ -350,7 +354,7 @@ class Inspector:
             try:
                 self.on_violation(violation)
             except Exception as exc:
-                self._record(InternalError("on_violation", "on_violation callback", describe_exception(exc)))
+                self._record(InternalError.from_exception("on_violation", "on_violation callback", exc))
 
     def _late_finding(self, conn: Connection) -> None:
         """A finding after the app call ended: file the connection's result if it had none, and say why."""
@@ -363,7 +367,7 @@ class Inspector:
     def _isolate(self, compiled: CompiledProtocol, check: Callable[..., Any], exc: Exception) -> None:
         plugin = compiled.owners.get(check, "?")
         where = f"{getattr(check, '__module__', '?')}.{getattr(check, '__qualname__', repr(check))}"
-        self._record(InternalError(plugin, where, describe_exception(exc)))
+        self._record(InternalError.from_exception(plugin, where, exc))
 
     def _scope_check_failed(self, conn: Connection, compiled: CompiledProtocol, check: Callable[..., Any],
                             exc: Exception) -> None:
@@ -378,7 +382,7 @@ class Inspector:
 
     def trace_failed(self, exc: Exception) -> None:
         """Record that recording a trace failed (the connection carries on untraced from there)."""
-        self._record(InternalError("trace", "trace recording", describe_exception(exc)))
+        self._record(InternalError.from_exception("trace", "trace recording", exc))
 
     def _record(self, error: InternalError) -> None:
         if error not in self._internal_errors and len(self._internal_errors) < MAX_INTERNAL_ERRORS:
@@ -401,7 +405,7 @@ class Inspector:
             if conn.violations or raised or self.keep_clean_results:
                 self._results.append(_result(conn, outcome.exception, time.perf_counter_ns()))
         except Exception as exc:
-            self._record(InternalError("core", "filing the scope result", describe_exception(exc)))
+            self._record(InternalError.from_exception("core", "filing the scope result", exc))
         conn.ended = True  # from here on, a finding comes from a task the app left running
         if conn.trace is not None:
             self._store_trace(conn)
@@ -416,7 +420,7 @@ class Inspector:
             try:
                 storage.store(record)
             except Exception as exc:
-                self._record(InternalError("trace storage", type(storage).__name__, describe_exception(exc)))
+                self._record(InternalError.from_exception("trace storage", type(storage).__name__, exc))
 
 
 def _result(conn: Connection, exception: BaseException | None, now_ns: int) -> ScopeResult:

@@ -18,6 +18,7 @@ from typing import Any
 import pluggy
 
 from asgion_core import general, hookspecs
+from asgion_core.plugin_checks import HOOK_PREFIX, argument_problem, misspelled_hooks
 from asgion_core.report import InternalError
 from asgion_core.rules import Rule, RuleError, RuleRegistry
 from asgion_core.safe_text import describe_exception
@@ -88,9 +89,36 @@ class AsgionPluginManager(pluggy.PluginManager):
 
     # -- plugin set ------------------------------------------------------------------------------------------------
     def register(self, plugin: object, name: str | None = None) -> str | None:
-        result = super().register(plugin, name)
+        """Register ``plugin``; one whose hooks take arguments no hookspec has is refused with a plugin error (the
+        other plugins carry on), and hook-like names that are no hook are reported."""
+        label = name or plugin_name(plugin)
+        try:
+            result = super().register(plugin, name)
+        except pluggy.PluginValidationError as exc:
+            self.plugin_errors.append(f"plugin {self.describe(label)} not loaded: {argument_problem(exc)}")
+            return None
         self.generation += 1
+        for problem in misspelled_hooks(plugin, self._hook_names()):
+            self.plugin_problem(label, problem)
         return result
+
+    def _hook_names(self) -> list[str]:
+        """The hooks with a hookspec (pluggy also makes callers for unknown names it has seen implemented)."""
+        return [name for name in dir(self.hook)
+                if name.startswith(HOOK_PREFIX) and getattr(getattr(self.hook, name), "spec", None) is not None]
+
+    def describe(self, name: str) -> str:
+        """``'name' (distribution D)`` as plugin errors name a plugin."""
+        dist = self.origins.get(name, ("", ""))[0]
+        if dist in ("", "(module)"):
+            return repr(name)
+        return f"{name!r} (distribution {dist})"
+
+    def plugin_problem(self, plugin: str, problem: str) -> None:
+        """Record one mistake of a plugin (once), naming the plugin and its distribution."""
+        text = f"plugin {self.describe(plugin)}: {problem}"
+        if text not in self.plugin_errors:
+            self.plugin_errors.append(text)
 
     def unregister(self, plugin: object | None = None, name: str | None = None) -> Any:
         result = super().unregister(plugin, name)
@@ -115,11 +143,12 @@ class AsgionPluginManager(pluggy.PluginManager):
             try:
                 plugin = ep.load()
             except Exception as exc:  # a broken third-party plugin must not break the run
-                self.plugin_errors.append(f"plugin {ep.name!r} from {dist_name} failed to import: "
+                self.plugin_errors.append(f"plugin {ep.name!r} (distribution {dist_name}) failed to import: "
                                           f"{describe_exception(exc)}")
                 continue
-            self.register(plugin, name=ep.name)
             self.origins[ep.name] = (dist_name, dist.version if dist is not None else "")
+            if self.register(plugin, name=ep.name) is None:
+                del self.origins[ep.name]
 
     def load_plugin(self, name: str) -> None:
         """Load a plugin by entry-point name or module path (``-p NAME``); raise ``PluginError`` if impossible."""
@@ -245,7 +274,7 @@ class AsgionPluginManager(pluggy.PluginManager):
     def record_internal_error(self, plugin: str, where: str, exc: BaseException,
                               on_error: Callable[[InternalError], None] | None = None) -> InternalError:
         """Hand what a plugin's hook raised to ``on_error`` (an Inspector's recorder), else keep it here once."""
-        error = InternalError(plugin=plugin, where=where, error=describe_exception(exc))
+        error = InternalError.from_exception(plugin, where, exc)
         if on_error is not None:
             on_error(error)
         elif error not in self.internal_errors:

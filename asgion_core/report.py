@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from asgion_core.rules import Rule, Severity
-from asgion_core.safe_text import exception_message, exception_type, format_traceback
+from asgion_core.safe_text import describe_exception, exception_message, exception_type, format_traceback
 from asgion_core.violation import SourceLocation, Violation
 
 __all__ = ["AppException", "InternalError", "Report", "ReportOptions", "Reporter", "ScopeResult"]
@@ -47,14 +47,33 @@ class AppException:
 
 @dataclass(frozen=True, slots=True)
 class InternalError:
-    """A check, plugin or callback that raised. Recorded once per culprit; it never reaches the app."""
+    """A check, plugin or callback that raised. Recorded once per culprit; it never reaches the app.
+
+    ``at`` is the innermost frame of what raised (``file:line in function``): enough to find the bug, without
+    keeping the traceback object alive.
+    """
 
     plugin: str
     where: str
     error: str
+    at: str = ""
+
+    @classmethod
+    def from_exception(cls, plugin: str, where: str, exc: BaseException, prefix: str = "") -> InternalError:
+        at = ""
+        try:
+            frames = traceback.extract_tb(exc.__traceback__)
+            if frames:
+                at = f"{frames[-1].filename}:{frames[-1].lineno} in {frames[-1].name}"
+        except Exception:
+            at = ""
+        return cls(plugin, where, prefix + describe_exception(exc), at)
+
+    def __str__(self) -> str:
+        return f"{self.plugin}: {self.where}: {self.error}" + (f" (at {self.at})" if self.at else "")
 
     def to_dict(self) -> dict[str, str]:
-        return {"plugin": self.plugin, "where": self.where, "error": self.error}
+        return {"plugin": self.plugin, "where": self.where, "error": self.error, "at": self.at}
 
 
 @dataclass

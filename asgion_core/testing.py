@@ -48,6 +48,7 @@ __all__ = [
     "raises",
     "receive",
     "render_scenario",
+    "PluginFailure",
     "returns",
     "run_scenario",
     "send",
@@ -183,4 +184,19 @@ def run_scenario(
                 await lifespan_task
 
     asyncio.run(main())
+    problems = [str(error) for error in inspector.internal_errors] + list(inspector.plugin_manager.plugin_errors)
+    if problems:
+        raise PluginFailure(problems)
     return inspector.violations
+
+
+class PluginFailure(AssertionError):
+    """A check or plugin failed while a scenario played: the violations would be incomplete, so there are none.
+
+    Plugin authors' tests (``run_scenario``, the ``asgion_runner`` fixture) fail with the plugin's own error
+    instead of passing or failing on fewer findings than the plugin would make.
+    """
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("a plugin failed while the scenario played:\n" + "\n".join(f"  {p}" for p in problems))

@@ -45,7 +45,8 @@ class TextReporter:
         for error in report.plugin_errors:
             console.print(Text(f"plugin error: {error}", style="red"))
         for internal in report.internal_errors:
-            console.print(Text(f"internal error in {internal.plugin} ({internal.where}): {internal.error}",
+            at = f" at {internal.at}" if internal.at else ""
+            console.print(Text(f"internal error in {internal.plugin} ({internal.where}): {internal.error}{at}",
                                style="red"))
         console.print(self._summary(report))
         return buffer.getvalue()
