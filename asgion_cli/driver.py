@@ -35,6 +35,10 @@ QUIET_SECONDS = 0.2
 Waiter = Callable[[], Awaitable[Any]]
 
 
+class AppExit(Exception):
+    """The app called ``sys.exit()`` or raised KeyboardInterrupt; carried as an ordinary exception by the driver."""
+
+
 @dataclass
 class DriveResult:
     """What the driver did, in order, plus how lifespan went."""
@@ -148,10 +152,18 @@ class Driver:
                      send: Callable[[Any], Awaitable[None]], disconnect: Callable[[], None]) -> None:
         before = len(self.inspector.results)
         self.enter(spec.label, scope["type"], scope)
-        task = asyncio.ensure_future(self.inspector(scope, receive, send))
+        task = asyncio.ensure_future(self.call(scope, receive, send))
         timed_out, note = await self.wait(task, disconnect)
         self.leave()
         self.record(before, spec.label, scope, timed_out, note)
+
+    async def call(self, scope: dict[str, Any], receive: Waiter, send: Callable[[Any], Awaitable[None]]) -> None:
+        """The app call through the inspector. ``sys.exit()`` or KeyboardInterrupt in the app ends only its own
+        connection (the inspector has recorded it as the scope's exception); asyncio would stop the whole loop."""
+        try:
+            await self.inspector(scope, receive, send)
+        except (SystemExit, KeyboardInterrupt) as exc:
+            raise AppExit(exc) from exc
 
     async def wait(self, task: asyncio.Future[Any], disconnect: Callable[[], None]) -> tuple[bool, str]:
         """Wait for the app; on timeout disconnect, then cancel, then abandon. Returns (timed_out, note)."""
@@ -369,7 +381,7 @@ class _Lifespan:
         driver = self.driver
         self.before = len(driver.inspector.results)
         driver.enter("lifespan", "lifespan", self.scope)
-        self.task = asyncio.ensure_future(driver.inspector(self.scope, self.to_app.get, self.from_app.put))
+        self.task = asyncio.ensure_future(driver.call(self.scope, self.to_app.get, self.from_app.put))
         await self.to_app.put({"type": "lifespan.startup"})
         reply = await self._reply()
         driver.leave()

@@ -43,13 +43,19 @@ def load_app(spec: str) -> LoadedApp:
             obj = getattr(obj, part)
         except AttributeError:
             raise UserError(f"{target} has no attribute {name!r}") from None
+        except BaseException as exc:  # a module __getattr__ that raises something else
+            raise UserError(f"reading {target}:{name} raised {describe_exception(exc)}") from None
     if call:
         if not callable(obj):
             raise UserError(f"{target}:{name} is not callable, so it cannot be used as a factory")
         try:
             obj = obj()
-        except Exception as exc:
+        except BaseException as exc:  # sys.exit() and KeyboardInterrupt in a factory are its failure too
             raise UserError(f"the factory {target}:{name}() raised {describe_exception(exc)}") from None
+        if inspect.iscoroutine(obj):
+            obj.close()  # never awaited on purpose: no "coroutine was never awaited" warning
+            raise UserError(f"the factory {target}:{name}() is 'async def'; asgion calls factories without an "
+                            "event loop, so make it a plain 'def' that returns the app")
     if not callable(obj):
         raise UserError(f"{spec} is a {type(obj).__name__}, not an ASGI app (an async callable)")
     if inspect.isclass(obj):
@@ -82,7 +88,11 @@ def _import(target: str) -> Any:
 
 
 def _import_file(path: Path) -> Any:
-    if not path.is_file():
+    try:
+        exists = path.is_file()
+    except OSError as exc:  # e.g. a name longer than the OS allows
+        raise UserError(f"app file {str(path)[:80]}...: {exc.strerror}") from None
+    if not exists:
         raise UserError(f"app file {path} does not exist")
     name = path.stem if path.stem.isidentifier() else "asgion_app"
     folder = str(path.resolve().parent)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -23,6 +24,23 @@ def plugin_options(func: F) -> F:
                         help="Load no third-party plugins unless named with -p (built-ins stay).")(func)
     return func
 
+
+class FiniteSeconds(click.ParamType[float]):
+    """A positive, finite number of seconds (``nan`` and ``inf`` are no timeout a run can keep)."""
+
+    name = "SECONDS"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        try:
+            seconds = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        if not math.isfinite(seconds) or seconds <= 0:
+            self.fail(f"{value!r} is not a positive, finite number of seconds", param, ctx)
+        return seconds
+
+
+FINITE_SECONDS = FiniteSeconds()
 
 
 def make_plugin_manager(plugins: tuple[str, ...], disable_autoload: bool) -> AsgionPluginManager:

@@ -74,6 +74,8 @@ def parse_path(spec: str, *, default_method: str, headers: tuple[tuple[bytes, by
                ) -> ConnectionSpec:
     """``/p``, ``METHOD:/p``, ``ws:/p`` or ``wss:/p``; the query string is split off, as a server would."""
     text = spec.strip()
+    if not _is_text(text):
+        raise UserError(f"--path {_show(spec)} is not valid UTF-8 text; percent-encode raw bytes (e.g. /%FF)")
     method, scheme = default_method, "http"
     if not text.startswith("/"):
         head, sep, rest = text.partition(":")
@@ -87,6 +89,8 @@ def parse_path(spec: str, *, default_method: str, headers: tuple[tuple[bytes, by
         text = rest
     target, _, query = text.partition("?")
     raw = quote(target, safe="/:@!$&'()*+,;=-._~%").encode("ascii")
+    # as a browser sends it: characters beyond ASCII percent-encoded as UTF-8
+    query = quote(query, safe="/:@!$&'()*+,;=-._~%?")
     if scheme in WS_SCHEMES:
         return ConnectionSpec(method="GET", path=unquote(target), query_string=query.encode("latin-1"), raw_path=raw,
                               headers=headers, scheme=scheme, frames=frames or (Frame(text="hello"),),
@@ -102,9 +106,45 @@ def parse_header(text: str) -> tuple[bytes, bytes]:
     if not sep or not name or any(ch.isspace() for ch in name):
         raise UserError(f"header {text!r} is not 'Name: value'")
     try:
-        return name.lower().encode("ascii"), value.strip().encode("latin-1")
+        encoded_name = name.lower().encode("ascii")
     except UnicodeEncodeError:
-        raise UserError(f"header {text!r} contains characters that cannot be sent in HTTP/1.1") from None
+        raise UserError(f"header name in {_show(text)} is not ASCII") from None
+    try:
+        return encoded_name, value.strip().encode("latin-1")
+    except UnicodeEncodeError:
+        pass
+    try:  # bytes the shell passed that are not UTF-8 (os.fsdecode's surrogates): sent as they came
+        return encoded_name, value.strip().encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        raise UserError(f"header {_show(text)} contains characters that cannot be sent in HTTP/1.1") from None
+
+
+def command_line_bytes(text: str) -> bytes:
+    """A command-line argument as the bytes the shell passed (UTF-8, and undecodable bytes kept as they were)."""
+    try:
+        return text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        raise UserError(f"{_show(text)} holds characters that are not text (lone surrogates)") from None
+
+
+def _is_text(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _show(text: str) -> str:
+    """An argument as an error message quotes it: undecodable bytes as \\xNN escapes, at most 100 characters."""
+    if _is_text(text):
+        shown = text
+    else:
+        try:
+            shown = text.encode("utf-8", "surrogateescape").decode("ascii", "backslashreplace")
+        except UnicodeEncodeError:  # lone surrogates that stand for no byte
+            shown = text.encode("utf-8", "backslashreplace").decode("ascii", "backslashreplace")
+    return repr(shown if len(shown) <= 100 else shown[:100] + "...")
 
 
 def parse_frames(texts: tuple[str, ...], hexes: tuple[str, ...]) -> tuple[Frame, ...]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,8 +17,8 @@ import click
 from asgion_cli.driver import Driver, DriveResult
 from asgion_cli.errors import UserError
 from asgion_cli.loader import LoadedApp, load_app
-from asgion_cli.options import SEVERITY_CHOICE, make_plugin_manager, read_config, split_patterns
-from asgion_cli.requests import ConnectionSpec, parse_frames, parse_header, parse_path
+from asgion_cli.options import FINITE_SECONDS, SEVERITY_CHOICE, make_plugin_manager, read_config, split_patterns
+from asgion_cli.requests import ConnectionSpec, command_line_bytes, parse_frames, parse_header, parse_path
 from asgion_core.config import AsgionConfig, ConfigError
 from asgion_core.inspector import Inspector
 from asgion_core.plugins import AsgionPluginManager
@@ -46,7 +48,7 @@ _DRIVE_OPTIONS: list[Callable[[Any], Any]] = [
                  help="Also run the failure paths tests miss: per HTTP path a client that disconnects "
                       "mid-response and a request body in several chunks; per WebSocket path a client that "
                       "closes first."),
-    click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=5.0, show_default=True,
+    click.option("--timeout", type=FINITE_SECONDS, default=5.0, show_default=True,
                  help="Seconds per connection before the client disconnects and the app is cancelled."),
     click.option("--no-lifespan", is_flag=True, help="Do not run lifespan startup and shutdown."),
     click.option("--select", multiple=True, metavar="RULES",
@@ -165,14 +167,16 @@ class Session:
 def run(planned: Plan, **inspector_options: Any) -> Session:
     started = time.perf_counter_ns()
     started_at = datetime.now(UTC)
-    loaded = load_app(planned.app_spec)
-    try:
-        inspector = Inspector(loaded.app, config=planned.config, plugins=planned.pm, max_results=100_000,
-                              max_violations=100_000, keep_clean_results=True, **inspector_options)
-    except (SelectionError, ConfigError) as exc:
-        raise UserError(str(exc)) from None
-    outcome = Driver(inspector, timeout=planned.options.timeout, lifespan=not planned.options.no_lifespan).run(
-        planned.connections)
+    # What the app prints while it is imported and driven goes to stderr: stdout is the report's (json, sarif...).
+    with contextlib.redirect_stdout(sys.stderr):
+        loaded = load_app(planned.app_spec)
+        try:
+            inspector = Inspector(loaded.app, config=planned.config, plugins=planned.pm, max_results=100_000,
+                                  max_violations=100_000, keep_clean_results=True, **inspector_options)
+        except (SelectionError, ConfigError) as exc:
+            raise UserError(str(exc)) from None
+        outcome = Driver(inspector, timeout=planned.options.timeout,
+                         lifespan=not planned.options.no_lifespan).run(planned.connections)
     report = inspector.report(planned.app_spec, results=outcome.results)
     report.notes = list(outcome.notes)
     report.elapsed_ns = time.perf_counter_ns() - started
@@ -190,4 +194,4 @@ def _read_body(body: str | None) -> bytes:
             return Path(body[1:]).read_bytes()
         except OSError as exc:
             raise UserError(f"cannot read request body file {body[1:]}: {exc.strerror}") from None
-    return body.encode("utf-8")
+    return command_line_bytes(body)

@@ -6,6 +6,7 @@ an ordinary check returned from the same hooks every protocol plugin implements.
 
 from __future__ import annotations
 
+import asyncio
 import math
 from collections.abc import Sequence
 from typing import Any
@@ -245,7 +246,7 @@ def check_outcome(conn: Connection, outcome: Outcome) -> None:
         if outcome.result is not None:
             conn.report("G-015", f"the app returned {type(outcome.result).__name__}, not None")
         return
-    if not isinstance(exc, Exception) or conn.from_server(exc):
+    if isinstance(exc, asyncio.CancelledError) or conn.from_server(exc):
         return
     if conn.excused is not None:  # a protocol plugin said why this exception is no error (lifespan opt-out)
         return

@@ -10,6 +10,7 @@ lane) that raises is recorded once and otherwise ignored.
 
 from __future__ import annotations
 
+import asyncio
 import fnmatch
 import time
 from collections import deque
@@ -441,12 +442,12 @@ def _result(conn: Connection, exception: BaseException | None, now_ns: int) -> S
         # the server's own signal (e.g. OSError from send() after the client left) passed through the app
         result.notes.append(f"ended by {type(exception).__name__} after the server's send()/receive() signalled "
                             "that the client left (not an app error)")
-    elif isinstance(exception, Exception) and conn.excused is not None:
-        result.notes.append(f"{conn.excused} ({describe_exception(exception, 200)})")
-    elif isinstance(exception, Exception):
-        result.exception = AppException.from_exception(exception)
-    elif exception is not None:
+    elif isinstance(exception, asyncio.CancelledError):
         result.cancelled = True
+    elif exception is not None and conn.excused is not None:
+        result.notes.append(f"{conn.excused} ({describe_exception(exception, 200)})")
+    elif exception is not None:  # SystemExit and KeyboardInterrupt from an app call are its exception too
+        result.exception = AppException.from_exception(exception)
     conn.result = result
     return result
 

@@ -8,6 +8,7 @@ importable module), ``-p no:NAME`` blocks one; ``ASGION_PLUGINS`` lists extra pl
 
 from __future__ import annotations
 
+import difflib
 import importlib
 import importlib.metadata
 import os
@@ -330,6 +331,26 @@ def _env_flag(env: Mapping[str, str], name: str) -> bool:
     return env.get(name, "").strip().lower() not in ("", "0", "false", "no")
 
 
+def _blockable(name: str) -> list[str]:
+    """The plugin names ``no:NAME`` blocks: NAME itself when a plugin is called so, else the plugins of the
+    distribution NAME; a name that is neither is a mistake (a typo would silently block nothing)."""
+    entry_points = list(importlib.metadata.entry_points(group=ENTRY_POINT_GROUP))
+    names = {ep.name for ep in entry_points} | {CORE_PLUGIN}
+    if name in names:
+        return [name]
+    wanted = _normalise(name)
+    of_distribution = [ep.name for ep in entry_points if ep.dist is not None and _normalise(ep.dist.name) == wanted]
+    if of_distribution:
+        return of_distribution
+    guess = difflib.get_close_matches(name, sorted(names), n=1)
+    hint = f"did you mean {guess[0]!r}?" if guess else f"plugins: {', '.join(sorted(names))}"
+    raise PluginError(f"cannot block {name!r}: no plugin or distribution has that name ({hint})")
+
+
+def _normalise(distribution: str) -> str:
+    return distribution.lower().replace("_", "-").replace(".", "-")
+
+
 def create_plugin_manager(
     *,
     plugins: Iterable[str | object] = (),
@@ -359,7 +380,8 @@ def create_plugin_manager(
             objects.append(item)
     names += [n.strip() for n in environ.get("ASGION_PLUGINS", "").split(",") if n.strip()]
     for name in list(block) + [n[3:] for n in names if n.startswith("no:")]:
-        pm.set_blocked(name)
+        for plugin in _blockable(name):
+            pm.set_blocked(plugin)
     for obj in objects:
         short = plugin_name(obj)
         if not pm.is_blocked(short) and not pm.has_plugin(short):

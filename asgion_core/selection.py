@@ -6,6 +6,7 @@ The result is computed once per Inspector; disabled rules then cost nothing at r
 
 from __future__ import annotations
 
+import difflib
 import fnmatch
 import re
 from collections.abc import Iterable, Mapping
@@ -100,14 +101,38 @@ def select_rules(
         enabled.update(r.id for r in match_rules(pattern, registry) if r.can_fire)
     only = list(select)
     if only:
-        enabled = {r.id for pattern in only for r in match_rules(pattern, registry) if r.can_fire}
+        enabled = set()
+        for pattern in only:
+            matched = match_rules(pattern, registry)
+            if not matched:  # an explicit selection that selects nothing would let every app pass
+                raise SelectionError(f"select pattern {pattern!r} matches no rule{_suggest(pattern, registry)}")
+            enabled.update(r.id for r in matched if r.can_fire)
     if cats:
+        layers = {part for r in registry for part in _layer_prefixes(r.layer)}
+        for category in cats:
+            if category not in layers:
+                guess = difflib.get_close_matches(category, sorted(layers), n=1)
+                hint = f" (did you mean {guess[0]!r}?)" if guess else f" (layers: {', '.join(sorted(layers))})"
+                raise SelectionError(f"category {category!r} matches no rule's layer{hint}")
         enabled = {i for i in enabled if _in_categories(registry[i].layer, cats)}
     if floor is not None:
         enabled = {i for i in enabled if registry[i].severity.rank >= floor.rank}
     for pattern in excludes:
         enabled.difference_update(r.id for r in match_rules(pattern, registry))
     return frozenset(enabled)
+
+
+def _layer_prefixes(layer: str) -> list[str]:
+    """``http.fsm`` -> ``["http", "http.fsm"]``: a category names a layer or any of its parents."""
+    parts = layer.split(".")
+    return [".".join(parts[: i + 1]) for i in range(len(parts))] if layer else []
+
+
+def _suggest(pattern: str, registry: RuleRegistry) -> str:
+    words = sorted({r.id for r in registry} | {r.prefix for r in registry} | {r.name for r in registry})
+    guess = difflib.get_close_matches(pattern.strip().upper(), words, n=1, cutoff=0.5) or difflib.get_close_matches(
+        pattern.strip(), words, n=1)
+    return f" (did you mean {guess[0]!r}?)" if guess else ""
 
 
 def _in_categories(layer: str, categories: list[str]) -> bool:

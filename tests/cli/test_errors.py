@@ -17,6 +17,12 @@ def write(tmp_path: Path, name: str, text: str) -> str:
     return str(path)
 
 
+def write_bytes(tmp_path: Path, name: str, data: bytes) -> str:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return str(path)
+
+
 CASES = {
     "app not MODULE:ATTR": (lambda t: ["check", "main"], "is not MODULE:ATTR"),
     "missing module": (lambda t: ["check", "no_such_module_xyz:app"], "no such module"),
@@ -51,6 +57,41 @@ CASES = {
     "unknown plugin": (lambda t: ["check", BUGGY, "-p", "no_such_plugin_xyz"], "cannot load plugin"),
     "unknown rule to explain": (lambda t: ["rules", "HF-999"], "unknown rule"),
     "unwritable --out": (lambda t: ["check", BUGGY, "--out", str(t / "missing" / "r.json")], "cannot write"),
+    # issue 17, item 9
+    "undecodable --path": (lambda t: ["check", BUGGY, "--path", "/\udcff"], "is not valid UTF-8 text"),
+    "surrogate -d": (lambda t: ["check", BUGGY, "-d", "\ud800"], "not text"),
+    "non-ascii header name": (lambda t: ["check", BUGGY, "-H", "naïve: 1"], "header name"),
+    "non-UTF-8 config": (lambda t: ["check", BUGGY, "--config", write_bytes(t, "c.toml", b"paths = ['\xff']\n")],
+                         "not UTF-8"),
+    "tool.asgion not a table": (lambda t: ["check", BUGGY, "--config", write(t, "pyproject.toml",
+                                                                              "[tool]\nasgion = 'x'\n")],
+                                "tool.asgion must be a table"),
+    "tool not a table": (lambda t: ["check", BUGGY, "--config", write(t, "pyproject.toml", "tool = 3\n")],
+                         "'tool' must be a table"),
+    "app path too long": (lambda t: ["check", "a" * 5000 + ".py:app"], "File name too long"),
+    "module __getattr__ raises": (lambda t: ["check", write(t, "lazy.py", "def __getattr__(name):\n"
+                                                                           "    raise RuntimeError('lazy')\n")
+                                             + ":app"], "raised RuntimeError: lazy"),
+    "factory exits 0": (lambda t: ["check", write(t, "f0.py", "import sys\ndef make():\n    sys.exit(0)\n")
+                                   + ":make()"], "raised SystemExit: 0"),
+    "factory exits 3": (lambda t: ["check", write(t, "f3.py", "import sys\ndef make():\n    sys.exit(3)\n")
+                                   + ":make()"], "raised SystemExit: 3"),
+    "factory interrupted": (lambda t: ["check", write(t, "fk.py", "def make():\n    raise KeyboardInterrupt\n")
+                                       + ":make()"], "raised KeyboardInterrupt"),
+    "async factory": (lambda t: ["check", write(t, "fa.py", "async def make():\n    return None\n") + ":make()"],
+                      "is 'async def'"),
+    "timeout nan": (lambda t: ["check", BUGGY, "--timeout", "nan"], "finite"),
+    "timeout inf": (lambda t: ["check", BUGGY, "--timeout", "inf"], "finite"),
+    "NaN threshold": (lambda t: ["check", BUGGY, "--config", write(t, "c.toml", "ttfb_threshold = nan\n")],
+                      "must be a positive number"),
+    "unused circular profile": (lambda t: ["check", BUGGY, "--config", write(
+        t, "c.toml", "[profiles.a]\nextends = 'b'\n[profiles.b]\nextends = 'a'\n")], "in a circle"),
+    "--select matches nothing": (lambda t: ["check", BUGGY, "--select", "HX"], "matches no rule (did you mean"),
+    "--layer matches nothing": (lambda t: ["check", BUGGY, "--layer", "htp"], "did you mean 'http'?"),
+    "categories match nothing": (lambda t: ["check", BUGGY, "--config", write(t, "c.toml",
+                                                                               "categories = ['websockets']\n")],
+                                 "matches no rule's layer"),
+    "-p no: unknown": (lambda t: ["check", BUGGY, "-p", "no:htp"], "did you mean 'http'?"),
 }
 
 

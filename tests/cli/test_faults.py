@@ -137,3 +137,24 @@ def test_findings_of_a_leaked_task_reach_the_report(run_cli: CliRun, tmp_path: P
     assert leak["violations"], "the late send's finding is in its own scope's result"
     assert any("after the app call ended" in note for note in leak["notes"])
     assert data["summary"]["total"] >= 1
+
+
+@pytest.mark.parametrize("ending", ["sys.exit(4)", "raise KeyboardInterrupt"])
+def test_an_app_that_exits_mid_request_is_that_scopes_exception(ending: str, run_cli: CliRun,
+                                                                tmp_path: Path) -> None:
+    target = write_app(tmp_path, "quitter", (
+        "import sys\n"
+        "async def app(scope, receive, send):\n"
+        "    if scope['type'] != 'http':\n"
+        "        return\n"
+        "    print('hello from the app')\n"
+        "    await receive()\n"
+        f"    {ending}\n"
+    ))
+    code, out, err = run_cli("check", target, "--format", "json", "--strict", "--path", "/a", "--path", "/b")
+    assert code == 1
+    data = json.loads(out)  # the app's print() went to stderr, so stdout is the report alone
+    assert "hello from the app" in err
+    requests = [s for s in data["scopes"] if s["scope_type"] == "http"]
+    assert [s["label"] for s in requests] == ["GET /a", "GET /b"], "the run carried on after the first exit"
+    assert all(s["exception"]["type"] in ("SystemExit", "KeyboardInterrupt") for s in requests)
