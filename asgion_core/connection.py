@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Mapping
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -14,10 +15,18 @@ from asgion_core.location import find_send_caller
 from asgion_core.rules import Rule
 from asgion_core.violation import Violation
 
-__all__ = ["Connection", "ConnectionKind", "MAX_KEPT_PER_RULE", "parse_spec_version", "read_key"]
+__all__ = ["Connection", "ConnectionKind", "MAX_KEPT_PER_RULE", "is_cancellation", "parse_spec_version", "read_key"]
 
 #: Occurrences of one rule kept per connection; later ones are only counted, so memory stays flat.
 MAX_KEPT_PER_RULE = 50
+
+
+def is_cancellation(exc: BaseException) -> bool:
+    """asyncio's (and so anyio's) CancelledError, or trio's Cancelled."""
+    if isinstance(exc, asyncio.CancelledError):
+        return True
+    kind = type(exc)
+    return kind.__name__ == "Cancelled" and kind.__module__.startswith("trio")
 
 
 def read_key(mapping: Scope, key: str) -> Any:
@@ -243,8 +252,15 @@ class Connection:
         return {rid: n - MAX_KEPT_PER_RULE for rid, n in self.counts.items() if n > MAX_KEPT_PER_RULE}
 
     def server_raised(self, exc: BaseException) -> None:
-        """Remember an exception the server's send() or receive() raised (see :meth:`from_server`)."""
-        self.server_exceptions += (exc,)
+        """Remember an exception the server's send() or receive() raised (see :meth:`from_server`).
+
+        A cancellation is not remembered: while the app awaits receive() it may come from the app's own timeout
+        or task group (``asyncio.timeout``, ``anyio.fail_after``, a framework cancelling a pending receive) as
+        well as from the server. The server cancelling the app shows as the app call ending in a cancellation,
+        and is recorded as such; an exception the app raises after its own timeout fired stays the app's.
+        """
+        if not is_cancellation(exc):
+            self.server_exceptions += (exc,)
 
 
 def _label(scope_type: str, method: str, path: str) -> str:

@@ -6,14 +6,13 @@ an ordinary check returned from the same hooks every protocol plugin implements.
 
 from __future__ import annotations
 
-import asyncio
 import math
 from collections.abc import Sequence
 from typing import Any
 
 from asgion_core.checks import EndCheck, EventCheck, Message, Outcome, Scope, ScopeCheck
 from asgion_core.config import AsgionConfig
-from asgion_core.connection import Connection
+from asgion_core.connection import Connection, is_cancellation
 from asgion_core.general_catalogue import RULES
 from asgion_core.hookspecs import hookimpl
 from asgion_core.rules import RuleRegistrar
@@ -246,7 +245,7 @@ def check_outcome(conn: Connection, outcome: Outcome) -> None:
         if outcome.result is not None:
             conn.report("G-015", f"the app returned {type(outcome.result).__name__}, not None")
         return
-    if isinstance(exc, asyncio.CancelledError) or conn.from_server(exc):
+    if is_cancellation(exc) or conn.from_server(exc):
         return
     if conn.excused is not None:  # a protocol plugin said why this exception is no error (lifespan opt-out)
         return

@@ -10,7 +10,6 @@ lane) that raises is recorded once and otherwise ignored.
 
 from __future__ import annotations
 
-import asyncio
 import fnmatch
 import time
 from collections import deque
@@ -20,7 +19,7 @@ from typing import Any
 
 from asgion_core.checks import RETURNED_NONE, Outcome, Scope
 from asgion_core.config import AsgionConfig, ConfigError
-from asgion_core.connection import Connection, ConnectionKind
+from asgion_core.connection import Connection, ConnectionKind, is_cancellation
 from asgion_core.dispatch import CompiledProtocol, compile_protocol
 from asgion_core.errors import ASGIProtocolError
 from asgion_core.location import set_send_code
@@ -442,7 +441,7 @@ def _result(conn: Connection, exception: BaseException | None, now_ns: int) -> S
         # the server's own signal (e.g. OSError from send() after the client left) passed through the app
         result.notes.append(f"ended by {type(exception).__name__} after the server's send()/receive() signalled "
                             "that the client left (not an app error)")
-    elif isinstance(exception, asyncio.CancelledError):
+    elif exception is not None and is_cancellation(exception):
         result.cancelled = True
     elif exception is not None and conn.excused is not None:
         result.notes.append(f"{conn.excused} ({describe_exception(exception, 200)})")
