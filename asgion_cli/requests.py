@@ -69,6 +69,9 @@ def split_body(body: bytes, parts: int = 3) -> tuple[bytes, ...]:
     return tuple(body[i:i + size] for i in range(0, len(body), size)) + ((b"",) if len(body) <= size else ())
 
 
+_PRINTABLE_ASCII = "".join(chr(code) for code in range(33, 127))
+
+
 def parse_path(spec: str, *, default_method: str, headers: tuple[tuple[bytes, bytes], ...] = (),
                body: bytes = b"", frames: tuple[Frame, ...] = (), subprotocols: tuple[str, ...] = ()
                ) -> ConnectionSpec:
@@ -89,8 +92,8 @@ def parse_path(spec: str, *, default_method: str, headers: tuple[tuple[bytes, by
         text = rest
     target, _, query = text.partition("?")
     raw = quote(target, safe="/:@!$&'()*+,;=-._~%").encode("ascii")
-    # as a browser sends it: characters beyond ASCII percent-encoded as UTF-8
-    query = quote(query, safe="/:@!$&'()*+,;=-._~%?")
+    # printable ASCII as typed; spaces, controls and characters beyond ASCII percent-encoded (as UTF-8)
+    query = quote(query, safe=_PRINTABLE_ASCII)
     if scheme in WS_SCHEMES:
         return ConnectionSpec(method="GET", path=unquote(target), query_string=query.encode("latin-1"), raw_path=raw,
                               headers=headers, scheme=scheme, frames=frames or (Frame(text="hello"),),

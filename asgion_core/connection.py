@@ -13,6 +13,7 @@ from asgion_core.checks import Scope
 from asgion_core.config import AsgionConfig
 from asgion_core.location import find_send_caller
 from asgion_core.rules import Rule
+from asgion_core.safe_text import MAX_MESSAGE_CHARS, clip
 from asgion_core.violation import Violation
 
 __all__ = ["Connection", "ConnectionKind", "MAX_KEPT_PER_RULE", "is_cancellation", "parse_spec_version", "read_key"]
@@ -211,6 +212,8 @@ class Connection:
         if rule_id not in kind.enabled:
             return
         rule = kind.rules[rule_id]
+        if len(message) > MAX_MESSAGE_CHARS:  # a finding quoting a huge value keeps a bounded part of it
+            message = clip(message, MAX_MESSAGE_CHARS)
         side = rule.side
         if side == "either":
             side = "app" if self.direction == "send" else "server"

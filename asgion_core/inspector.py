@@ -33,6 +33,7 @@ from asgion_core.selection import select_rules
 from asgion_core.trace import (
     DEFAULT_MAX_BODY_SIZE,
     DEFAULT_MAX_EVENTS,
+    DEFAULT_MAX_TRACE_BYTES,
     DirectoryStorage,
     MemoryStorage,
     Tracer,
@@ -73,8 +74,9 @@ class Inspector:
         CLI does, to report every scope; middleware need not pay for it).
     :param trace: record a timeline of every connection (see :mod:`asgion_core.trace`); ``sample_rate`` traces
         that share of connections (per request); records go to ``storage``, else to ``trace_dir`` (one JSON file
-        each), else to memory (``traces``, the last ``max_traces``). ``max_body_size`` caps recorded bodies and
-        frames and every other recorded value, ``max_events`` the events kept per connection. Secret values
+        each), else to memory (``traces``: the last ``max_traces``, about ``max_trace_bytes`` at most).
+        ``max_body_size`` caps recorded bodies, frames and every other recorded value, ``max_events`` the events
+        kept per connection. Sizes and counts must be ints of 0 or more. Secret values
         (see :mod:`asgion_core.redaction`) are redacted: ``redact`` adds name patterns to the defaults (and to
         the config's ``redact``), ``redact_headers`` replaces them (as the config's ``redact_replace`` does).
     :param express: take the plugins' express lanes for ordinary stream messages (``False`` runs every message
@@ -108,8 +110,16 @@ class Inspector:
         redact: Iterable[str] = (),
         redact_headers: Iterable[str] | None = None,
         max_traces: int = 1_000,
+        max_trace_bytes: int = DEFAULT_MAX_TRACE_BYTES,
         express: bool = True,
     ) -> None:
+        for name, value in (("max_violations", max_violations), ("max_results", max_results),
+                            ("max_body_size", max_body_size), ("max_events", max_events),
+                            ("max_traces", max_traces), ("max_trace_bytes", max_trace_bytes)):
+            if type(value) is not int or value < 0:
+                raise ConfigError(f"{name} must be an int of 0 or more, not {value!r}")
+        if not isinstance(sample_rate, (int, float)) or isinstance(sample_rate, bool) or not 0 <= sample_rate <= 1:
+            raise ConfigError(f"sample_rate must be a number from 0 to 1, not {sample_rate!r}")
         self.app = app
         base = config or AsgionConfig()
         self.config = base.merged(
@@ -154,7 +164,7 @@ class Inspector:
         self._redactor = Redactor((*self.config.redact, *redact), replace)
         self._memory: MemoryStorage | None = None
         if storage is None and trace_dir is None:
-            self._memory = MemoryStorage(max_traces)
+            self._memory = MemoryStorage(max_traces, max_trace_bytes)
         self._storages = storages(storage, DirectoryStorage(trace_dir) if trace_dir is not None else None,
                                   self._memory)
         self._refresh()

@@ -40,7 +40,7 @@ class Redactor:
         self._pattern = re.compile(alternatives, re.IGNORECASE)
         self._known: dict[str, bool] = {}
         # "name": value (a string, number, literal), for names that match; applied to JSON text
-        self._json = re.compile(rb'"((?:[^"\\]|\\.){1,200})"(\s*:\s*)("(?:[^"\\]|\\.)*"?|[^,}\]\s]+)')
+        self._json = re.compile(rb'"((?:[^"\\]|\\.){1,200})"(\s*:\s*)("(?:[^"\\]|\\.)*"?|[^,{}\[\]\s]+)')
         # name=value pairs of a form body or query string
         self._form = re.compile(rb"(^|&|;)([^=&;]{1,200})=([^&;]*)")
 

@@ -94,20 +94,24 @@ class Router:
                 self.check_failed(conn, message, check, exc)
 
     def check_failed(self, conn: Connection, message: Message, check: Callable[..., Any], exc: Exception) -> None:
-        """A check (or lane) raised. On a message holding a value that is not of a plain message type (a subclass
-        whose methods raise, say) that value is the cause: G-010 reports it. Otherwise the check is at fault, and
-        the Inspector records an internal error."""
+        """A check raised. On a message holding a value that is not of a plain message type (a subclass whose
+        methods raise, say) that value is the cause: G-010 reports it; on such a scope value, G-027. Otherwise the
+        check is at fault, and the Inspector records an internal error."""
+        name = getattr(check, "__qualname__", "a check")
         foreign = first_foreign(message)
-        if foreign is None:
-            self.isolate(self.compiled, check, exc)
-        else:
-            name = getattr(check, "__qualname__", "a check")
+        if foreign is not None:
             conn.report("G-010", f"{conn.direction}: message{foreign} could not be checked ({name} raised "
                                  f"{describe_exception(exc, 200)})")
+            return
+        in_scope = first_foreign(conn.scope)  # checks read scope facts too (http_version, headers...)
+        if in_scope is not None:
+            conn.report("G-027", f"scope{in_scope} could not be read ({name} raised {describe_exception(exc, 200)})")
+        else:
+            self.isolate(self.compiled, check, exc)
 
     def lane_failed(self, conn: Connection, message: Message, lane: Callable[..., Any], exc: Exception) -> None:
         """An express lane raised; the message takes its normal route next, which judges a foreign value itself."""
-        if first_foreign(message) is None:
+        if first_foreign(message) is None and first_foreign(conn.scope) is None:
             self.isolate(self.compiled, lane, exc)
 
     def _reject(self, conn: Connection, state: str, key: str, message: Message) -> None:

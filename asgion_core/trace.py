@@ -44,11 +44,14 @@ __all__ = [
     "TraceSummary",
     "Tracer",
     "deserialize",
+    "record_bytes",
 ]
 
 TRACE_FORMAT_VERSION = 1
 DEFAULT_MAX_BODY_SIZE = 1024
 DEFAULT_MAX_EVENTS = 2000
+#: What the in-memory trace storage keeps at most, in (estimated) bytes.
+DEFAULT_MAX_TRACE_BYTES = 64 * 1024 * 1024
 _BODY_FIELDS = ("body", "bytes", "text")
 _FIRST_RESPONSE_TYPES = ("http.response.start", "websocket.accept")
 _perf_ns = time.perf_counter_ns
@@ -200,13 +203,25 @@ def _from_jsonable(value: Any) -> Any:
 
 # -- storages -------------------------------------------------------------------------------------------------------
 class MemoryStorage:
-    """The most recent ``max_records`` records (oldest dropped first)."""
+    """The most recent records, at most ``max_records`` of them and about ``max_bytes`` in all (oldest dropped
+    first; a record's size is estimated from what it holds, see :func:`record_bytes`)."""
 
-    def __init__(self, max_records: int = 1000) -> None:
+    def __init__(self, max_records: int = 1000, max_bytes: int = DEFAULT_MAX_TRACE_BYTES) -> None:
         self.records: deque[TraceRecord] = deque(maxlen=max_records)
+        self.max_bytes = max_bytes
+        self.bytes = 0
+        self._sizes: deque[int] = deque()
 
     def store(self, record: TraceRecord) -> None:
+        size = record_bytes(record)
+        if len(self.records) == self.records.maxlen and self._sizes:
+            self.bytes -= self._sizes.popleft()
         self.records.append(record)
+        self._sizes.append(size)
+        self.bytes += size
+        while self.bytes > self.max_bytes and len(self.records) > 1:
+            self.records.popleft()
+            self.bytes -= self._sizes.popleft()
 
     def __iter__(self) -> Any:
         return iter(self.records)
@@ -220,11 +235,11 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
 
 class DirectoryStorage:
     """One JSON file per record in ``directory``; names are safe whatever the path (no separators, no dots-only,
-    bounded length) and unique (a counter and a hash)."""
+    bounded length) and unique (a counter and a hash). Files are created 0600 and a new directory 0700."""
 
     def __init__(self, directory: str | Path) -> None:
         self.directory = Path(directory)
-        self.directory.mkdir(parents=True, exist_ok=True)
+        self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)  # traces hold request data: owner only
         self._count = 0
 
     def file_name(self, record: TraceRecord) -> str:
@@ -235,7 +250,9 @@ class DirectoryStorage:
 
     def store(self, record: TraceRecord) -> None:
         path = self.directory / self.file_name(record)
-        path.write_text(record.to_json(), encoding="utf-8")
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # readable by the owner only
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(record.to_json())
 
 
 # -- recording ------------------------------------------------------------------------------------------------------
@@ -320,6 +337,8 @@ class Tracer:
             if value_type is str or value_type is bytes:
                 if key in _BODY_FIELDS:
                     self._body(copy, key, value, direction)
+                elif len(value) > self.max_body:
+                    copy[key] = value[: self.max_body]
             elif value_type is bool or value_type is int or value is None or value_type is float:
                 pass
             elif key in _BODY_FIELDS and isinstance(value, (bytes, str)):
@@ -470,6 +489,22 @@ def _shallow(value: Any, cap: int = DEFAULT_MAX_BODY_SIZE, depth: int = 0) -> An
 
 def _key(key: Any) -> str:
     return str.__str__(key) if isinstance(key, str) else safe_repr(key, 100)
+
+
+def record_bytes(record: TraceRecord) -> int:
+    """About how much memory a record holds: its events' values (bodies are capped when recorded) plus a fixed
+    overhead per event and per record."""
+    return 512 + _value_bytes(record.scope) + sum(160 + _value_bytes(e.message) for e in record.events)
+
+
+def _value_bytes(value: Any, depth: int = 0) -> int:
+    if type(value) is bytes or type(value) is str:
+        return 40 + len(value)
+    if depth < _MAX_LEVELS and isinstance(value, dict):
+        return 64 + sum(_value_bytes(k, depth + 1) + _value_bytes(v, depth + 1) for k, v in value.items())
+    if depth < _MAX_LEVELS and isinstance(value, (list, tuple)):
+        return 56 + sum(_value_bytes(v, depth + 1) for v in value)
+    return 32
 
 
 def should_trace(sample_rate: float) -> bool:

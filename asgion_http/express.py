@@ -25,7 +25,7 @@ from asgion_http.fsm import (
 )
 from asgion_http.response import body_complete, late_start
 from asgion_http.scope import ordinary_fields
-from asgion_http.start_cache import analyse, clean_starts, remember_clean
+from asgion_http.start_cache import analyse, cache_of
 
 _ASGI_VERSIONS = ("2.0", "3.0")
 _SPEC_VERSIONS = SPEC_VERSIONS["http"]
@@ -79,9 +79,20 @@ def _ordinary_asgi(asgi: dict[str, object]) -> bool:
         spec is None or (type(spec) is str and spec in _SPEC_VERSIONS)
     ):
         return False
-    if len(_clean_asgi) < MAX_CLEAN_ASGI:
+    if len(_clean_asgi) < MAX_CLEAN_ASGI and _small_and_plain(asgi):
         _clean_asgi.append(dict(asgi))
     return True
+
+
+def _small_and_plain(asgi: dict[str, object]) -> bool:
+    """Only small dicts of exact str keys and values are remembered: comparing with them can never call an
+    object's own ``__eq__``, and the few kept stay a few hundred bytes."""
+    size = 0
+    for key, value in asgi.items():
+        if type(key) is not str or type(value) is not str:
+            return False
+        size += len(key) + len(value)
+    return size <= 256
 
 
 def _plain_extensions(extensions: object) -> bool:
@@ -106,17 +117,18 @@ def response_start(conn: Connection, message: Message) -> bool:
     ):
         return False
     data: HttpData = conn.data
+    cache = cache_of(conn.shared)
     try:
         key = (status, data.http_version, data.scheme, tuple(headers))
-        analysis = clean_starts.get(key)
+        analysis = cache.clean.get(key)
     except Exception:  # list items, unhashable (or hostile) values: the full analysis decides, uncached here
         key, analysis = None, None
     if analysis is None:
-        analysis = analyse(message, data.http_version, data.scheme)
+        analysis = analyse(message, data.http_version, data.scheme, cache)
         if analysis.field_findings or analysis.semantic_findings or analysis.headers.malformed:
             return False
         if key is not None:
-            remember_clean(key, analysis)
+            cache.remember_clean(key, analysis, headers)
     conn.state = STARTED
     conn.rejected = False
     # started() written out for a clean analysis without trailers: one call fewer per response

@@ -20,7 +20,7 @@ from asgion_http.fsm import (
     HttpData,
 )
 from asgion_http.semantic import inspect_trailer_headers
-from asgion_http.start_cache import analyse
+from asgion_http.start_cache import analyse, cache_of
 from asgion_http.start_facts import StartAnalysis
 
 
@@ -62,7 +62,7 @@ def on_start(conn: Connection, message: Message) -> None:
     data: HttpData = conn.data
     if conn.disconnected:
         check_race(conn, message)
-    analysis = analyse(message, data.http_version, data.scheme)
+    analysis = analyse(message, data.http_version, data.scheme, cache_of(conn.shared))
     for rule_id, text in analysis.field_findings:
         conn.report(rule_id, text)
     if conn.rejected:

@@ -205,8 +205,6 @@ def test_the_scope_lane_never_changes_the_findings(overrides: dict[str, Any]) ->
 def test_clean_starts_are_remembered_boundedly_and_only_when_clean() -> None:
     from asgion_http import start_cache
 
-    start_cache.clean_starts.clear()
-
     def app_with(headers: list[tuple[bytes, bytes]]) -> Any:
         async def app(scope: Any, receive_: Any, send_: Any) -> None:
             await receive_()
@@ -220,15 +218,38 @@ def test_clean_starts_are_remembered_boundedly_and_only_when_clean() -> None:
     for n in range(start_cache.MAX_ENTRIES + 10):
         RecordingServer().run(inspector, scope=http_scope(path=f"/{n}"))
     assert inspector.violations == []
-    assert 0 < len(start_cache.clean_starts) <= start_cache.MAX_ENTRIES
+    cache = start_cache.cache_of(inspector._shared)
+    assert 0 < len(cache.clean) <= start_cache.MAX_ENTRIES
     # a start with a finding (HE-009: an upper-case name) is reported, and not remembered as clean
-    start_cache.clean_starts.clear()
     inspector = Inspector(app_with([(b"Content-Type", b"text/plain; charset=utf-8")]),
                           plugins=create_plugin_manager(autoload=False, env={}))
     for _ in range(2):
         RecordingServer().run(inspector)
     assert [v.rule_id for v in inspector.violations].count("HE-009") == 2
-    assert start_cache.clean_starts == {}
+    assert start_cache.cache_of(inspector._shared).clean == {}
+
+
+def test_the_start_cache_is_bounded_in_bytes_and_belongs_to_its_inspector() -> None:
+    from asgion_http import start_cache
+
+    def app_with(size: int) -> Any:
+        async def app(scope: Any, receive_: Any, send_: Any) -> None:
+            await receive_()
+            await send_({"type": "http.response.start", "status": 200,
+                         "headers": [(b"content-type", b"text/plain; charset=utf-8"),
+                                     (b"x-big", scope["path"].encode() * size)]})
+            await send_({"type": "http.response.body", "body": b"ok"})
+        return app
+
+    big = Inspector(app_with(100_000), plugins=create_plugin_manager(autoload=False, env={}))
+    medium = Inspector(app_with(500), plugins=create_plugin_manager(autoload=False, env={}))
+    for n in range(50):
+        RecordingServer().run(big, scope=http_scope(path=f"/{n:04d}"))
+        RecordingServer().run(medium, scope=http_scope(path=f"/{n:04d}"))
+    assert start_cache.cache_of(big._shared).entries == {}, "a start larger than MAX_ENTRY_BYTES is not kept"
+    kept = start_cache.cache_of(medium._shared)
+    assert 0 < kept.bytes <= start_cache.MAX_BYTES and 0 < kept.clean_bytes <= start_cache.MAX_BYTES
+    assert start_cache.cache_of(big._shared) is not kept
 
 
 def test_clean_asgi_dicts_are_remembered_boundedly_and_only_when_clean() -> None:
@@ -237,9 +258,15 @@ def test_clean_asgi_dicts_are_remembered_boundedly_and_only_when_clean() -> None
     express._clean_asgi.clear()
     inspector = Inspector(streaming_app(1), plugins=create_plugin_manager(autoload=False, env={}))
     for n in range(express.MAX_CLEAN_ASGI + 5):  # extra keys make each dict distinct
-        RecordingServer().run(inspector, scope=http_scope(asgi={"version": "3.0", "spec_version": "2.4", "n": n}))
+        RecordingServer().run(inspector, scope=http_scope(asgi={"version": "3.0", "spec_version": "2.4", "n": str(n)}))
     assert inspector.violations == []
     assert len(express._clean_asgi) == express.MAX_CLEAN_ASGI
+    # a dict holding anything but short strs is clean but never remembered: comparing with it could call an
+    # object's own __eq__, and a remembered dict must stay small
+    express._clean_asgi.clear()
+    for extra in (1, "x" * 1000, ["list"]):
+        RecordingServer().run(inspector, scope=http_scope(asgi={"version": "3.0", "extra": extra}))
+    assert express._clean_asgi == []
     # odd dicts are judged by the full check every time and never remembered, equal or not to a clean one
     express._clean_asgi[:] = [{"version": "3.0", "spec_version": "2.4"}]
     for asgi in ({"version": "4.0", "spec_version": "2.4"}, {"version": "3.0", "spec_version": "9.9"},
