@@ -151,11 +151,12 @@ class Driver:
     async def _drive(self, spec: ConnectionSpec, scope: dict[str, Any], receive: Waiter,
                      send: Callable[[Any], Awaitable[None]], disconnect: Callable[[], None]) -> None:
         before = len(self.inspector.results)
-        self.enter(spec.label, scope["type"], scope)
+        label = self.inspector.redactor.label(spec.label)  # no credential of the query string in the report
+        self.enter(label, scope["type"], scope)
         task = asyncio.ensure_future(self.call(scope, receive, send))
         timed_out, note = await self.wait(task, disconnect)
         self.leave()
-        self.record(before, spec.label, scope, timed_out, note)
+        self.record(before, label, scope, timed_out, note)
 
     async def call(self, scope: dict[str, Any], receive: Waiter, send: Callable[[Any], Awaitable[None]]) -> None:
         """The app call through the inspector. ``sys.exit()`` or KeyboardInterrupt in the app ends only its own

@@ -182,6 +182,11 @@ class Inspector:
         return list(self._memory) if self._memory is not None else []
 
     @property
+    def redactor(self) -> Redactor:
+        """What this Inspector redacts (see :mod:`asgion_core.redaction`); drivers use it for their labels."""
+        return self._redactor
+
+    @property
     def results(self) -> list[ScopeResult]:
         return list(self._results)
 

@@ -73,6 +73,14 @@ class Redactor:
             return self.form(bytes(query))
         return query
 
+    def label(self, text: str) -> str:
+        """A connection label such as ``GET /a?token=x [chunked body]`` with its query string redacted."""
+        path, sep, rest = text.partition("?")
+        if not sep:
+            return text
+        query, space, suffix = rest.partition(" ")
+        return f"{path}?{self.query_string(query)}{space}{suffix}"
+
     def form(self, body: bytes) -> bytes:
         """``a=1&password=x`` -> ``a=1&password=[redacted]``; names are compared percent-decoded-free (as sent)."""
         if b"=" not in body:

@@ -158,3 +158,10 @@ def test_an_app_that_exits_mid_request_is_that_scopes_exception(ending: str, run
     requests = [s for s in data["scopes"] if s["scope_type"] == "http"]
     assert [s["label"] for s in requests] == ["GET /a", "GET /b"], "the run carried on after the first exit"
     assert all(s["exception"]["type"] in ("SystemExit", "KeyboardInterrupt") for s in requests)
+
+
+def test_labels_and_reports_hold_no_query_secret(run_cli: CliRun) -> None:
+    code, out, _ = run_cli("check", "tests.cli.apps:echo", "--path", "/a?page=2&access_token=s3cr3t",
+                           "--format", "json")
+    assert code == 0 and "s3cr3t" not in out
+    assert any(s["label"] == "GET /a?page=2&access_token=[redacted]" for s in json.loads(out)["scopes"])
