@@ -238,7 +238,7 @@ RULES: tuple[Rule, ...] = (
         side='server',
         status='new',
         default_enabled=True,
-        summary='Cross-scope: an http or websocket scope starts while the most recent lifespan scope has startup in progress (the server must wait for startup.complete).',
+        summary='Cross-scope: an http or websocket scope starts while the most recent lifespan scope of the same server (the same event loop) has startup in progress: lifespan.startup was delivered, and the app has neither answered, nor sent another message, nor ended its lifespan call (the server must wait for startup.complete).',
         hint='Serve requests only after lifespan.startup.complete.',
     ),
     Rule(
@@ -282,7 +282,7 @@ RULES: tuple[Rule, ...] = (
         side='server',
         status='new',
         default_enabled=True,
-        summary='Cross-scope: an http or websocket scope starts after the most recent lifespan scope sent `lifespan.startup.failed` (the server should have exited).',
+        summary='Cross-scope: an http or websocket scope starts after the most recent lifespan scope of the same server (the same event loop) sent `lifespan.startup.failed` (the server should have exited).',
         hint='Exit when the app reports startup failure.',
     ),
     Rule(

@@ -37,65 +37,20 @@ class RaisingText:
     __format__ = _boom
 
 
-class HostileStr(str):
-    __hash__ = _boom  # type: ignore[assignment]
-    __eq__ = _boom  # type: ignore[assignment]
-    __str__ = _boom
-    __repr__ = _boom
-    __format__ = _boom
-    __bool__ = _boom
-    lower = _boom
-    encode = _boom
-    startswith = _boom
-    partition = _boom
+def _raising(name: str, base: type, *methods: str) -> Any:
+    """A subclass of ``base`` whose ``methods`` all raise Boom."""
+    return type(name, (base,), {method: _boom for method in methods})
 
 
-class HostileBytes(bytes):
-    __hash__ = _boom  # type: ignore[assignment]
-    __eq__ = _boom  # type: ignore[assignment]
-    __repr__ = _boom
-    __bool__ = _boom
-    lower = _boom
-    decode = _boom
-    strip = _boom
-    startswith = _boom
-
-
-class HostileInt(int):
-    __hash__ = _boom  # type: ignore[assignment]
-    __eq__ = _boom  # type: ignore[assignment]
-    __lt__ = _boom  # type: ignore[assignment]
-    __le__ = _boom  # type: ignore[assignment]
-    __gt__ = _boom  # type: ignore[assignment]
-    __ge__ = _boom  # type: ignore[assignment]
-    __bool__ = _boom
-    __repr__ = _boom
-    __str__ = _boom
-    __index__ = _boom
-    __format__ = _boom
-
-
-class HostileDict(dict):  # type: ignore[type-arg]
-    get = _boom
-    __getitem__ = _boom
-    items = _boom
-    keys = _boom
-    values = _boom
-    __iter__ = _boom
-    __contains__ = _boom
-    __len__ = _boom
-    copy = _boom
-    __repr__ = _boom
-    __eq__ = _boom  # type: ignore[assignment]
-
-
-class HostileList(list):  # type: ignore[type-arg]
-    __iter__ = _boom
-    __len__ = _boom
-    __getitem__ = _boom
-    __repr__ = _boom
-    __eq__ = _boom  # type: ignore[assignment]
-    __bool__ = _boom
+_COMPARE = ("__hash__", "__eq__", "__repr__", "__bool__")
+HostileStr = _raising("HostileStr", str, *_COMPARE, "__str__", "__format__", "lower", "encode", "startswith",
+                      "partition")
+HostileBytes = _raising("HostileBytes", bytes, *_COMPARE, "lower", "decode", "strip", "startswith")
+HostileInt = _raising("HostileInt", int, *_COMPARE, "__lt__", "__le__", "__gt__", "__ge__", "__str__",
+                      "__index__", "__format__")
+HostileDict = _raising("HostileDict", dict, "get", "__getitem__", "items", "keys", "values", "__iter__",
+                       "__contains__", "__len__", "copy", "__repr__", "__eq__")
+HostileList = _raising("HostileList", list, "__iter__", "__len__", "__getitem__", "__repr__", "__eq__", "__bool__")
 
 
 class HostileException(Exception):

@@ -106,31 +106,27 @@ def test_plugin_errors_name_the_distribution() -> None:
     assert pm.plugin_errors[-1] == "plugin 'acme' (distribution acme-asgion): something is off"
 
 
+def broken(conn: Any, message: Any) -> None:
+    raise RuntimeError("bug in my check")
+
+
+class Raises:
+    """A plugin whose check raises on every message."""
+
+    @hookimpl
+    def asgion_event_checks(self, scope_type: str, config: Any) -> Any:
+        return [EventCheck(broken, (), "send")]
+
+
 def test_internal_errors_say_where_they_were_raised() -> None:
-    def broken(conn: Any, message: Any) -> None:
-        raise RuntimeError("bug")
-
-    class Raises:
-        @hookimpl
-        def asgion_event_checks(self, scope_type: str, config: Any) -> Any:
-            return [EventCheck(broken, (), "send")]
-
     inspector = Inspector(buggy, plugins=create_plugin_manager(plugins=["http", Raises()], autoload=False, env={}))
     RecordingServer().run(inspector)
     [error] = inspector.internal_errors
     assert error.at.startswith(f"{__file__}:") and error.at.endswith("in broken")
-    assert "RuntimeError: bug" in str(error)
+    assert "RuntimeError: bug in my check" in str(error)
 
 
 def test_run_scenario_fails_with_the_plugins_error() -> None:
-    def broken(conn: Any, message: Any) -> None:
-        raise RuntimeError("bug in my check")
-
-    class Raises:
-        @hookimpl
-        def asgion_event_checks(self, scope_type: str, config: Any) -> Any:
-            return [EventCheck(broken, (), "send")]
-
     scenario = Scenario((receive({"type": "http.request", "body": b""}),
                          send({"type": "http.response.start", "status": 200, "headers": []}),
                          send({"type": "http.response.body", "body": b""})))

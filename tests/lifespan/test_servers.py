@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from asgion import Inspector
@@ -14,11 +15,19 @@ LIFESPAN_SCOPE = {"type": "lifespan", "asgi": {"version": "3.0", "spec_version":
 
 
 def make_app(startup_may_finish: threading.Event) -> Any:
+    async def wait_for_the_test() -> None:
+        while not startup_may_finish.is_set():
+            await asyncio.sleep(0.01)
+
+    return app_with_startup(wait_for_the_test)
+
+
+def app_with_startup(startup: Callable[[], Awaitable[None]]) -> Any:
+    """A correct app whose lifespan startup runs ``startup`` before it answers."""
     async def app(scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] == "lifespan":
             await receive()
-            while not startup_may_finish.is_set():
-                await asyncio.sleep(0.01)
+            await startup()
             await send({"type": "lifespan.startup.complete"})
             await receive()
             await send({"type": "lifespan.shutdown.complete"})

@@ -18,6 +18,7 @@ import websockets
 from asgion import Inspector, inspect
 from asgion_core.plugins import create_plugin_manager
 from tests.integration.apps.starlette_app import app as starlette_app
+from tests.lifespan.test_servers import app_with_startup
 from tests.servers.conftest import SERVERS
 
 PM = create_plugin_manager(autoload=False, env={})
@@ -102,20 +103,10 @@ def test_two_uvicorn_servers_share_one_inspector() -> None:
 
     from tests.servers.conftest import uvicorn_server
 
-    async def app(scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] == "lifespan":
-            await receive()
-            await asyncio.sleep(0.3)
-            await send({"type": "lifespan.startup.complete"})
-            await receive()
-            await send({"type": "lifespan.shutdown.complete"})
-            return
-        await receive()
-        await send({"type": "http.response.start", "status": 200,
-                    "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", b"2")]})
-        await send({"type": "http.response.body", "body": b"ok"})
+    async def slow_startup() -> None:  # so that one server starts while the other serves
+        await asyncio.sleep(0.3)
 
-    inspector = inspect(app, plugins=PM)  # each server's startup is slow: one starts while the other serves
+    inspector = inspect(app_with_startup(slow_startup), plugins=PM)
 
     async def hammer(address: str, seconds: float) -> int:
         count = 0
