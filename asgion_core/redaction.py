@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-__all__ = ["DEFAULT_SECRET_NAMES", "REDACTED", "Redactor"]
+__all__ = ["DEFAULT_SECRET_NAMES", "REDACTED", "REDACTED_BYTES", "Redactor"]
 
 #: The default patterns. ``auth`` covers authorization, proxy-authorization and x-auth-token; ``session`` covers
 #: session cookies' header forms; ``x-amz-security-token`` is covered by ``*token*``.
@@ -23,7 +23,7 @@ DEFAULT_SECRET_NAMES = (
     "*passwd*", "*api-key*", "*apikey*", "*api_key*", "*session*", "*auth*", "*signature*", "*credential*",
 )
 REDACTED = "[redacted]"
-_REDACTED_BYTES = REDACTED.encode()
+REDACTED_BYTES = REDACTED.encode()
 #: Names remembered per Redactor (most traffic repeats a few dozen header names).
 _MAX_REMEMBERED = 512
 
@@ -38,7 +38,7 @@ class Redactor:
         self.patterns: tuple[str, ...] = tuple(dict.fromkeys(p.lower() for p in (*base, *extra)))
         alternatives = "|".join(fnmatch.translate(p) for p in self.patterns) or r"(?!)"
         self._pattern = re.compile(alternatives, re.IGNORECASE)
-        self._known: dict[str, bool] = {}
+        self._known: dict[str | bytes, bool] = {}
         # "name": value (a string, number, literal), for names that match; applied to JSON text
         self._json = re.compile(rb'"((?:[^"\\]|\\.){1,200})"(\s*:\s*)("(?:[^"\\]|\\.)*"?|[^,{}\[\]\s]+)')
         # name=value pairs of a form body or query string
@@ -46,24 +46,27 @@ class Redactor:
 
     def is_secret(self, name: object) -> bool:
         """Whether a header or field name (str, bytes, bytearray) is one whose value must not be recorded."""
+        exact = type(name) is bytes or type(name) is str  # immutable and hashable: the memo's keys
+        if exact:
+            cached: bool | None = self._known.get(name)  # type: ignore[call-overload]
+            if cached is not None:
+                return cached
         if isinstance(name, (bytes, bytearray)):
             text = bytes(name).decode("latin-1")
         elif isinstance(name, str):
             text = str.__str__(name)
         else:
             return False
-        known = self._known.get(text)
-        if known is None:
-            known = self._pattern.fullmatch(text) is not None
-            if len(self._known) < _MAX_REMEMBERED:
-                self._known[text] = known
+        known = self._pattern.fullmatch(text) is not None
+        if exact and len(self._known) < _MAX_REMEMBERED:
+            self._known[name] = known  # type: ignore[index]
         return known
 
     def header_value(self, name: object, value: Any) -> Any:
         """``value``, or the redaction marker in the value's own type when ``name`` is secret."""
         if not self.is_secret(name):
             return value
-        return REDACTED if isinstance(value, str) else _REDACTED_BYTES
+        return REDACTED if isinstance(value, str) else REDACTED_BYTES
 
     def query_string(self, query: Any) -> Any:
         """A query string with the values of secret parameters replaced (bytes or str, as given)."""
@@ -89,7 +92,7 @@ class Redactor:
         def replace(match: re.Match[bytes]) -> bytes:
             name = match.group(2).replace(b"+", b" ")
             if self.is_secret(_unquote(name)):
-                return match.group(1) + match.group(2) + b"=" + _REDACTED_BYTES
+                return match.group(1) + match.group(2) + b"=" + REDACTED_BYTES
             return match.group(0)
 
         return self._form.sub(replace, body)
@@ -101,7 +104,7 @@ class Redactor:
 
         def replace(match: re.Match[bytes]) -> bytes:
             if self.is_secret(match.group(1)):
-                return b'"' + match.group(1) + b'"' + match.group(2) + b'"' + _REDACTED_BYTES + b'"'
+                return b'"' + match.group(1) + b'"' + match.group(2) + b'"' + REDACTED_BYTES + b'"'
             return match.group(0)
 
         return self._json.sub(replace, body)

@@ -30,7 +30,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, Protocol
 
-from asgion_core.redaction import Redactor
+from asgion_core.redaction import REDACTED, REDACTED_BYTES, Redactor
 from asgion_core.safe_text import describe_exception, safe_repr
 
 __all__ = [
@@ -117,6 +117,8 @@ class TraceRecord:
     scope_violations: list[str] = field(default_factory=list)
     end_violations: list[str] = field(default_factory=list)
     version: int = TRACE_FORMAT_VERSION
+    #: About how many bytes the record holds (set when recorded; 0 for a record read back, see record_bytes).
+    size_bytes: int = field(default=0, compare=False, repr=False)
 
     @property
     def scope_type(self) -> str:
@@ -271,12 +273,15 @@ class Tracer:
         "count",
         "dropped",
         "end_marks",
+        "event_bytes",
         "head",
         "keep",
+        "kept_bytes",
         "marks",
         "max_body",
         "redactor",
         "scope",
+        "scope_bytes",
         "scope_marks",
         "started_at",
         "started_ns",
@@ -293,12 +298,17 @@ class Tracer:
         #: The content type of what each direction carries (request: from the scope; response: from its start),
         #: so that form and JSON bodies have their secret fields redacted.
         self.content_types = {"receive": "", "send": ""}
+        self.event_bytes = 0  # _sanitize_scope counts the header bytes it keeps here
         self.scope = self._sanitize_scope(scope)
+        self.scope_bytes = self.event_bytes + sum(
+            40 + len(value) if type(value) is bytes or type(value) is str else 64 for value in self.scope.values())
         self.keep = max(2, max_events) // 2
-        self.head: list[tuple[int, int, str, str, dict[str, Any]]] = []
-        self.tail: deque[tuple[int, int, str, str, dict[str, Any]]] = deque(maxlen=self.keep)
+        self.head: list[tuple[int, int, str, str, dict[str, Any], int]] = []
+        self.tail: deque[tuple[int, int, str, str, dict[str, Any], int]] = deque(maxlen=self.keep)
         self.count = 0
         self.dropped = 0
+        #: The estimated size of all events kept (for the storage's budget); event_bytes is the current one's.
+        self.kept_bytes = 0
         self.bytes_sent = 0
         self.bytes_received = 0
         #: Violation marks by event number (``count`` is the number, 1-based, of the latest event).
@@ -309,6 +319,7 @@ class Tracer:
 
     def event(self, direction: str, message: Any) -> None:
         now = _perf_ns() - self.started_ns
+        self.event_bytes = _EVENT_BYTES
         if isinstance(message, dict):
             try:
                 message_type, copy = self._copy(direction, message, now)
@@ -318,19 +329,22 @@ class Tracer:
             message_type = f"<{type(message).__name__}>"
             copy = {"$value": _shallow(message, self.max_body)}
         self.count = count = self.count + 1
-        event = (count, now, direction, message_type, copy)
+        size = self.event_bytes + 40 * len(copy)
+        event = (count, now, direction, message_type, copy, size)
+        self.kept_bytes += size
         if count <= self.keep:
             self.head.append(event)
         else:
             if len(self.tail) == self.keep:
                 self.dropped += 1
+                self.kept_bytes -= self.tail[0][5]
             self.tail.append(event)
 
     def _copy(self, direction: str, message: dict[Any, Any], now: int) -> tuple[str, dict[str, Any]]:
         """The record's copy of a message: plain values as they are, bodies capped (and counted), headers
         redacted, anything else a bounded copy. Read with dict's own methods: a subclass's may raise."""
         kind = dict.get(message, "type")
-        message_type = str.__str__(kind) if isinstance(kind, str) else safe_repr(kind)
+        message_type = kind if type(kind) is str else str.__str__(kind) if isinstance(kind, str) else safe_repr(kind)
         copy = dict.copy(message)
         for key, value in dict.items(message):
             value_type = type(value)
@@ -381,6 +395,7 @@ class Tracer:
             summary=summary,
             scope_violations=self.scope_marks,
             end_violations=self.end_marks,
+            size_bytes=_RECORD_BYTES + self.scope_bytes + self.kept_bytes,
         )
 
     # -- sanitizing: copies, capped and redacted --------------------------------------------------------------------
@@ -388,11 +403,11 @@ class Tracer:
         """The kept events as TraceEvent objects, emptying the buffers as it goes (memory peaks no higher)."""
         marks = self.marks
         events = [TraceEvent(offset, direction, kind, message, marks.get(number, []))
-                  for number, offset, direction, kind, message in self.head]
+                  for number, offset, direction, kind, message, _ in self.head]
         self.head.clear()
         tail = self.tail
         while tail:
-            number, offset, direction, kind, message = tail.popleft()
+            number, offset, direction, kind, message, _ = tail.popleft()
             events.append(TraceEvent(offset, direction, kind, message, marks.get(number, [])))
         return events
 
@@ -408,6 +423,7 @@ class Tracer:
             copy[f"{key}_truncated_from"] = size
         content_type = self.content_types[direction] if key == "body" else ""
         kept = self.redactor.body(kept, content_type)
+        self.event_bytes += len(kept)
         if kept is not value:
             copy[key] = kept
 
@@ -416,14 +432,21 @@ class Tracer:
         if not isinstance(headers, (list, tuple)):
             return _shallow(headers, self.max_body)
         out = []
-        redactor, cap = self.redactor, self.max_body
+        is_secret, cap = self.redactor.is_secret, self.max_body
         for item in list(headers)[:_MAX_ITEMS * 4]:
-            if isinstance(item, (list, tuple)) and len(item) == 2:
+            if (type(item) is tuple or type(item) is list) and len(item) == 2:
                 name, value = item
-                value = redactor.header_value(name, value)
-                if direction and isinstance(name, bytes) and bytes.lower(name) == b"content-type":
+                if is_secret(name):
+                    value = REDACTED if isinstance(value, str) else REDACTED_BYTES
+                elif direction and type(name) is bytes and len(name) == 12 and name.lower() == b"content-type":
                     self.content_types[direction] = _text(value)
-                out.append([_capped(name, cap), _capped(value, cap)])
+                if type(name) is not bytes or len(name) > cap:
+                    name = _capped(name, cap)
+                if type(value) is not bytes or len(value) > cap:
+                    value = _capped(value, cap)
+                out.append([name, value])
+                self.event_bytes += 120 + (len(name) if type(name) is bytes else 0) + (
+                    len(value) if type(value) is bytes else 0)
             else:
                 out.append(_shallow(item, cap))
         return out
@@ -431,14 +454,20 @@ class Tracer:
     def _sanitize_scope(self, scope: Mapping[str, Any]) -> dict[str, Any]:
         copy: dict[str, Any] = {}
         items = dict.items(scope) if isinstance(scope, dict) else scope.items()
+        cap = self.max_body
         for key, value in items:
-            if key in ("app", "router", "endpoint", "state", "route", "fastapi_astack"):
+            if key in _NOT_RECORDED:
                 continue  # framework objects and application state: not part of the protocol trace
+            kind = type(value)
             try:
-                if key == "headers":
+                if key == "query_string":
+                    copy[key] = _capped(self.redactor.query_string(value), cap)
+                elif kind is str or kind is bytes:
+                    copy[key] = value if len(value) <= cap else value[:cap]
+                elif kind is int or kind is bool or value is None:
+                    copy[key] = value
+                elif key == "headers":
                     copy[key] = self._headers(value, "receive")
-                elif key == "query_string":
-                    copy[key] = _capped(self.redactor.query_string(value), self.max_body)
                 else:
                     copy[key] = _shallow(value, self.max_body)
             except Exception as exc:  # a value whose methods raise
@@ -446,6 +475,11 @@ class Tracer:
         return copy
 
 
+#: Estimated fixed costs of a record and of one event in it, in bytes.
+_RECORD_BYTES = 512
+_EVENT_BYTES = 160
+#: Scope keys whose values are framework objects or application state, never recorded.
+_NOT_RECORDED = frozenset({"app", "router", "endpoint", "state", "route", "fastapi_astack"})
 #: Items of one container kept in a record (the rest are dropped, with a marker).
 _MAX_ITEMS = 50
 #: Container levels kept in a record.
@@ -492,19 +526,34 @@ def _key(key: Any) -> str:
 
 
 def record_bytes(record: TraceRecord) -> int:
-    """About how much memory a record holds: its events' values (bodies are capped when recorded) plus a fixed
-    overhead per event and per record."""
-    return 512 + _value_bytes(record.scope) + sum(160 + _value_bytes(e.message) for e in record.events)
+    """About how much memory a record holds: its values (capped when recorded) plus a fixed overhead per event and
+    per record. Counted while recording; estimated from the values for a record read back."""
+    if record.size_bytes:
+        return record.size_bytes
+    return _RECORD_BYTES + _values_bytes(record.scope) + sum(_EVENT_BYTES + _values_bytes(e.message)
+                                                             for e in record.events)
 
 
-def _value_bytes(value: Any, depth: int = 0) -> int:
-    if type(value) is bytes or type(value) is str:
-        return 40 + len(value)
-    if depth < _MAX_LEVELS and isinstance(value, dict):
-        return 64 + sum(_value_bytes(k, depth + 1) + _value_bytes(v, depth + 1) for k, v in value.items())
-    if depth < _MAX_LEVELS and isinstance(value, (list, tuple)):
-        return 56 + sum(_value_bytes(v, depth + 1) for v in value)
-    return 32
+def _values_bytes(mapping: dict[str, Any]) -> int:
+    total = 0
+    for value in mapping.values():
+        kind = type(value)
+        if kind is bytes or kind is str:
+            total += 40 + len(value)
+        elif kind is list or kind is dict:
+            total += 56 + sum(_item_bytes(item) for item in (value if kind is list else value.values()))
+        else:
+            total += 32
+    return total
+
+
+def _item_bytes(item: Any) -> int:
+    kind = type(item)
+    if kind is bytes or kind is str:
+        return 40 + len(item)
+    if kind is list or kind is tuple:
+        return 56 + sum(40 + len(part) if type(part) is bytes or type(part) is str else 32 for part in item)
+    return 64  # a deeper container: at most 50 items of 4 levels, each value capped (see _shallow)
 
 
 def should_trace(sample_rate: float) -> bool:
