@@ -79,8 +79,9 @@ def asgion_check_options(config: AsgionConfig) -> Sequence[str] | None:
 
     Called once when an Inspector is created. Any problem makes the configuration unusable: the Inspector raises
     :class:`~asgion_core.config.ConfigError` (the CLI exits 2 with the message). A table named after no installed
-    plugin is an error too (one of a blocked or unloaded plugin is not). Read your options in the check hooks from
-    the same ``config``.
+    plugin is an error too (one of a blocked or unloaded plugin is not). A validator that raises, or answers
+    something else than a list of str, is a plugin error instead (the user's config is not at fault). Read your
+    options in the check hooks from the same ``config``.
     """
 
 

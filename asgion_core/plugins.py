@@ -256,18 +256,19 @@ class AsgionPluginManager(pluggy.PluginManager):
                          f"{', '.join(sorted(names))})" for name in config.plugin_options
                          if name not in known and not self.is_blocked(name)]
         for name, func, argnames in self.impls("asgion_check_options"):
+            # a validator that fails is the plugin's bug, not the user's config: a plugin error, and no raise
             try:
                 answer = func(**({"config": config} if "config" in argnames else {}))
             except Exception as exc:
-                problems.append(f"[tool.asgion.plugins.{name}]: the plugin failed to check its options: "
-                                f"{describe_exception(exc)}")
+                self.plugin_problem(name, f"asgion_check_options failed to check its options: "
+                                          f"{describe_exception(exc)}")
                 continue
             if answer is None:
                 continue
             if isinstance(answer, str) or not isinstance(answer, (list, tuple)) or not all(
                     isinstance(text, str) for text in answer):
-                problems.append(f"[tool.asgion.plugins.{name}]: the plugin's asgion_check_options returned "
-                                f"{type(answer).__name__}, not a list of messages")
+                self.plugin_problem(name, f"asgion_check_options returned {type(answer).__name__}, not a list of "
+                                          "messages")
                 continue
             problems += [f"[tool.asgion.plugins.{name}]: {text}" for text in answer]
         return problems
