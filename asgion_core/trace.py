@@ -482,6 +482,8 @@ _EVENT_BYTES = 160
 _NOT_RECORDED = frozenset({"app", "router", "endpoint", "state", "route", "fastapi_astack"})
 #: Items of one container kept in a record (the rest are dropped, with a marker).
 _MAX_ITEMS = 50
+#: Containers copied into a record per recorded value (see _shallow).
+_MAX_VALUES = 1_000
 #: Container levels kept in a record.
 _MAX_LEVELS = 4
 
@@ -499,23 +501,27 @@ def _text(value: Any) -> str:
     return str.__str__(value).lower() if isinstance(value, str) else ""
 
 
-def _shallow(value: Any, cap: int = DEFAULT_MAX_BODY_SIZE, depth: int = 0) -> Any:
-    """A bounded copy of a value for the record: containers to depth 4 and 50 items, strings and bytes to ``cap``,
-    anything else as a clipped repr. Read with the built-in types' own methods: a subclass's may raise."""
+def _shallow(value: Any, cap: int = DEFAULT_MAX_BODY_SIZE, depth: int = 0, budget: list[int] | None = None) -> Any:
+    """A bounded copy of a value for the record: containers to depth 4 and 50 items, at most 1,000 values in all
+    (shared sub-structure is copied where it appears, so the total needs its own bound), strings and bytes to
+    ``cap``, anything else as a clipped repr. Read with the built-in types' own methods: a subclass's may raise."""
     kind = type(value)
     if kind is str or kind is bytes:
         return value if len(value) <= cap else value[:cap]
     if kind is int or kind is float or kind is bool or value is None:
         return value
     if isinstance(value, (str, bytes, bytearray, memoryview)):
-        return _shallow(bytes(value) if not isinstance(value, str) else str.__str__(value), cap, depth)
-    if depth >= _MAX_LEVELS:
+        return _shallow(bytes(value) if not isinstance(value, str) else str.__str__(value), cap, depth, budget)
+    if budget is None:
+        budget = [_MAX_VALUES]
+    budget[0] -= 1
+    if depth >= _MAX_LEVELS or budget[0] < 0:
         return {"$repr": "..."}
     if isinstance(value, dict):
-        return {_key(k): _shallow(v, cap, depth + 1) for k, v in islice(dict.items(value), _MAX_ITEMS)}
+        return {_key(k): _shallow(v, cap, depth + 1, budget) for k, v in islice(dict.items(value), _MAX_ITEMS)}
     if isinstance(value, (list, tuple)):
         items = list.__iter__(value) if isinstance(value, list) else tuple.__iter__(value)
-        return [_shallow(v, cap, depth + 1) for v in islice(items, _MAX_ITEMS)]
+        return [_shallow(v, cap, depth + 1, budget) for v in islice(items, _MAX_ITEMS)]
     if isinstance(value, (int, float)):
         return safe_repr(value)
     return {"$repr": safe_repr(value, min(cap, 200))}

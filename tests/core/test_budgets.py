@@ -76,3 +76,19 @@ def test_invalid_budgets_are_refused(option: str, value: Any) -> None:
 def test_invalid_sample_rates_are_refused(value: Any) -> None:
     with pytest.raises(ConfigError, match="sample_rate"):
         Inspector(streaming_app(1), sample_rate=value)
+
+
+def test_recording_shared_structure_is_bounded() -> None:
+    wide: list[Any] = [0]
+    for _ in range(6):
+        wide = [wide] * 50  # 50**6 paths through 7 objects
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        await receive()
+        await send({"type": "http.response.start", "status": 200, "headers": [], "extra": wide})
+        await send({"type": "http.response.body", "body": b""})
+
+    inspector = Inspector(app, trace=True)
+    RecordingServer().run(inspector)
+    text = inspector.traces[0].to_json()
+    assert text.count("[") < 10_000
