@@ -20,6 +20,7 @@ from asgion_cli.loader import LoadedApp, load_app
 from asgion_cli.options import FINITE_SECONDS, SEVERITY_CHOICE, make_plugin_manager, read_config, split_patterns
 from asgion_cli.requests import ConnectionSpec, command_line_bytes, parse_frames, parse_header, parse_path
 from asgion_core.config import AsgionConfig, ConfigError
+from asgion_core.discovery import discover
 from asgion_core.inspector import Inspector
 from asgion_core.plugins import AsgionPluginManager
 from asgion_core.report import Report
@@ -32,7 +33,10 @@ _DRIVE_OPTIONS: list[Callable[[Any], Any]] = [
     click.argument("app", required=False, metavar="[APP]"),
     click.option("--path", "paths", multiple=True, metavar="[METHOD:]/PATH",
                  help="Connection to make: /items?limit=5, POST:/items, ws:/chat or wss:/chat. Repeatable. "
-                      "Default: the config's paths, else /."),
+                      "Default: the config's paths, else the app's routes (discovered), else /."),
+    click.option("--discover/--no-discover", "discover", default=None,
+                 help="Read the app's route table and drive every route (Starlette, FastAPI, and frameworks a "
+                      "plugin adds). Default: on when no paths are given; --discover adds to given paths."),
     click.option("--method", default=None, metavar="METHOD",
                  help="Method for paths without one. Default: GET (POST with -d)."),
     click.option("-H", "--header", "headers", multiple=True, metavar="'NAME: VALUE'",
@@ -67,7 +71,7 @@ _DRIVE_OPTIONS: list[Callable[[Any], Any]] = [
     click.option("--disable-plugin-autoload", is_flag=True,
                  help="Load no third-party plugins unless named with -p (built-ins stay)."),
 ]
-_NAMES = ("app", "paths", "method", "headers", "body", "ws_texts", "ws_hexes", "subprotocols", "scenarios",
+_NAMES = ("app", "paths", "discover", "method", "headers", "body", "ws_texts", "ws_hexes", "subprotocols", "scenarios",
           "timeout", "no_lifespan", "select", "exclude_rules", "min_severity", "layers", "profile", "config_path",
           "plugins", "disable_plugin_autoload")
 
@@ -78,6 +82,7 @@ class DriveOptions:
 
     app: str | None
     paths: tuple[str, ...]
+    discover: bool | None
     method: str | None
     headers: tuple[str, ...]
     body: str | None
@@ -120,6 +125,8 @@ class Plan:
     app_spec: str
     connections: list[ConnectionSpec]
     options: DriveOptions
+    #: Read the app's routes once it is loaded (see asgion_core.discovery).
+    discover: bool = False
 
 
 def plan(drive: DriveOptions, pm: AsgionPluginManager | None = None) -> Plan:
@@ -139,11 +146,11 @@ def plan(drive: DriveOptions, pm: AsgionPluginManager | None = None) -> Plan:
     data = _read_body(drive.body)
     default_method = (drive.method or ("POST" if data else "GET")).upper()
     frames = parse_frames(drive.ws_texts, drive.ws_hexes)
+    given = drive.paths or config.paths
     connections = [parse_path(p, default_method=default_method, headers=header_pairs, body=data, frames=frames,
-                              subprotocols=drive.subprotocols) for p in (drive.paths or config.paths or ("/",))]
-    if drive.scenarios:
-        connections = [variant for spec in connections for variant in (spec, *spec.scenarios())]
-    return Plan(pm, config, app_spec, connections, drive)
+                              subprotocols=drive.subprotocols) for p in given]
+    return Plan(pm, config, app_spec, connections, drive,
+                discover=drive.discover if drive.discover is not None else not given)
 
 
 @dataclass
@@ -175,15 +182,47 @@ def run(planned: Plan, **inspector_options: Any) -> Session:
                                   max_violations=100_000, keep_clean_results=True, **inspector_options)
         except (SelectionError, ConfigError) as exc:
             raise UserError(str(exc)) from None
+        connections, notes = _connections(planned, loaded.app)
         outcome = Driver(inspector, timeout=planned.options.timeout,
-                         lifespan=not planned.options.no_lifespan).run(planned.connections)
+                         lifespan=not planned.options.no_lifespan).run(connections)
     report = inspector.report(planned.app_spec, results=outcome.results)
-    report.notes = list(outcome.notes)
+    report.notes = notes + list(outcome.notes)
     report.elapsed_ns = time.perf_counter_ns() - started
     report.started_at = started_at
     report.app_source = loaded.source or report.app_source
     planned.pm.hook.asgion_session_finish(report=report)
     return Session(inspector, outcome, report, loaded)
+
+
+def _connections(planned: Plan, app: Any) -> tuple[list[ConnectionSpec], list[str]]:
+    """The given connections, plus the discovered ones when discovery is on; the coverage line as a note."""
+    connections, notes = list(planned.connections), []
+    drive = planned.options
+    if planned.discover:
+        found = discover(planned.pm, app)
+        header_pairs = tuple(parse_header(h) for h in drive.headers)
+        frames = parse_frames(drive.ws_texts, drive.ws_hexes)
+        known = {(c.method, c.path, c.websocket) for c in connections}
+        for route in found.routes:  # -d is for the given paths: a discovered GET stays a GET without a body
+            spec = parse_path(route.spec, default_method="GET", headers=header_pairs, frames=frames,
+                              subprotocols=drive.subprotocols)
+            if (spec.method, spec.path, spec.websocket) not in known:
+                connections.append(spec)
+        if found.routes:
+            skipped = f" ({len(found.skipped)} skipped: {'; '.join(found.skipped)})" if found.skipped else ""
+            notes.append(f"{len(found.routes)} operations on {found.route_count} discovered routes "
+                         f"({found.source}){skipped}")
+        elif not connections:
+            notes.append("no route table found for this app (discovery knows Starlette and FastAPI, and frameworks "
+                         "a plugin adds): only GET / was checked; name connections with --path")
+    if not connections:
+        connections = [parse_path("/", default_method=drive.method.upper() if drive.method else "GET",
+                                  headers=tuple(parse_header(h) for h in drive.headers), body=_read_body(drive.body),
+                                  frames=parse_frames(drive.ws_texts, drive.ws_hexes),
+                                  subprotocols=drive.subprotocols)]
+    if drive.scenarios:
+        connections = [variant for spec in connections for variant in (spec, *spec.scenarios())]
+    return connections, notes
 
 
 def _read_body(body: str | None) -> bytes:

@@ -18,6 +18,7 @@ import pluggy
 if TYPE_CHECKING:
     from asgion_core.checks import EndCheck, EventCheck, ExpressCheck, ExpressScopeCheck, ScopeCheck
     from asgion_core.config import AsgionConfig
+    from asgion_core.discovery import Discovery
     from asgion_core.fsm import StateMachine
     from asgion_core.report import Report
     from asgion_core.rules import RuleRegistrar
@@ -156,6 +157,20 @@ def asgion_filter_checks(
 
     Called once per scope type when an Inspector compiles. An express lane stands in for the checks it covers,
     so a message type whose checks a filter changed takes the normal route.
+    """
+
+
+@hookspec
+def asgion_discover_routes(app: Any) -> Discovery | None:
+    """Read the route table of ``app`` if it is an object of a framework this plugin knows.
+
+    :param app: the app the CLI loaded, or one of the objects it wraps (the core offers each in turn, outermost
+        first, following ``.app``, ``.wrapped`` and similar attributes).
+    :return: a :class:`~asgion_core.discovery.Discovery` with concrete connections (path parameters filled in with
+        valid sample values, one entry per method), or ``None`` when ``app`` is nothing this plugin knows.
+
+    Called by ``asgion check`` and ``asgion trace`` when no paths are given (or with ``--discover``). The first
+    answer wins; a plugin that raises is recorded and the next is asked.
     """
 
 

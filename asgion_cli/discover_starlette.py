@@ -1,0 +1,132 @@
+"""Route discovery for Starlette and FastAPI: Route, WebSocketRoute, Mount (and included routers), Host.
+
+Read by duck typing on the route classes' names, so neither framework is imported here: an app of neither is
+simply not recognised. Path parameters get valid sample values: from the route's converters (int, float, uuid,
+path, str) and, for FastAPI, from the endpoint's type hints (an ``int`` parameter without a converter gets 1).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from asgion_core.discovery import DiscoveredRoute, Discovery
+from asgion_core.hookspecs import hookimpl
+
+#: At most this many connections are discovered; the rest are counted in the coverage line.
+MAX_OPERATIONS = 200
+#: Sample values by converter class name (Starlette's convertors).
+_CONVERTER_SAMPLES = {"IntegerConvertor": "1", "FloatConvertor": "1.0", "PathConvertor": "x", "StringConvertor": "x",
+                      "UUIDConvertor": "00000000-0000-4000-8000-000000000001"}
+_TYPE_SAMPLES = {int: "1", float: "1.0", bool: "true", str: "x"}
+_PARAMETER = re.compile(r"{([^}:]+)(?::[^}]*)?}")
+_FRAMEWORKS = ("starlette", "fastapi")
+
+
+@hookimpl
+def asgion_discover_routes(app: Any) -> Discovery | None:
+    if type(app).__module__.split(".")[0] not in _FRAMEWORKS:
+        return None
+    try:
+        routes = list(app.routes)
+    except Exception:
+        return None
+    found = Discovery(source="starlette")
+    _walk(routes, "", found, depth=0)
+    if len(found.routes) > MAX_OPERATIONS:
+        left = len(found.routes) - MAX_OPERATIONS
+        found.routes = found.routes[:MAX_OPERATIONS]
+        found.skipped.append(f"{left} more operations beyond the cap of {MAX_OPERATIONS}")
+    return found
+
+
+def _kinds(route: Any) -> set[str]:
+    return {cls.__name__ for cls in type(route).__mro__}
+
+
+def _walk(routes: list[Any], prefix: str, found: Discovery, depth: int) -> None:
+    if depth > 8:
+        found.skipped.append(f"mounts nested deeper than 8 levels under {prefix}")
+        return
+    for route in routes:
+        kinds = _kinds(route)
+        path_format = str(getattr(route, "path_format", getattr(route, "path", "")))
+        if "Host" in kinds:
+            found.skipped.append(f"routes under Host({getattr(route, 'host', '?')!r}): they need that Host header")
+        elif "Mount" in kinds:
+            inner = list(getattr(route, "routes", None) or [])
+            if inner:  # the mount's own path (its path_format ends in the "{path}" it hands on)
+                _walk(inner, prefix + str(getattr(route, "path", "")), found, depth + 1)
+            else:
+                mounted = _fill(route, prefix + path_format) or "/"
+                found.routes.append(DiscoveredRoute(mounted, "GET", route=prefix + path_format))
+        elif "WebSocketRoute" in kinds:
+            ws_path = _fill(route, prefix + path_format)
+            if ws_path is None:
+                found.skipped.append(f"ws:{prefix + path_format}: a path parameter without a sample value")
+            else:
+                found.routes.append(DiscoveredRoute(ws_path, websocket=True, route=prefix + path_format))
+        elif "Route" in kinds:
+            http_path = _fill(route, prefix + path_format)
+            if http_path is None:
+                found.skipped.append(f"{prefix + path_format}: a path parameter without a sample value")
+                continue
+            for method in _methods(route):
+                found.routes.append(DiscoveredRoute(http_path, method, route=prefix + path_format))
+
+
+def _methods(route: Any) -> list[str]:
+    """The route's methods, GET first (Starlette adds HEAD to GET routes itself)."""
+    declared = getattr(route, "methods", None)
+    methods = sorted(str(m).upper() for m in declared) if declared else ["GET"]
+    return sorted(methods, key=lambda m: (m != "GET", m != "HEAD", m))
+
+
+def _fill(route: Any, path_format: str) -> str | None:
+    """``path_format`` with each ``{name}`` replaced by a value its converter (or type hint) accepts."""
+    convertors = getattr(route, "param_convertors", None) or {}
+    hints = _type_hints(route)
+    missing = False
+
+    def sample(match: re.Match[str]) -> str:
+        nonlocal missing
+        name = match.group(1)
+        hinted = hints.get(name)
+        if hinted is not None:
+            return hinted
+        convertor = convertors.get(name)
+        if convertor is None:
+            return "x"
+        value = _CONVERTER_SAMPLES.get(type(convertor).__name__)
+        if value is None:
+            missing = True
+            return ""
+        return value
+
+    path = _PARAMETER.sub(sample, path_format)
+    return None if missing else path
+
+
+def _type_hints(route: Any) -> dict[str, str]:
+    """FastAPI's path parameters with a sample for their annotation (``item_id: int`` -> ``"1"``)."""
+    samples: dict[str, str] = {}
+    try:
+        params = route.dependant.path_params
+    except Exception:
+        return samples
+    for param in params:
+        try:
+            info = getattr(param, "field_info", None)
+            annotation = getattr(info, "annotation", None) or getattr(param, "type_", None)
+            name = str(param.alias or param.name)
+        except Exception:
+            continue
+        if annotation in _TYPE_SAMPLES:
+            samples[name] = _TYPE_SAMPLES[annotation]
+        elif isinstance(annotation, type) and annotation.__name__ == "UUID":
+            samples[name] = _CONVERTER_SAMPLES["UUIDConvertor"]
+        elif isinstance(annotation, type) and hasattr(annotation, "__members__"):  # an Enum: its first value
+            members = list(annotation.__members__.values())
+            if members:
+                samples[name] = str(getattr(members[0], "value", members[0]))
+    return samples

@@ -1,0 +1,86 @@
+"""Route discovery: what connections an app serves, as its framework's route table says.
+
+The core knows no framework. Plugins implement ``asgion_discover_routes(app)`` and answer for the objects they
+recognise; the core hands them the app and every object it wraps (middleware keeps the inner app in ``.app``,
+``.wrapped``, ``.application`` and the like), outermost first, and the first plugin to answer wins.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from asgion_core.plugins import AsgionPluginManager
+
+__all__ = ["DiscoveredRoute", "Discovery", "discover", "unwrap"]
+
+#: Attributes under which ASGI middleware and wrappers keep the app they wrap.
+WRAPPED_ATTRIBUTES = ("app", "wrapped", "application", "asgi_app", "_app", "__wrapped__")
+#: How deep discovery follows wrappers.
+MAX_WRAPPERS = 16
+
+
+@dataclass(frozen=True)
+class DiscoveredRoute:
+    """One connection to make: a concrete path (parameters filled in), its method, or a WebSocket path.
+
+    ``route`` names the route as its table does (``/items/{item_id}``), for the coverage line and notes.
+    """
+
+    path: str
+    method: str = "GET"
+    websocket: bool = False
+    route: str = ""
+
+    @property
+    def spec(self) -> str:
+        """The form ``--path`` takes: ``METHOD:/path`` or ``ws:/path``."""
+        return f"ws:{self.path}" if self.websocket else f"{self.method}:{self.path}"
+
+
+@dataclass
+class Discovery:
+    """What discovery found: the connections, the routes they come from, and what it skipped, and why."""
+
+    routes: list[DiscoveredRoute] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    source: str = ""
+
+    @property
+    def route_count(self) -> int:
+        return len({(r.route or r.path, r.websocket) for r in self.routes})
+
+
+def unwrap(app: Any) -> Iterator[Any]:
+    """``app`` and the objects it wraps, outermost first (each once)."""
+    seen: set[int] = set()
+    current = app
+    for _ in range(MAX_WRAPPERS):
+        if current is None or id(current) in seen:
+            return
+        seen.add(id(current))
+        yield current
+        inner = None
+        for name in WRAPPED_ATTRIBUTES:
+            try:
+                candidate = getattr(current, name, None)
+            except Exception:  # a property that raises is no wrapped app
+                continue
+            if candidate is not None and callable(candidate) and id(candidate) not in seen:
+                inner = candidate
+                break
+        current = inner
+
+
+def discover(pm: AsgionPluginManager, app: Any) -> Discovery:
+    """Ask the discovery plugins about ``app`` and what it wraps; an empty Discovery when none answers."""
+    for candidate in unwrap(app):
+        for plugin, answer in pm.collect("asgion_discover_routes", app=candidate):
+            if not isinstance(answer, Discovery):
+                pm.plugin_problem(plugin, f"asgion_discover_routes returned {type(answer).__name__}, not a Discovery")
+                continue
+            answer.source = answer.source or plugin
+            return answer
+    return Discovery()

@@ -1,0 +1,46 @@
+"""The core's part of route discovery: following wrappers, and asking the plugins."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from asgion import hookimpl
+from asgion_core.discovery import DiscoveredRoute, Discovery, discover, unwrap
+from asgion_core.plugins import create_plugin_manager
+
+
+class Wrapper:
+    def __init__(self, app: Any, attribute: str = "app") -> None:
+        setattr(self, attribute, app)
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        pass
+
+
+async def inner(scope: Any, receive: Any, send: Any) -> None:
+    pass
+
+
+def test_unwrap_follows_the_usual_attributes_once() -> None:
+    chain = Wrapper(Wrapper(inner, "wrapped"), "app")
+    assert list(unwrap(chain))[-1] is inner
+    loop = Wrapper(inner)
+    loop.app = loop  # type: ignore[attr-defined]
+    assert list(unwrap(loop)) == [loop]
+
+
+def test_the_first_plugin_that_knows_a_wrapped_object_answers() -> None:
+    class Knows:
+        @hookimpl
+        def asgion_discover_routes(self, app: Any) -> Discovery | None:
+            return Discovery([DiscoveredRoute("/x")]) if app is inner else None
+
+    class Broken:
+        @hookimpl
+        def asgion_discover_routes(self, app: Any) -> Any:
+            return "not a discovery"
+
+    pm = create_plugin_manager(plugins=[Knows(), Broken()], autoload=False, env={})
+    found = discover(pm, Wrapper(inner))
+    assert [r.spec for r in found.routes] == ["GET:/x"] and found.source == "Knows"
+    assert any("not a Discovery" in e for e in pm.plugin_errors)
