@@ -10,15 +10,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from asgion_core.discovery import DiscoveredRoute, Discovery
+from asgion_core.discovery import SAMPLE_UUID, DiscoveredRoute, Discovery, ordered_methods, sample_value
 from asgion_core.hookspecs import hookimpl
 
 #: At most this many connections are discovered; the rest are counted in the coverage line.
 MAX_OPERATIONS = 200
 #: Sample values by converter class name (Starlette's convertors).
 _CONVERTER_SAMPLES = {"IntegerConvertor": "1", "FloatConvertor": "1.0", "PathConvertor": "x", "StringConvertor": "x",
-                      "UUIDConvertor": "00000000-0000-4000-8000-000000000001"}
-_TYPE_SAMPLES = {int: "1", float: "1.0", bool: "true", str: "x"}
+                      "UUIDConvertor": SAMPLE_UUID}
 _PARAMETER = re.compile(r"{([^}:]+)(?::[^}]*)?}")
 _FRAMEWORKS = ("starlette", "fastapi")
 
@@ -71,15 +70,8 @@ def _walk(routes: list[Any], prefix: str, found: Discovery, depth: int) -> None:
             if http_path is None:
                 found.skipped.append(f"{prefix + path_format}: a path parameter without a sample value")
                 continue
-            for method in _methods(route):
+            for method in ordered_methods(getattr(route, "methods", None)):
                 found.routes.append(DiscoveredRoute(http_path, method, route=prefix + path_format))
-
-
-def _methods(route: Any) -> list[str]:
-    """The route's methods, GET first (Starlette adds HEAD to GET routes itself)."""
-    declared = getattr(route, "methods", None)
-    methods = sorted(str(m).upper() for m in declared) if declared else ["GET"]
-    return sorted(methods, key=lambda m: (m != "GET", m != "HEAD", m))
 
 
 def _fill(route: Any, path_format: str) -> str | None:
@@ -121,12 +113,7 @@ def _type_hints(route: Any) -> dict[str, str]:
             name = str(param.alias or param.name)
         except Exception:
             continue
-        if annotation in _TYPE_SAMPLES:
-            samples[name] = _TYPE_SAMPLES[annotation]
-        elif isinstance(annotation, type) and annotation.__name__ == "UUID":
-            samples[name] = _CONVERTER_SAMPLES["UUIDConvertor"]
-        elif isinstance(annotation, type) and hasattr(annotation, "__members__"):  # an Enum: its first value
-            members = list(annotation.__members__.values())
-            if members:
-                samples[name] = str(getattr(members[0], "value", members[0]))
+        value = sample_value(annotation)
+        if value is not None:
+            samples[name] = value
     return samples

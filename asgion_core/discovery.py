@@ -7,14 +7,14 @@ recognise; the core hands them the app and every object it wraps (middleware kee
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from asgion_core.plugins import AsgionPluginManager
 
-__all__ = ["DiscoveredRoute", "Discovery", "discover", "unwrap"]
+__all__ = ["DiscoveredRoute", "Discovery", "discover", "ordered_methods", "sample_value", "unwrap"]
 
 #: Attributes under which ASGI middleware and wrappers keep the app they wrap.
 WRAPPED_ATTRIBUTES = ("app", "wrapped", "application", "asgi_app", "_app", "__wrapped__")
@@ -84,3 +84,30 @@ def discover(pm: AsgionPluginManager, app: Any) -> Discovery:
             answer.source = answer.source or plugin
             return answer
     return Discovery()
+
+
+#: A value every framework's converter of that type accepts in a path.
+SAMPLE_UUID = "00000000-0000-4000-8000-000000000001"
+_SAMPLES_BY_NAME = {"int": "1", "float": "1.0", "bool": "true", "str": "x", "UUID": SAMPLE_UUID, "Path": "x",
+                    "PurePath": "x", "Decimal": "1", "date": "2024-01-01", "datetime": "2024-01-01T00:00:00",
+                    "time": "00:00:00", "timedelta": "1"}
+
+
+def sample_value(annotation: Any) -> str | None:
+    """A path-parameter value of the annotated type (``int`` -> ``"1"``, an Enum -> its first value), or None."""
+    if not isinstance(annotation, type):
+        return None
+    members = getattr(annotation, "__members__", None)
+    if isinstance(members, Mapping) and members:  # an Enum (its __members__ is a mappingproxy)
+        first = next(iter(members.values()))
+        return str(getattr(first, "value", first))
+    for cls in annotation.__mro__:
+        if cls.__name__ in _SAMPLES_BY_NAME:
+            return _SAMPLES_BY_NAME[cls.__name__]
+    return None
+
+
+def ordered_methods(methods: Iterable[object] | None) -> list[str]:
+    """A route's methods, upper-case, GET first, then HEAD, then the rest in order (GET when none is declared)."""
+    names = sorted({str(m).upper() for m in methods}) if methods else ["GET"]
+    return sorted(names, key=lambda m: (m != "GET", m != "HEAD", m))

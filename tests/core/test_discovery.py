@@ -5,7 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from asgion import hookimpl
-from asgion_core.discovery import DiscoveredRoute, Discovery, discover, unwrap
+from asgion_core.discovery import (
+    SAMPLE_UUID,
+    DiscoveredRoute,
+    Discovery,
+    discover,
+    ordered_methods,
+    sample_value,
+    unwrap,
+)
 from asgion_core.plugins import create_plugin_manager
 
 
@@ -44,3 +52,24 @@ def test_the_first_plugin_that_knows_a_wrapped_object_answers() -> None:
     found = discover(pm, Wrapper(inner))
     assert [r.spec for r in found.routes] == ["GET:/x"] and found.source == "Knows"
     assert any("not a Discovery" in e for e in pm.plugin_errors)
+
+
+def test_sample_values_by_type() -> None:
+    import enum
+    import uuid
+
+    class Color(enum.Enum):
+        RED = "red"
+        BLUE = "blue"
+
+    class Tiny(int):
+        pass
+
+    assert [sample_value(t) for t in (int, float, bool, str, uuid.UUID, Color, Tiny)] == [
+        "1", "1.0", "true", "x", SAMPLE_UUID, "red", "1"]
+    assert sample_value(list) is None and sample_value("not a type") is None
+
+
+def test_methods_come_get_first() -> None:
+    assert ordered_methods({"post", "HEAD", "GET", "OPTIONS"}) == ["GET", "HEAD", "OPTIONS", "POST"]
+    assert ordered_methods(None) == ["GET"]
