@@ -14,7 +14,7 @@ from asgion_core.config import AsgionConfig
 from asgion_core.location import find_send_caller
 from asgion_core.rules import Rule
 from asgion_core.safe_text import MAX_MESSAGE_CHARS, clip
-from asgion_core.violation import Violation
+from asgion_core.violation import SourceLocation, Violation
 
 __all__ = ["Connection", "ConnectionKind", "MAX_KEPT_PER_RULE", "is_cancellation", "parse_spec_version", "read_key"]
 
@@ -206,8 +206,12 @@ class Connection:
     def spec_version(self) -> tuple[int, int]:
         return parse_spec_version(self.scope)
 
-    def report(self, rule_id: str, message: str) -> None:
-        """Record one occurrence of ``rule_id``; silently ignored when the rule is not enabled."""
+    def report(self, rule_id: str, message: str, location: SourceLocation | None = None) -> None:
+        """Record one occurrence of ``rule_id``; silently ignored when the rule is not enabled.
+
+        ``location`` is where the problem is in the app's code, when the check knows better than the send that
+        is being judged (G-021: the line that raised).
+        """
         kind = self.kind
         if rule_id not in kind.enabled:
             return
@@ -217,7 +221,8 @@ class Connection:
         side = rule.side
         if side == "either":
             side = "app" if self.direction == "send" else "server"
-        location = find_send_caller() if side == "app" and self.direction == "send" else None
+        if location is None and side == "app" and self.direction == "send":
+            location = find_send_caller()
         violation = Violation(
             rule_id=rule_id,
             severity=rule.severity,

@@ -15,7 +15,7 @@ from types import CodeType, FrameType
 
 from asgion_core.violation import SourceLocation
 
-__all__ = ["find_send_caller", "set_send_code"]
+__all__ = ["find_raise_site", "find_send_caller", "set_send_code"]
 
 _OWN_PACKAGES = ("asgion", "asgion_core", "asgion_http", "asgion_websocket", "asgion_lifespan",
                  "asgion_reporters", "asgion_cli")
@@ -68,3 +68,25 @@ def find_send_caller() -> SourceLocation | None:
 
 def _location(frame: FrameType) -> SourceLocation:
     return SourceLocation(frame.f_code.co_filename, frame.f_lineno or 0, frame.f_code.co_name)
+
+
+def find_raise_site(exc: BaseException) -> SourceLocation | None:
+    """Where the app raised ``exc``: the innermost frame of its traceback in the user's own code, else the
+    innermost library frame, else the innermost frame (asgion's own frames never count)."""
+    try:
+        tb = exc.__traceback__
+        user = library = last = None
+        while tb is not None:
+            code = tb.tb_frame.f_code
+            kind = _kind(code.co_filename)
+            location = SourceLocation(code.co_filename, tb.tb_lineno or 0, code.co_name)
+            if kind == "user":
+                user = location
+            elif kind == "library":
+                library = location
+            if not code.co_filename.startswith(_OWN):
+                last = location
+            tb = tb.tb_next
+        return user or library or last
+    except Exception:  # a hostile traceback: no location rather than an error
+        return None

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from asgion_core.location import find_raise_site
 from asgion_core.rules import Rule, Severity
 from asgion_core.safe_text import describe_exception, exception_message, exception_type, format_traceback
 from asgion_core.violation import SourceLocation, Violation
@@ -26,16 +27,9 @@ class AppException:
 
     @classmethod
     def from_exception(cls, exc: BaseException) -> AppException:
-        """Never raises, whatever the exception's ``__str__`` does; message and traceback are clipped."""
-        where = None
-        try:
-            frames = traceback.extract_tb(exc.__traceback__)
-            if frames:
-                last = frames[-1]
-                where = SourceLocation(last.filename, last.lineno or 0, last.name)
-        except Exception:
-            where = None
-        return cls(exception_type(exc), exception_message(exc), where, format_traceback(exc))
+        """Never raises, whatever the exception's ``__str__`` does; message and traceback are clipped, and the
+        location is the innermost frame of the user's own code (as G-021 reports it)."""
+        return cls(exception_type(exc), exception_message(exc), find_raise_site(exc), format_traceback(exc))
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -165,3 +165,20 @@ def test_labels_and_reports_hold_no_query_secret(run_cli: CliRun) -> None:
                            "--format", "json")
     assert code == 0 and "s3cr3t" not in out
     assert any(s["label"] == "GET /a?page=2&access_token=[redacted]" for s in json.loads(out)["scopes"])
+
+
+def test_g021_and_the_exception_point_at_the_raising_line_of_the_users_code(run_cli: CliRun, tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "boom_api.py").write_text(
+        "from fastapi import FastAPI\n"
+        "app = FastAPI()\n"
+        "@app.get('/boom')\n"
+        "async def boom():\n"
+        "    raise RuntimeError('database unavailable')\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    code, out, err = run_cli("check", "boom_api:app", "--path", "/boom", "--format", "json")
+    assert code == 0, err
+    [scope] = [s for s in json.loads(out)["scopes"] if s["label"] == "GET /boom"]
+    [g021] = [v for v in scope["violations"] if v["rule_id"] == "G-021"]
+    assert g021["location"]["file"].endswith("boom_api.py") and g021["location"]["line"] == 5
+    assert scope["exception"]["location"] == g021["location"]
