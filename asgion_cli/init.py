@@ -54,7 +54,14 @@ PROFILE_EXAMPLE = ("# A profile of your own: asgion check --profile ci\n"
                    '# exclude_rules = ["SEM"]\n'
                    "\n"
                    "# Options of a plugin, checked by that plugin (see its docs; names: asgion plugins)\n"
-                   "# [{prefix}plugins.NAME]\n")
+                   "# [{prefix}plugins.NAME]\n"
+                   "\n"
+                   "# A connection with its own method, headers and body (repeat the table for more)\n"
+                   "# [[{prefix}requests]]\n"
+                   '# method = "POST"\n'
+                   '# path = "/items"\n'
+                   '# headers = {{authorization = "Bearer test-token"}}\n'
+                   '# json = {{name = "widget"}}   # or body = "raw text"; ws_send = ["hello"] for ws: paths\n')
 
 
 def render(app: str | None, *, prefix: str) -> str:

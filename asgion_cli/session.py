@@ -19,7 +19,7 @@ from asgion_cli.errors import UserError
 from asgion_cli.loader import LoadedApp, load_app
 from asgion_cli.options import FINITE_SECONDS, SEVERITY_CHOICE, make_plugin_manager, read_config, split_patterns
 from asgion_cli.requests import ConnectionSpec, command_line_bytes, parse_frames, parse_header, parse_path
-from asgion_core.config import AsgionConfig, ConfigError
+from asgion_core.config import AsgionConfig, ConfigError, RequestSpec
 from asgion_core.discovery import discover
 from asgion_core.inspector import Inspector
 from asgion_core.plugins import AsgionPluginManager
@@ -150,6 +150,9 @@ def plan(drive: DriveOptions, pm: AsgionPluginManager | None = None) -> Plan:
     given = drive.paths or config.paths
     connections = [parse_path(p, default_method=default_method, headers=header_pairs, body=data, frames=frames,
                               subprotocols=drive.subprotocols) for p in given]
+    if not drive.paths:  # the config's own requests, each with its headers and body (given paths replace them)
+        connections += [_request(spec, header_pairs, drive.subprotocols) for spec in config.requests]
+        given = given or tuple(spec.path for spec in config.requests)
     return Plan(pm, config, app_spec, connections, drive,
                 discover=drive.discover if drive.discover is not None else not given)
 
@@ -224,6 +227,18 @@ def _connections(planned: Plan, app: Any) -> tuple[list[ConnectionSpec], list[st
     if drive.scenarios:
         connections = [variant for spec in connections for variant in (spec, *spec.scenarios())]
     return connections, notes
+
+
+def _request(spec: RequestSpec, common: tuple[tuple[bytes, bytes], ...],
+             subprotocols: tuple[str, ...]) -> ConnectionSpec:
+    """A ``[[tool.asgion.requests]]`` entry as a connection: its own headers after the common ones, its body."""
+    headers = common + tuple(parse_header(h) for h in spec.headers)
+    body = spec.json.encode() if spec.json is not None else (spec.body or "").encode("utf-8")
+    if spec.json is not None and not any(name == b"content-type" for name, _ in headers):
+        headers += ((b"content-type", b"application/json"),)
+    path = spec.path if not spec.method or ":" in spec.path.split("/")[0] else f"{spec.method.upper()}:{spec.path}"
+    return parse_path(path, default_method="POST" if body else "GET", headers=headers, body=body,
+                      frames=parse_frames(spec.ws_send, ()), subprotocols=subprotocols)
 
 
 def _read_body(body: str | None) -> bytes:

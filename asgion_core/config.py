@@ -8,6 +8,7 @@ the file, because a silently ignored typo in a rule id is worse than no config a
 
 from __future__ import annotations
 
+import json
 import math
 import tomllib
 from collections.abc import Mapping
@@ -18,7 +19,7 @@ from typing import Any
 from asgion_core.rules import Severity
 from asgion_core.selection import BUILTIN_PROFILES, Profile
 
-__all__ = ["AsgionConfig", "ConfigError", "find_config_file", "load_config", "load_user_profiles"]
+__all__ = ["AsgionConfig", "ConfigError", "RequestSpec", "find_config_file", "load_config", "load_user_profiles"]
 
 CONFIG_FILE = ".asgion.toml"
 
@@ -52,6 +53,8 @@ class AsgionConfig:
     #: :mod:`asgion_core.redaction`); ``redact_replace`` replaces the defaults instead.
     redact: tuple[str, ...] = ()
     redact_replace: tuple[str, ...] | None = None
+    #: ``[[tool.asgion.requests]]``: connections with their own method, headers and body (see RequestSpec).
+    requests: tuple[RequestSpec, ...] = ()
     #: ``[tool.asgion.plugins.NAME]`` tables by plugin name; each plugin validates its own (asgion_check_options).
     plugin_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     source: Path | None = None
@@ -81,7 +84,20 @@ _LIST_KEYS = {"include_rules", "exclude_rules", "categories", "exclude_paths", "
 _FLOAT_KEYS = {"ttfb_threshold", "lifecycle_threshold", "body_delivery_threshold", "startup_threshold"}
 _INT_KEYS = {"body_size_threshold", "buffer_chunk_threshold", "chunk_count_threshold"}
 _PROFILE_KEYS = {"extends", "description", "min_severity", "categories", "include_rules", "exclude_rules"}
-KNOWN_KEYS = _STR_KEYS | _LIST_KEYS | _FLOAT_KEYS | _INT_KEYS | {"min_severity", "profiles", "plugins"}
+KNOWN_KEYS = _STR_KEYS | _LIST_KEYS | _FLOAT_KEYS | _INT_KEYS | {"min_severity", "profiles", "plugins", "requests"}
+_REQUEST_KEYS = {"method", "path", "headers", "body", "json", "ws_send"}
+
+
+@dataclass(frozen=True, slots=True)
+class RequestSpec:
+    """One ``[[tool.asgion.requests]]`` entry: a connection whose headers and body belong to it alone."""
+
+    path: str
+    method: str = ""
+    headers: tuple[str, ...] = ()
+    body: str | None = None
+    json: str | None = None
+    ws_send: tuple[str, ...] = ()
 
 
 def find_config_file(start: Path | None = None) -> Path | None:
@@ -141,6 +157,8 @@ def parse_config(table: Mapping[str, Any], file: Path | None = None, where: str 
             values["profiles"] = _parse_profiles(value, origin)
         elif key == "plugins":
             values["plugin_options"] = _parse_plugin_tables(value, origin)
+        elif key == "requests":
+            values["requests"] = _parse_requests(value, origin)
         elif key == "min_severity":
             values[key] = _severity(value, f"{origin}: min_severity")
         elif key in _STR_KEYS:
@@ -156,6 +174,38 @@ def parse_config(table: Mapping[str, Any], file: Path | None = None, where: str 
     if config.profile not in known_profiles:
         raise ConfigError(f"{origin}: unknown profile {config.profile!r} (known: {', '.join(sorted(known_profiles))})")
     return config
+
+
+def _parse_requests(value: Any, origin: str) -> tuple[RequestSpec, ...]:
+    """``[[tool.asgion.requests]]`` tables: ``path`` required; ``headers`` a table or a list of "Name: value"."""
+    if not isinstance(value, list) or not all(isinstance(entry, dict) for entry in value):
+        raise ConfigError(f"{origin}: requests must be an array of tables ([[tool.asgion.requests]])")
+    specs = []
+    for number, entry in enumerate(value, 1):
+        where = f"{origin}: requests[{number}]"
+        unknown = set(entry) - _REQUEST_KEYS
+        if unknown:
+            known = ", ".join(sorted(_REQUEST_KEYS))
+            raise ConfigError(f"{where}: unknown key {sorted(unknown)[0]!r} (known: {known})")
+        if not isinstance(entry.get("path"), str):
+            raise ConfigError(f"{where}: path must be a string such as '/items' or 'ws:/chat'")
+        if "body" in entry and "json" in entry:
+            raise ConfigError(f"{where}: give body or json, not both")
+        headers = entry.get("headers", [])
+        if isinstance(headers, dict):
+            headers = [f"{name}: {text}" for name, text in headers.items()]
+        body = entry.get("body")
+        if body is not None and not isinstance(body, str):
+            raise ConfigError(f"{where}: body must be a string (use json for structured data)")
+        specs.append(RequestSpec(
+            path=entry["path"],
+            method=_expect(entry.get("method", ""), str, "method", where, "a string"),
+            headers=_str_list(headers, "headers", where),
+            body=body,
+            json=json.dumps(entry["json"], default=str) if "json" in entry else None,
+            ws_send=_str_list(entry.get("ws_send", []), "ws_send", where),
+        ))
+    return tuple(specs)
 
 
 def _parse_plugin_tables(value: Any, origin: str) -> dict[str, dict[str, Any]]:
