@@ -143,9 +143,10 @@ def init(pyproject: bool, app: str | None, force: bool) -> int:
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--layer", "layers", multiple=True, metavar="LAYER", help="Only rules of a layer (http, http.fsm, ...).")
 @click.option("--fsm", "fsm", default=None, metavar="SCOPE_TYPE", help="Print the state machine table of a protocol.")
+@click.option("--all", "show_all", is_flag=True, help="Also list retired rules (kept so old configs stay valid).")
 @plugin_options
-def rules(rule_id: str | None, output_format: str, layers: tuple[str, ...], fsm: str | None, plugins: tuple[str, ...],
-          disable_plugin_autoload: bool) -> int:
+def rules(rule_id: str | None, output_format: str, layers: tuple[str, ...], fsm: str | None, show_all: bool,
+          plugins: tuple[str, ...], disable_plugin_autoload: bool) -> int:
     """List every rule, or explain one RULE (id or name) with a bad and a good example."""
     pm = make_plugin_manager(plugins, disable_plugin_autoload)
     if fsm:
@@ -153,7 +154,8 @@ def rules(rule_id: str | None, output_format: str, layers: tuple[str, ...], fsm:
     elif rule_id:
         click.echo(rules_view.explain(pm, rule_id, output_format))
     else:
-        click.echo(rules_view.listing(pm, output_format, split_patterns(layers), color=_color()), nl=False)
+        click.echo(rules_view.listing(pm, output_format, split_patterns(layers), color=_color(), retired=show_all),
+                   nl=False)
     return 0
 
 

@@ -28,9 +28,13 @@ def rule_dict(rule: Rule, plugin: str) -> dict[str, Any]:
     }
 
 
-def listing(pm: AsgionPluginManager, output_format: str, layers: tuple[str, ...], *, color: bool) -> str:
+def listing(pm: AsgionPluginManager, output_format: str, layers: tuple[str, ...], *, color: bool,
+            retired: bool = False) -> str:
+    """The rule table (or JSON list); retired rules, which never fire, only with ``retired``."""
     registry = pm.rule_registry()
-    chosen = [r for r in registry if not layers or any(r.layer == c or r.layer.startswith(c + ".") for c in layers)]
+    in_layers = [r for r in registry if not layers or any(r.layer == c or r.layer.startswith(c + ".") for c in layers)]
+    chosen = [r for r in in_layers if retired or r.status != "retired"]
+    hidden = len(in_layers) - len(chosen)
     if output_format == "json":
         return json.dumps([rule_dict(r, registry.plugin_of(r.id)) for r in chosen], indent=2) + "\n"
     buffer = io.StringIO()
@@ -41,7 +45,8 @@ def listing(pm: AsgionPluginManager, output_format: str, layers: tuple[str, ...]
                       rule.name, summary)
     console = _console(buffer, color)
     console.print(table)
-    console.print(f"{len(chosen)} rules; explain one with: asgion rules ID")
+    more = f" ({hidden} retired rules hidden: --all shows them)" if hidden else ""
+    console.print(f"{len(chosen)} rules{more}; explain one with: asgion rules ID")
     return buffer.getvalue()
 
 

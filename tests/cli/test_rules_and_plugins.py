@@ -11,13 +11,17 @@ def test_rules_table_lists_everything(run_cli: CliRun) -> None:
     code, out, _ = run_cli("rules")
     assert code == 0
     assert "HF-002" in out and "G-001" in out and "SEM-025" in out
-    assert "257 rules" in out
+    retired = [r for r in json.loads(run_cli("rules", "--format", "json", "--all")[1]) if r["status"] == "retired"]
+    assert retired and not any(r["id"] in out.split() for r in retired), "retired rules are hidden"
+    assert f"{257 - len(retired)} rules ({len(retired)} retired rules hidden: --all shows them)" in out
+    assert "257 rules;" in run_cli("rules", "--all")[1]
 
 
 def test_rules_json_and_layer_filter(run_cli: CliRun) -> None:
     data = json.loads(run_cli("rules", "--format", "json", "--layer", "http.fsm")[1])
     assert {r["layer"] for r in data} == {"http.fsm"}
-    assert len(data) == 21
+    assert len(data) == 20  # HF-010 is retired: only with --all
+    assert len(json.loads(run_cli("rules", "--format", "json", "--layer", "http.fsm", "--all")[1])) == 21
     assert {"id", "name", "severity", "status", "default_enabled", "summary", "hint", "plugin"} <= set(data[0])
 
 
