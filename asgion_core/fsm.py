@@ -67,6 +67,9 @@ class StateMachine:
     #: States in which the app's side of the connection is finished (response complete, socket closed).
     final_states: frozenset[str] = frozenset()
     new_data: Callable[[Scope], Any] = field(default=lambda scope: None)
+    #: The status a report shows for a connection, from its protocol data (an HTTP response's status code), or
+    #: None. Called once per filed result, never per message.
+    status_of: Callable[[Any], int | None] = field(default=lambda data: None)
 
     def step(self, state: str, key: str) -> tuple[str | None, OrderingError | None]:
         """The next state, or ``None`` and the error that reports the disallowed key."""

@@ -462,6 +462,10 @@ def _result(conn: Connection, exception: BaseException | None, now_ns: int) -> S
         result.notes.append(f"{conn.excused} ({describe_exception(exception, 200)})")
     elif exception is not None:  # SystemExit and KeyboardInterrupt from an app call are its exception too
         result.exception = AppException.from_exception(exception)
+    router = getattr(conn, "router", None)
+    if router is not None:
+        status = router.machine.status_of(conn.data)
+        result.status = status if type(status) is int else None
     conn.result = result
     return result
 

@@ -84,6 +84,8 @@ class ScopeResult:
     exception: AppException | None = None
     cancelled: bool = False
     timed_out: bool = False
+    #: What the protocol reports as the connection's status (an HTTP response's status code), if any.
+    status: int | None = None
     duration_ns: int = 0
     notes: list[str] = field(default_factory=list)
 
@@ -102,6 +104,7 @@ class ScopeResult:
             "exception": self.exception.to_dict() if self.exception else None,
             "cancelled": self.cancelled,
             "timed_out": self.timed_out,
+            "status": self.status,
             "duration_ms": round(self.duration_ns / 1e6, 3),
             "notes": list(self.notes),
         }

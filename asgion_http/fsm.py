@@ -189,6 +189,7 @@ MACHINE = StateMachine(
     disconnect_types=frozenset({DISCONNECT}),
     final_states=RESPONSE_COMPLETE,
     new_data=HttpData,
+    status_of=lambda data: data.start.status if isinstance(data, HttpData) else None,
 )
 
 

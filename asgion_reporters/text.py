@@ -65,6 +65,8 @@ class TextReporter:
             status, style = f"{count} violation{'s' if count != 1 else ''}", "bold"
         header = Text()
         header.append(result.label, style="bold")
+        if result.status is not None:
+            header.append(f"  {result.status}", style="cyan")
         header.append(f"  {status}", style=style)
         console.print(header)
         for violation in result.violations:

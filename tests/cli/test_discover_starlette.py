@@ -116,3 +116,12 @@ def test_a_plugin_can_add_a_framework(run_cli: CliRun, tmp_path: Path, monkeypat
     data = check(run_cli, "tiny_framework:app", "-p", "tiny_framework")
     assert labels(data) == ["GET /a", "GET /b"]
     assert "2 operations on 2 discovered routes (tiny)" in data["notes"]
+
+
+def test_every_http_scope_shows_its_status(run_cli: CliRun) -> None:
+    data = check(run_cli, APPS["fastapi"])
+    statuses = {s["label"]: s["status"] for s in data["scopes"]}
+    assert statuses["GET /items"] == 200 and statuses["GET /moved"] == 307 and statuses["WS /ws/echo"] is None
+    assert statuses["lifespan"] is None
+    _, text, _ = run_cli("check", APPS["fastapi"], "--path", "/moved", "--no-color")
+    assert "GET /moved  307" in text

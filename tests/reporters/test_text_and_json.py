@@ -12,7 +12,7 @@ from tests.reporters.conftest import BUGGY, BUGGY_LINE, render
 def test_text_groups_per_scope_with_summary(run_cli: CliRun, in_project: Path) -> None:
     out = render(run_cli, "text", BUGGY)
     lines = out.splitlines()
-    assert lines[0].startswith("lifespan") and lines[1].startswith("GET /  3 violations")
+    assert lines[0].startswith("lifespan") and lines[1].startswith("GET /  200  3 violations")
     assert f"at examples/buggy_app.py:{BUGGY_LINE} in app" in out
     assert lines[-1].startswith("2 scopes, 3 violations (2 error, 0 warning, 1 info, 0 perf)")
 
