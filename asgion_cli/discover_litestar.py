@@ -8,10 +8,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from asgion_core.discovery import DiscoveredRoute, Discovery, ordered_methods, sample_value
+from asgion_core.discovery import DiscoveredRoute, Discovery, fill_path, ordered_methods, sample_value
 from asgion_core.hookspecs import hookimpl
 
-MAX_OPERATIONS = 200
 _PARAMETER = re.compile(r"{([^}:]+)(?::[^}]*)?}")
 
 
@@ -37,24 +36,12 @@ def asgion_discover_routes(app: Any) -> Discovery | None:
                              for method in ordered_methods(getattr(route, "methods", None))]
         elif "ASGIRoute" in kinds:
             found.routes.append(DiscoveredRoute(path, "GET", route=path_format))
-    if len(found.routes) > MAX_OPERATIONS:
-        found.skipped.append(f"{len(found.routes) - MAX_OPERATIONS} more operations beyond the cap of "
-                             f"{MAX_OPERATIONS}")
-        found.routes = found.routes[:MAX_OPERATIONS]
-    return found
+    return found.capped()
 
 
 def _fill(path_format: str, parameters: dict[str, Any]) -> str | None:
-    missing = False
-
-    def sample(match: re.Match[str]) -> str:
-        nonlocal missing
+    def sample(match: re.Match[str]) -> str | None:
         definition = parameters.get(match.group(1))
-        value = sample_value(getattr(definition, "type", str)) if definition is not None else "x"
-        if value is None:
-            missing = True
-            return ""
-        return value
+        return sample_value(getattr(definition, "type", str)) if definition is not None else "x"
 
-    path = _PARAMETER.sub(sample, path_format)
-    return None if missing else path
+    return fill_path(path_format, _PARAMETER, sample)

@@ -8,10 +8,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from asgion_core.discovery import SAMPLE_UUID, DiscoveredRoute, Discovery, ordered_methods
+from asgion_core.discovery import SAMPLE_UUID, DiscoveredRoute, Discovery, fill_path, ordered_methods
 from asgion_core.hookspecs import hookimpl
 
-MAX_OPERATIONS = 200
 #: Sample values by werkzeug converter class name.
 _CONVERTER_SAMPLES = {"IntegerConverter": "1", "FloatConverter": "1.0", "PathConverter": "x",
                       "UnicodeConverter": "x", "UUIDConverter": SAMPLE_UUID, "AnyConverter": None}
@@ -37,25 +36,14 @@ def asgion_discover_routes(app: Any) -> Discovery | None:
         else:
             found.routes += [DiscoveredRoute(path, method, route=text)
                              for method in ordered_methods(getattr(rule, "methods", None))]
-    if len(found.routes) > MAX_OPERATIONS:
-        found.skipped.append(f"{len(found.routes) - MAX_OPERATIONS} more operations beyond the cap of "
-                             f"{MAX_OPERATIONS}")
-        found.routes = found.routes[:MAX_OPERATIONS]
-    return found
+    return found.capped()
 
 
 def _fill(rule: Any, text: str) -> str | None:
     converters = getattr(rule, "_converters", None) or {}
-    missing = False
 
-    def sample(match: re.Match[str]) -> str:
-        nonlocal missing
+    def sample(match: re.Match[str]) -> str | None:
         converter = converters.get(match.group(2))
-        value = _CONVERTER_SAMPLES.get(type(converter).__name__, "x") if converter is not None else "x"
-        if value is None:
-            missing = True
-            return ""
-        return value
+        return _CONVERTER_SAMPLES.get(type(converter).__name__, "x") if converter is not None else "x"
 
-    path = _PARAMETER.sub(sample, text)
-    return None if missing else path
+    return fill_path(text, _PARAMETER, sample)

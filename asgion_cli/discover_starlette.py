@@ -10,11 +10,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from asgion_core.discovery import SAMPLE_UUID, DiscoveredRoute, Discovery, ordered_methods, sample_value
+from asgion_core.discovery import SAMPLE_UUID, DiscoveredRoute, Discovery, fill_path, ordered_methods, sample_value
 from asgion_core.hookspecs import hookimpl
 
-#: At most this many connections are discovered; the rest are counted in the coverage line.
-MAX_OPERATIONS = 200
 #: Sample values by converter class name (Starlette's convertors).
 _CONVERTER_SAMPLES = {"IntegerConvertor": "1", "FloatConvertor": "1.0", "PathConvertor": "x", "StringConvertor": "x",
                       "UUIDConvertor": SAMPLE_UUID}
@@ -32,11 +30,7 @@ def asgion_discover_routes(app: Any) -> Discovery | None:
         return None
     found = Discovery(source="starlette")
     _walk(routes, "", found, depth=0)
-    if len(found.routes) > MAX_OPERATIONS:
-        left = len(found.routes) - MAX_OPERATIONS
-        found.routes = found.routes[:MAX_OPERATIONS]
-        found.skipped.append(f"{left} more operations beyond the cap of {MAX_OPERATIONS}")
-    return found
+    return found.capped()
 
 
 def _kinds(route: Any) -> set[str]:
@@ -78,25 +72,15 @@ def _fill(route: Any, path_format: str) -> str | None:
     """``path_format`` with each ``{name}`` replaced by a value its converter (or type hint) accepts."""
     convertors = getattr(route, "param_convertors", None) or {}
     hints = _type_hints(route)
-    missing = False
 
-    def sample(match: re.Match[str]) -> str:
-        nonlocal missing
+    def sample(match: re.Match[str]) -> str | None:
         name = match.group(1)
-        hinted = hints.get(name)
-        if hinted is not None:
-            return hinted
+        if name in hints:
+            return hints[name]
         convertor = convertors.get(name)
-        if convertor is None:
-            return "x"
-        value = _CONVERTER_SAMPLES.get(type(convertor).__name__)
-        if value is None:
-            missing = True
-            return ""
-        return value
+        return "x" if convertor is None else _CONVERTER_SAMPLES.get(type(convertor).__name__)
 
-    path = _PARAMETER.sub(sample, path_format)
-    return None if missing else path
+    return fill_path(path_format, _PARAMETER, sample)
 
 
 def _type_hints(route: Any) -> dict[str, str]:

@@ -7,19 +7,22 @@ recognise; the core hands them the app and every object it wraps (middleware kee
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from asgion_core.plugins import AsgionPluginManager
 
-__all__ = ["DiscoveredRoute", "Discovery", "discover", "ordered_methods", "sample_value", "unwrap"]
+__all__ = ["DiscoveredRoute", "Discovery", "discover", "fill_path", "ordered_methods", "sample_value", "unwrap"]
 
 #: Attributes under which ASGI middleware and wrappers keep the app they wrap.
 WRAPPED_ATTRIBUTES = ("app", "wrapped", "application", "asgi_app", "_app", "__wrapped__")
 #: How deep discovery follows wrappers.
 MAX_WRAPPERS = 16
+#: Connections one discovery makes at most (the rest are counted in the coverage line).
+MAX_OPERATIONS = 200
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,13 @@ class Discovery:
     @property
     def route_count(self) -> int:
         return len({(r.route or r.path, r.websocket) for r in self.routes})
+
+    def capped(self, limit: int = MAX_OPERATIONS) -> Discovery:
+        """This discovery with at most ``limit`` connections; the rest are counted as skipped."""
+        if len(self.routes) > limit:
+            self.skipped.append(f"{len(self.routes) - limit} more operations beyond the cap of {limit}")
+            self.routes = self.routes[:limit]
+        return self
 
 
 def unwrap(app: Any) -> Iterator[Any]:
@@ -111,3 +121,20 @@ def ordered_methods(methods: Iterable[object] | None) -> list[str]:
     """A route's methods, upper-case, GET first, then HEAD, then the rest in order (GET when none is declared)."""
     names = sorted({str(m).upper() for m in methods}) if methods else ["GET"]
     return sorted(names, key=lambda m: (m != "GET", m != "HEAD", m))
+
+
+def fill_path(template: str, pattern: re.Pattern[str], sample: Callable[[re.Match[str]], str | None]) -> str | None:
+    """``template`` with each parameter ``pattern`` matches replaced by ``sample(match)``; None when a parameter
+    has no sample value (the route is skipped rather than driven with a value it would reject)."""
+    missing = False
+
+    def replace(match: re.Match[str]) -> str:
+        nonlocal missing
+        value = sample(match)
+        if value is None:
+            missing = True
+            return ""
+        return value
+
+    path = pattern.sub(replace, template)
+    return None if missing else path

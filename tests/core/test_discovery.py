@@ -10,6 +10,7 @@ from asgion_core.discovery import (
     DiscoveredRoute,
     Discovery,
     discover,
+    fill_path,
     ordered_methods,
     sample_value,
     unwrap,
@@ -73,3 +74,13 @@ def test_sample_values_by_type() -> None:
 def test_methods_come_get_first() -> None:
     assert ordered_methods({"post", "HEAD", "GET", "OPTIONS"}) == ["GET", "HEAD", "OPTIONS", "POST"]
     assert ordered_methods(None) == ["GET"]
+
+
+def test_discoveries_are_capped_and_unfillable_paths_skipped() -> None:
+    import re
+
+    found = Discovery([DiscoveredRoute(f"/{n}") for n in range(5)]).capped(3)
+    assert len(found.routes) == 3 and found.skipped == ["2 more operations beyond the cap of 3"]
+    pattern = re.compile(r"{(\w+)}")
+    assert fill_path("/a/{x}/{y}", pattern, lambda m: m.group(1).upper()) == "/a/X/Y"
+    assert fill_path("/a/{x}", pattern, lambda m: None) is None
