@@ -37,8 +37,8 @@ def read_key(mapping: Scope, key: str) -> Any:
 
 def parse_spec_version(scope: Scope) -> tuple[int, int]:
     """``asgi["spec_version"]`` as (major, minor); absent or unparsable counts as 2.0."""
-    asgi = dict.get(scope, "asgi") if isinstance(scope, dict) else None
-    raw = dict.get(asgi, "spec_version") if isinstance(asgi, dict) else None
+    asgi = read_key(scope, "asgi")
+    raw = read_key(asgi, "spec_version") if isinstance(asgi, dict) else None
     if isinstance(raw, str):
         major, _, minor = str.__str__(raw).partition(".")
         if major.isdigit() and (minor.isdigit() or not minor):

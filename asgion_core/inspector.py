@@ -26,7 +26,7 @@ from asgion_core.location import set_send_code
 from asgion_core.plugins import AsgionPluginManager, create_plugin_manager, default_plugin_manager
 from asgion_core.redaction import Redactor
 from asgion_core.report import AppException, InternalError, Report, ScopeResult
-from asgion_core.router import Router
+from asgion_core.router import Router, blame_foreign_value
 from asgion_core.rules import Severity
 from asgion_core.safe_text import describe_exception, safe_repr
 from asgion_core.selection import select_rules
@@ -42,7 +42,6 @@ from asgion_core.trace import (
     should_trace,
     storages,
 )
-from asgion_core.value_walk import first_foreign
 from asgion_core.violation import Violation
 from asgion_core.wired import Receive, Send, WiredConnection
 
@@ -388,12 +387,8 @@ class Inspector:
                             exc: Exception) -> None:
         """A scope or end check raised: G-027 when the scope holds a value of no plain type (the likely cause),
         else an internal error of the check's plugin."""
-        foreign = first_foreign(conn.scope)
-        if foreign is None:
+        if not blame_foreign_value(conn, None, check, exc):
             self._isolate(compiled, check, exc)
-        else:
-            name = getattr(check, "__qualname__", "a check")
-            conn.report("G-027", f"scope{foreign} could not be read ({name} raised {describe_exception(exc, 200)})")
 
     def trace_failed(self, exc: Exception) -> None:
         """Record that recording a trace failed (the connection carries on untraced from there)."""

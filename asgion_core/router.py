@@ -17,7 +17,7 @@ from asgion_core.fsm import key_of
 from asgion_core.safe_text import describe_exception
 from asgion_core.value_walk import first_foreign
 
-__all__ = ["Router"]
+__all__ = ["Router", "blame_foreign_value"]
 
 #: How a check's exception is recorded: ``isolate(compiled, check, exc)``.
 Isolate = Callable[[CompiledProtocol, Callable[..., Any], Exception], None]
@@ -94,19 +94,9 @@ class Router:
                 self.check_failed(conn, message, check, exc)
 
     def check_failed(self, conn: Connection, message: Message, check: Callable[..., Any], exc: Exception) -> None:
-        """A check raised. On a message holding a value that is not of a plain message type (a subclass whose
-        methods raise, say) that value is the cause: G-010 reports it; on such a scope value, G-027. Otherwise the
-        check is at fault, and the Inspector records an internal error."""
-        name = getattr(check, "__qualname__", "a check")
-        foreign = first_foreign(message)
-        if foreign is not None:
-            conn.report("G-010", f"{conn.direction}: message{foreign} could not be checked ({name} raised "
-                                 f"{describe_exception(exc, 200)})")
-            return
-        in_scope = first_foreign(conn.scope)  # checks read scope facts too (http_version, headers...)
-        if in_scope is not None:
-            conn.report("G-027", f"scope{in_scope} could not be read ({name} raised {describe_exception(exc, 200)})")
-        else:
+        """A check raised: a foreign value is reported (see :func:`blame_foreign_value`), else the check is at
+        fault and the Inspector records an internal error."""
+        if not blame_foreign_value(conn, message, check, exc):
             self.isolate(self.compiled, check, exc)
 
     def lane_failed(self, conn: Connection, message: Message, lane: Callable[..., Any], exc: Exception) -> None:
@@ -120,6 +110,23 @@ class Router:
             self.machine.reject(conn, state, key, message)
         except Exception as exc:
             self.check_failed(conn, message, self.machine.reject, exc)
+
+
+def blame_foreign_value(conn: Connection, message: Any, check: Callable[..., Any], exc: Exception) -> bool:
+    """Whether the exception of a failed check is blamed on a value of no plain type (a subclass whose methods
+    raise, say), and reported: G-010 for one in the message (pass None for a scope or end check), else G-027 for
+    one in the scope (checks read scope facts too). False when every value is plain: then the check is at fault."""
+    name = getattr(check, "__qualname__", "a check")
+    foreign = first_foreign(message) if message is not None else None
+    if foreign is not None:
+        conn.report("G-010", f"{conn.direction}: message{foreign} could not be checked ({name} raised "
+                             f"{describe_exception(exc, 200)})")
+        return True
+    in_scope = first_foreign(conn.scope)
+    if in_scope is not None:
+        conn.report("G-027", f"scope{in_scope} could not be read ({name} raised {describe_exception(exc, 200)})")
+        return True
+    return False
 
 
 def _slow_route(conn: Connection, message: Any, table: Mapping[str, Route], other: Route) -> Route:
