@@ -62,12 +62,6 @@ class Redactor:
             self._known[name] = known  # type: ignore[index]
         return known
 
-    def header_value(self, name: object, value: Any) -> Any:
-        """``value``, or the redaction marker in the value's own type when ``name`` is secret."""
-        if not self.is_secret(name):
-            return value
-        return REDACTED if isinstance(value, str) else REDACTED_BYTES
-
     def query_string(self, query: Any) -> Any:
         """A query string with the values of secret parameters replaced (bytes or str, as given)."""
         if isinstance(query, str):

@@ -441,9 +441,9 @@ class Tracer:
                 elif direction and type(name) is bytes and len(name) == 12 and name.lower() == b"content-type":
                     self.content_types[direction] = _text(value)
                 if type(name) is not bytes or len(name) > cap:
-                    name = _capped(name, cap)
+                    name = _shallow(name, cap)
                 if type(value) is not bytes or len(value) > cap:
-                    value = _capped(value, cap)
+                    value = _shallow(value, cap)
                 out.append([name, value])
                 self.event_bytes += 120 + (len(name) if type(name) is bytes else 0) + (
                     len(value) if type(value) is bytes else 0)
@@ -461,7 +461,7 @@ class Tracer:
             kind = type(value)
             try:
                 if key == "query_string":
-                    copy[key] = _capped(self.redactor.query_string(value), cap)
+                    copy[key] = _shallow(self.redactor.query_string(value), cap)
                 elif kind is str or kind is bytes:
                     copy[key] = value if len(value) <= cap else value[:cap]
                 elif kind is int or kind is bool or value is None:
@@ -486,13 +486,6 @@ _MAX_ITEMS = 50
 _MAX_VALUES = 1_000
 #: Container levels kept in a record.
 _MAX_LEVELS = 4
-
-
-def _capped(value: Any, cap: int) -> Any:
-    """A str or bytes value cut to ``cap``; other values as :func:`_shallow` copies them."""
-    if type(value) is bytes or type(value) is str:
-        return value if len(value) <= cap else value[:cap]
-    return _shallow(value, cap)
 
 
 def _text(value: Any) -> str:
