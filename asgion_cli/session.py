@@ -18,7 +18,7 @@ from asgion_cli.driver import Driver, DriveResult
 from asgion_cli.errors import UserError
 from asgion_cli.loader import LoadedApp, load_app
 from asgion_cli.options import FINITE_SECONDS, SEVERITY_CHOICE, make_plugin_manager, read_config, split_patterns
-from asgion_cli.requests import ConnectionSpec, command_line_bytes, parse_frames, parse_header, parse_path
+from asgion_cli.requests import ConnectionSpec, Frame, command_line_bytes, parse_frames, parse_header, parse_path
 from asgion_core.config import AsgionConfig, ConfigError, RequestSpec
 from asgion_core.discovery import discover
 from asgion_core.inspector import Inspector
@@ -128,6 +128,11 @@ class Plan:
     options: DriveOptions
     #: Read the app's routes once it is loaded (see asgion_core.discovery).
     discover: bool = False
+    #: What every connection carries (-H, --ws-send): discovered ones too.
+    headers: tuple[tuple[bytes, bytes], ...] = ()
+    frames: tuple[Frame, ...] = ()
+    #: The connection made when nothing else is (GET /, or POST / with -d, as asgion 0.6.1 did).
+    fallback: ConnectionSpec | None = None
 
 
 def plan(drive: DriveOptions, pm: AsgionPluginManager | None = None) -> Plan:
@@ -153,8 +158,11 @@ def plan(drive: DriveOptions, pm: AsgionPluginManager | None = None) -> Plan:
     if not drive.paths:  # the config's own requests, each with its headers and body (given paths replace them)
         connections += [_request(spec, header_pairs, drive.subprotocols) for spec in config.requests]
         given = given or tuple(spec.path for spec in config.requests)
+    fallback = parse_path("/", default_method=default_method, headers=header_pairs, body=data, frames=frames,
+                          subprotocols=drive.subprotocols)
     return Plan(pm, config, app_spec, connections, drive,
-                discover=drive.discover if drive.discover is not None else not given)
+                discover=drive.discover if drive.discover is not None else not given,
+                headers=header_pairs, frames=frames, fallback=fallback)
 
 
 @dataclass
@@ -204,11 +212,9 @@ def _connections(planned: Plan, app: Any) -> tuple[list[ConnectionSpec], list[st
     drive = planned.options
     if planned.discover:
         found = discover(planned.pm, app)
-        header_pairs = tuple(parse_header(h) for h in drive.headers)
-        frames = parse_frames(drive.ws_texts, drive.ws_hexes)
         known = {(c.method, c.path, c.websocket) for c in connections}
         for route in found.routes:  # -d is for the given paths: a discovered GET stays a GET without a body
-            spec = parse_path(route.spec, default_method="GET", headers=header_pairs, frames=frames,
+            spec = parse_path(route.spec, default_method="GET", headers=planned.headers, frames=planned.frames,
                               subprotocols=drive.subprotocols)
             if (spec.method, spec.path, spec.websocket) not in known:
                 connections.append(spec)
@@ -219,11 +225,8 @@ def _connections(planned: Plan, app: Any) -> tuple[list[ConnectionSpec], list[st
         elif not connections:
             notes.append("no route table found for this app (discovery knows Starlette, FastAPI, Litestar and "
                          "Quart, and frameworks a plugin adds): only GET / was checked; name connections with --path")
-    if not connections:
-        connections = [parse_path("/", default_method=drive.method.upper() if drive.method else "GET",
-                                  headers=tuple(parse_header(h) for h in drive.headers), body=_read_body(drive.body),
-                                  frames=parse_frames(drive.ws_texts, drive.ws_hexes),
-                                  subprotocols=drive.subprotocols)]
+    if not connections and planned.fallback is not None:
+        connections = [planned.fallback]
     if drive.scenarios:
         connections = [variant for spec in connections for variant in (spec, *spec.scenarios())]
     return connections, notes

@@ -125,3 +125,7 @@ def test_every_http_scope_shows_its_status(run_cli: CliRun) -> None:
     assert statuses["lifespan"] is None
     _, text, _ = run_cli("check", APPS["fastapi"], "--path", "/moved", "--no-color")
     assert "GET /moved  307" in text
+
+
+def test_d_alone_still_posts_to_the_root_as_in_0_6_1(run_cli: CliRun) -> None:
+    assert labels(check(run_cli, "tests.cli.apps:echo", "-d", "x")) == ["POST /"]
