@@ -13,7 +13,7 @@ from typing import Any
 
 import pluggy
 
-from asgion_core.checks import EndCheck, EventCheck, ExpressCheck, ExpressScopeCheck, ScopeCheck
+from asgion_core.checks import EndCheck, EventCheck, ExpressCheck, ScopeCheck
 from asgion_core.fsm import StateMachine
 
 __all__ = ["HOOK_PREFIX", "argument_problem", "misspelled_hooks", "valid_checks"]
@@ -93,6 +93,4 @@ def _check_problem(check: Any, kinds: tuple[type[Any], ...], machine: StateMachi
                 if guess:
                     return (f"note:{name} names message type {message_type!r}, which the {machine.scope_type} "
                             f"protocol does not define for {check.direction} (did you mean {guess[0]!r}?)")
-    if isinstance(check, ExpressScopeCheck) and not callable(check.func):
-        return f"{name} is not callable"
     return None

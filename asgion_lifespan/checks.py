@@ -58,13 +58,6 @@ def _server_key() -> object:
         return threading.get_ident()
 
 
-def _watches(conn: Connection) -> dict[object, LifespanWatch]:
-    watches: dict[object, LifespanWatch] | None = conn.shared.get(WATCH)
-    if watches is None:
-        watches = conn.shared[WATCH] = {}
-    return watches
-
-
 def current_watch(conn: Connection) -> LifespanWatch | None:
     """The watch of the lifespan scope of the server this connection runs on, if it had one."""
     watches: dict[object, LifespanWatch] | None = conn.shared.get(WATCH)
@@ -74,7 +67,7 @@ def current_watch(conn: Connection) -> LifespanWatch | None:
 # -- the lifespan scope ---------------------------------------------------------------------------------------------
 def check_scope(conn: Connection, scope: Scope) -> None:
     """specs/lifespan.rst: "state (dict) -- An empty namespace where the application can persist state"."""
-    watches = _watches(conn)
+    watches: dict[object, LifespanWatch] = conn.shared.setdefault(WATCH, {})
     key = _server_key()
     watches.pop(key, None)  # re-inserted last: the dict's order is the order servers were last seen
     watches[key] = LifespanWatch(conn=conn, state=scope.get("state"))
