@@ -20,7 +20,7 @@ from asgion_core.rules import RuleRegistrar
 from asgion_core.safe_text import describe_exception, safe_repr
 from asgion_core.scenario import register_with_examples
 from asgion_core.shapes import iterable
-from asgion_core.value_walk import MAX_DEPTH, MAX_NODES, WalkResult, walk
+from asgion_core.value_walk import MAX_DEPTH, MAX_NODES, walk
 
 WWW = ("http", "websocket")
 INT_MIN, INT_MAX = -(2**63), 2**63 - 1
@@ -196,7 +196,7 @@ def _plain_items(items: list[Any] | tuple[Any, ...]) -> bool:
     return True
 
 
-def _full_walk(conn: Connection, message: dict[Any, Any]) -> WalkResult:
+def _full_walk(conn: Connection, message: dict[Any, Any]) -> None:
     """G-008 to G-017 over every value of the message, each container once (see :mod:`asgion_core.value_walk`)."""
     found: dict[str, str] = {}
     opaque = _OPAQUE.get(dict.get(message, "type"))  # type: ignore[arg-type]
@@ -235,7 +235,6 @@ def _full_walk(conn: Connection, message: dict[Any, Any]) -> WalkResult:
         found.setdefault("G-014", f"message holds more than {MAX_NODES} values; the rest was not inspected")
     for rule_id, text in sorted(found.items()):
         conn.report(rule_id, text)
-    return result
 
 
 # -- end ------------------------------------------------------------------------------------------------------------
