@@ -12,6 +12,7 @@ from typing import Any
 
 from asgion_core.discovery import SAMPLE_UUID, DiscoveredRoute, Discovery, fill_path, ordered_methods, sample_value
 from asgion_core.hookspecs import hookimpl
+from asgion_core.location import installed_code
 
 #: Sample values by converter class name (Starlette's convertors).
 _CONVERTER_SAMPLES = {"IntegerConvertor": "1", "FloatConvertor": "1.0", "PathConvertor": "x", "StringConvertor": "x",
@@ -29,7 +30,11 @@ def asgion_discover_routes(app: Any) -> Discovery | None:
     except Exception:
         return None
     found = Discovery(source="starlette")
-    _walk(routes, "", found, depth=0)
+    framework_routes: list[str] = []
+    _walk(routes, "", found, framework_routes, depth=0)
+    if framework_routes:
+        found.skipped.append(f"{len(framework_routes)} route{'s' if len(framework_routes) != 1 else ''} the "
+                             f"framework serves itself ({', '.join(framework_routes)})")
     return found.capped()
 
 
@@ -37,19 +42,24 @@ def _kinds(route: Any) -> set[str]:
     return {cls.__name__ for cls in type(route).__mro__}
 
 
-def _walk(routes: list[Any], prefix: str, found: Discovery, depth: int) -> None:
+def _walk(routes: list[Any], prefix: str, found: Discovery, framework_routes: list[str], depth: int) -> None:
+    """Add ``routes`` under ``prefix`` to ``found``; routes whose endpoint is installed code (FastAPI's /docs,
+    StaticFiles) go to ``framework_routes`` instead: their findings are the framework's, not the app's."""
     if depth > 8:
         found.skipped.append(f"mounts nested deeper than 8 levels under {prefix}")
         return
     for route in routes:
         kinds = _kinds(route)
         path_format = str(getattr(route, "path_format", getattr(route, "path", "")))
-        if "Host" in kinds:
+        endpoint = getattr(route, "endpoint", None) or getattr(route, "app", None)
+        if "Host" not in kinds and not getattr(route, "routes", None) and installed_code(endpoint):
+            framework_routes.append(prefix + path_format)
+        elif "Host" in kinds:
             found.skipped.append(f"routes under Host({getattr(route, 'host', '?')!r}): they need that Host header")
         elif "Mount" in kinds:
             inner = list(getattr(route, "routes", None) or [])
             if inner:  # the mount's own path (its path_format ends in the "{path}" it hands on)
-                _walk(inner, prefix + str(getattr(route, "path", "")), found, depth + 1)
+                _walk(inner, prefix + str(getattr(route, "path", "")), found, framework_routes, depth + 1)
             else:
                 mounted = _fill(route, prefix + path_format) or "/"
                 found.routes.append(DiscoveredRoute(mounted, "GET", route=prefix + path_format))

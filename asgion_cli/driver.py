@@ -52,7 +52,7 @@ class Driver:
     """Drive ``inspector`` (wrapping the app) through lifespan and the given connections."""
 
     def __init__(self, inspector: Inspector, *, timeout: float = 5.0, lifespan: bool = True,
-                 grace: float | None = None) -> None:
+                 grace: float | None = None, on_progress: Callable[[int, str], None] | None = None) -> None:
         self.inspector = inspector
         self.timeout = timeout
         self.lifespan = lifespan
@@ -62,6 +62,9 @@ class Driver:
         self._current: tuple[str, str, dict[str, Any], float] | None = None
         self._lifespan: _Lifespan | None = None
         self._lock = threading.Lock()
+        #: Called from the watchdog loop (the caller's thread) with the connections done and the current label.
+        self.on_progress = on_progress
+        self.done = 0
 
     # -- the thread and its watchdog -------------------------------------------------------------------------------
     def run(self, connections: list[ConnectionSpec]) -> DriveResult:
@@ -75,6 +78,8 @@ class Driver:
             thread.join(0.05)
             with self._lock:
                 current = self._current
+            if self.on_progress is not None:
+                self.on_progress(self.done, current[0] if current is not None else "")
             if current is not None and time.monotonic() - current[3] > budget:
                 self._blocked(*current[:3])
                 break
@@ -110,6 +115,7 @@ class Driver:
                     await self._websocket(spec)
                 else:
                     await self._http(spec)
+                self.done += 1
             if lifespan is not None:
                 await lifespan.shutdown()
         finally:

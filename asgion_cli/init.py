@@ -44,6 +44,12 @@ OPTIONS: list[tuple[str, Any, str]] = [
     ("redact", ["x-internal-*"], "More names (globs) whose values traces and reports never hold: headers, query "
                                 "parameters, form and JSON fields; added to the defaults (authorization, cookie, "
                                 "*token*, *secret*, *password*, ...)."),
+    ("blame", "app", "Which findings to report: all (default), or app: only those sent from your own code (not "
+                     "from an installed framework, not the server's or client's)."),
+    ("user_packages", ["mycompany_web"], "Installed packages (top-level module names) to treat as your own code: "
+                                         "findings point into them."),
+    ("library_packages", ["vendored_framework"], "Packages in your tree to treat as third-party: findings point "
+                                                 "past them, at your code."),
     ("redact_replace", ["authorization"], "The names to redact instead of the defaults (an empty list redacts "
                                           "nothing)."),
 ]

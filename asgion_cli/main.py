@@ -8,7 +8,6 @@ is printed as one line without a traceback.
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,18 +20,21 @@ from asgion_cli.errors import UserError
 from asgion_cli.har import har
 from asgion_cli.init import add_to_pyproject, write_dot_file
 from asgion_cli.options import (
+    color_options,
     make_plugin_manager,
     plugin_options,
     split_patterns,
 )
-from asgion_cli.outputs import plan_outputs, write_outputs
+from asgion_cli.outputs import TextView, plan_outputs, write_outputs
 from asgion_cli.session import DriveOptions, drive_options, plan, run
+from asgion_cli.terminal import line_width, use_color
 from asgion_cli.timeline import as_json, render_timelines
 from asgion_core.trace import DEFAULT_MAX_BODY_SIZE, MemoryStorage
 
 EPILOG = """\b
 Examples:
-  asgion check main:app                          GET / with lifespan
+  asgion check main:app                          every discovered route, with lifespan
+  asgion check main:app --blame app -v           only findings in your code; headers and sizes per scope
   asgion check main:app --path /items --path POST:/items -d '{"a": 1}' -H 'content-type: application/json'
   asgion check examples/buggy_app.py:app --strict --format json --out report.json
   asgion check 'main:create_app()' --select HF,SEM --exclude-rules SEM-013
@@ -61,18 +63,22 @@ def cli() -> None:
                    "--format sarif:asgion.sarif --format text.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the report to a file (for a single --format given without a path).")
-@click.option("--no-color", is_flag=True, help="Plain text output (also when NO_COLOR is set).")
+@color_options
+@click.option("-v", "--verbose", is_flag=True, help="Also show each response's headers and body size.")
+@click.option("--statistics", is_flag=True, help="Count findings per rule instead of listing them (text format).")
 @click.option("-q", "--quiet", is_flag=True, help="Print no report on stdout (the exit code and --out still work).")
-def check(drive: DriveOptions, strict: bool, output_formats: tuple[str, ...], out: Path | None, no_color: bool,
-          quiet: bool) -> int:
+def check(drive: DriveOptions, strict: bool, output_formats: tuple[str, ...], out: Path | None, color: str,
+          no_color: bool, verbose: bool, statistics: bool, quiet: bool) -> int:
     """Drive APP in-process and report ASGI protocol violations.
 
     APP is module:attr, module:factory() or path/to/file.py:attr; it may be omitted when the config sets app.
+    With no --path and no paths in the config, the app's routes are discovered and each is driven.
     """
     pm = make_plugin_manager(drive.plugins, drive.disable_plugin_autoload)
     outputs = plan_outputs(output_formats or ("text",), out, pm.reporters())
-    session = run(plan(drive, pm))
-    write_outputs(outputs, session.report, color=_color(no_color), quiet=quiet, owners=pm.reporter_owners())
+    session = run(plan(drive, pm), show_progress=not quiet, keep_details=verbose)
+    view = TextView(color=_color(color, no_color), width=line_width(), verbose=verbose, statistics=statistics)
+    write_outputs(outputs, session.report, view=view, quiet=quiet, owners=pm.reporter_owners())
     return 1 if strict and session.failed else 0
 
 
@@ -95,10 +101,10 @@ Examples:
               help="Bytes of each body or frame kept in the trace.")
 @click.option("--strict", is_flag=True,
               help="Exit 1 when there are findings, app exceptions, timeouts or a failed lifespan startup.")
-@click.option("--no-color", is_flag=True, help="Plain text output (also when NO_COLOR is set).")
+@color_options
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing on stdout (the exit code and --out still work).")
 def trace(drive: DriveOptions, output_format: str, out: Path | None, max_body_size: int, strict: bool,
-          no_color: bool, quiet: bool) -> int:
+          color: str, no_color: bool, quiet: bool) -> int:
     """Drive APP like 'check' and show the timeline of every connection, violations marked inline."""
     planned = plan(drive)
     memory = MemoryStorage(max_records=1_000_000)
@@ -110,7 +116,7 @@ def trace(drive: DriveOptions, output_format: str, out: Path | None, max_body_si
     if not quiet:
         if output_format == "text":
             rules = {rule.id: rule for rule in planned.pm.rule_registry()}
-            text = render_timelines(records, rules, color=_color(no_color))
+            text = render_timelines(records, rules, color=_color(color, no_color))
             notes = "".join(f"note: {note}\n" for note in session.report.notes)
             click.echo(text + notes, nl=False)
         elif output_format == "json":
@@ -154,8 +160,8 @@ def rules(rule_id: str | None, output_format: str, layers: tuple[str, ...], fsm:
     elif rule_id:
         click.echo(rules_view.explain(pm, rule_id, output_format))
     else:
-        click.echo(rules_view.listing(pm, output_format, split_patterns(layers), color=_color(), retired=show_all),
-                   nl=False)
+        click.echo(rules_view.listing(pm, output_format, split_patterns(layers), color=_color(), retired=show_all,
+                                      width=line_width() or 80), nl=False)
     return 0
 
 
@@ -169,8 +175,8 @@ def plugins(output_format: str, plugins: tuple[str, ...], disable_plugin_autoloa
     return 0
 
 
-def _color(no_color: bool = False) -> bool:
-    return not no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
+def _color(choice: str = "auto", no_color: bool = False) -> bool:
+    return use_color("never" if no_color else choice)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

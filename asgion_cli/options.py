@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 import click
 
 from asgion_cli.errors import UserError
+from asgion_cli.terminal import COLOR_CHOICES
 from asgion_core.config import AsgionConfig, ConfigError, load_config
 from asgion_core.plugins import AsgionPluginManager, PluginError, create_plugin_manager
 from asgion_core.rules import Severity
@@ -23,6 +24,13 @@ def plugin_options(func: F) -> F:
     func = click.option("--disable-plugin-autoload", is_flag=True,
                         help="Load no third-party plugins unless named with -p (built-ins stay).")(func)
     return func
+
+
+def color_options(func: F) -> F:
+    func = click.option("--no-color", is_flag=True, help="Same as --color never.")(func)
+    return click.option("--color", type=click.Choice(COLOR_CHOICES), default="auto", show_default=True,
+                        help="Colour the text output: auto is on for a terminal, off under NO_COLOR, on under "
+                             "FORCE_COLOR.")(func)
 
 
 class FiniteSeconds(click.ParamType[float]):

@@ -46,14 +46,27 @@ def plan_outputs(formats: tuple[str, ...], out: Path | None, reporters: Mapping[
     return outputs
 
 
-def write_outputs(outputs: list[Output], report: Report, *, color: bool, quiet: bool,
+@dataclass(frozen=True)
+class TextView:
+    """How the report printed on the terminal looks: colour and width apply only to stdout."""
+
+    color: bool = False
+    width: int | None = None
+    verbose: bool = False
+    statistics: bool = False
+
+
+def write_outputs(outputs: list[Output], report: Report, *, view: TextView, quiet: bool,
                   owners: Mapping[str, str] | None = None) -> None:
     """Render every report; a reporter that raises costs only its own report (the others are still written),
     and is then reported as one error naming its plugin."""
     root = os.getcwd()
     failures: list[str] = []
     for output in outputs:
-        options = ReportOptions(color=color and output.path is None and output.name == "text", root=root)
+        on_terminal = output.path is None
+        options = ReportOptions(color=view.color and on_terminal, root=root,
+                                width=view.width if on_terminal else None, verbose=view.verbose,
+                                statistics=view.statistics)
         try:
             rendered = output.reporter.render(report, options)
         except Exception as exc:

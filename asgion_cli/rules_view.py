@@ -15,9 +15,8 @@ from asgion_core.plugins import AsgionPluginManager
 from asgion_core.rules import Rule
 
 
-def _console(buffer: io.StringIO, color: bool) -> Console:
-    return Console(file=buffer, force_terminal=color, no_color=not color, width=200 if not color else None,
-                   highlight=False)
+def _console(buffer: io.StringIO, color: bool, width: int | None = None) -> Console:
+    return Console(file=buffer, force_terminal=color, no_color=not color, width=width or 200, highlight=False)
 
 
 def rule_dict(rule: Rule, plugin: str) -> dict[str, Any]:
@@ -29,8 +28,9 @@ def rule_dict(rule: Rule, plugin: str) -> dict[str, Any]:
 
 
 def listing(pm: AsgionPluginManager, output_format: str, layers: tuple[str, ...], *, color: bool,
-            retired: bool = False) -> str:
-    """The rule table (or JSON list); retired rules, which never fire, only with ``retired``."""
+            retired: bool = False, width: int = 80) -> str:
+    """The rule table (or JSON list) at ``width`` columns, summaries cut to fit; rules off by default are marked
+    "(off)"; retired rules, which never fire, only with ``retired``. Layer and status are in 'asgion rules ID'."""
     registry = pm.rule_registry()
     in_layers = [r for r in registry if not layers or any(r.layer == c or r.layer.startswith(c + ".") for c in layers)]
     chosen = [r for r in in_layers if retired or r.status != "retired"]
@@ -38,15 +38,19 @@ def listing(pm: AsgionPluginManager, output_format: str, layers: tuple[str, ...]
     if output_format == "json":
         return json.dumps([rule_dict(r, registry.plugin_of(r.id)) for r in chosen], indent=2) + "\n"
     buffer = io.StringIO()
-    table = Table("id", "severity", "layer", "status", "default", "name", "summary", box=None, pad_edge=False)
-    for rule in chosen:
-        summary = rule.summary if len(rule.summary) <= 90 else rule.summary[:87] + "..."
-        table.add_row(rule.id, rule.severity.value, rule.layer, rule.status, "on" if rule.default_enabled else "off",
-                      rule.name, summary)
-    console = _console(buffer, color)
+    names = [rule.name if rule.default_enabled else f"{rule.name} (off)" for rule in chosen]
+    name_width = min(28, max((len(n) for n in names), default=4))
+    table = Table(box=None, pad_edge=False)
+    table.add_column("id", no_wrap=True)
+    table.add_column("severity", no_wrap=True)
+    table.add_column("name", no_wrap=True, overflow="ellipsis", width=name_width)
+    table.add_column("summary", no_wrap=True, overflow="ellipsis", width=max(10, width - name_width - 21))
+    for rule, name in zip(chosen, names, strict=True):
+        table.add_row(rule.id, rule.severity.value, name, rule.summary)
+    console = _console(buffer, color, width)
     console.print(table)
-    more = f" ({hidden} retired rules hidden: --all shows them)" if hidden else ""
-    console.print(f"{len(chosen)} rules{more}; explain one with: asgion rules ID")
+    more = f" ({hidden} retired hidden, --all)" if hidden else ""
+    console.print(f"{len(chosen)} rules{more}; explain one: asgion rules ID")
     return buffer.getvalue()
 
 

@@ -19,7 +19,8 @@ from asgion_cli.errors import UserError
 from asgion_cli.loader import LoadedApp, load_app
 from asgion_cli.options import FINITE_SECONDS, SEVERITY_CHOICE, make_plugin_manager, read_config, split_patterns
 from asgion_cli.requests import ConnectionSpec, Frame, command_line_bytes, parse_frames, parse_header, parse_path
-from asgion_core.config import AsgionConfig, ConfigError, RequestSpec
+from asgion_cli.terminal import Progress
+from asgion_core.config import BLAME_CHOICES, AsgionConfig, ConfigError, RequestSpec
 from asgion_core.discovery import discover
 from asgion_core.inspector import Inspector
 from asgion_core.plugins import AsgionPluginManager
@@ -63,6 +64,10 @@ _DRIVE_OPTIONS: list[Callable[[Any], Any]] = [
     click.option("--min-severity", type=SEVERITY_CHOICE, help="Report only this severity and above."),
     click.option("--layer", "layers", multiple=True, metavar="LAYER",
                  help="Only rules of a layer (http, http.fsm, general)."),
+    click.option("--blame", type=click.Choice(BLAME_CHOICES), default=None,
+                 help="Which findings to report: all (default), or app: only those whose send happened in your own "
+                      "code (drops what an installed framework sent and what the server or client did). Config: "
+                      "blame; which packages count as yours: user_packages, library_packages."),
     click.option("--profile", default=None,
                  help="Rule profile: strict, recommended, minimal, or one from the config."),
     click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
@@ -73,8 +78,8 @@ _DRIVE_OPTIONS: list[Callable[[Any], Any]] = [
                  help="Load no third-party plugins unless named with -p (built-ins stay)."),
 ]
 _NAMES = ("app", "paths", "discover", "method", "headers", "body", "ws_texts", "ws_hexes", "subprotocols", "scenarios",
-          "timeout", "no_lifespan", "select", "exclude_rules", "min_severity", "layers", "profile", "config_path",
-          "plugins", "disable_plugin_autoload")
+          "timeout", "no_lifespan", "select", "exclude_rules", "min_severity", "layers", "blame", "profile",
+          "config_path", "plugins", "disable_plugin_autoload")
 
 
 @dataclass(frozen=True)
@@ -97,6 +102,7 @@ class DriveOptions:
     exclude_rules: tuple[str, ...]
     min_severity: str | None
     layers: tuple[str, ...]
+    blame: str | None
     profile: str | None
     config_path: Path | None
     plugins: tuple[str, ...]
@@ -147,6 +153,7 @@ def plan(drive: DriveOptions, pm: AsgionPluginManager | None = None) -> Plan:
         select=split_patterns(drive.select) or None,
         exclude_rules=config.exclude_rules + split_patterns(drive.exclude_rules) or None,
         categories=split_patterns(drive.layers) or None,
+        blame=drive.blame,
     )
     header_pairs = tuple(parse_header(h) for h in drive.headers)
     data = _read_body(drive.body)
@@ -183,7 +190,9 @@ class Session:
                      or report.internal_errors) or self.outcome.lifespan == "failed")
 
 
-def run(planned: Plan, **inspector_options: Any) -> Session:
+def run(planned: Plan, *, show_progress: bool = False, **inspector_options: Any) -> Session:
+    """Load the app, drive it and build the report; ``show_progress`` draws a progress bar on a terminal's stderr
+    when the run lasts more than a second."""
     started = time.perf_counter_ns()
     started_at = datetime.now(UTC)
     # What the app prints while it is imported and driven goes to stderr: stdout is the report's (json, sarif...).
@@ -195,10 +204,19 @@ def run(planned: Plan, **inspector_options: Any) -> Session:
         except (SelectionError, ConfigError) as exc:
             raise UserError(str(exc)) from None
         connections, notes = _connections(planned, loaded.app)
-        outcome = Driver(inspector, timeout=planned.options.timeout,
-                         lifespan=not planned.options.no_lifespan).run(connections)
+        progress = Progress(len(connections), enabled=None if show_progress else False)
+        try:
+            outcome = Driver(inspector, timeout=planned.options.timeout, lifespan=not planned.options.no_lifespan,
+                             on_progress=progress.update).run(connections)
+        finally:
+            progress.stop()
     report = inspector.report(planned.app_spec, results=outcome.results)
     report.notes = notes + list(outcome.notes)
+    if planned.config.blame == "app":
+        dropped = report.keep_owners(("app",))
+        if dropped:
+            report.notes.append(f"{dropped} finding{'s' if dropped != 1 else ''} outside your code not shown "
+                                "(--blame app)")
     report.elapsed_ns = time.perf_counter_ns() - started
     report.started_at = started_at
     report.app_source = loaded.source or report.app_source
@@ -219,7 +237,7 @@ def _connections(planned: Plan, app: Any) -> tuple[list[ConnectionSpec], list[st
             if (spec.method, spec.path, spec.websocket) not in known:
                 connections.append(spec)
         if found.routes:
-            skipped = f" ({len(found.skipped)} skipped: {'; '.join(found.skipped)})" if found.skipped else ""
+            skipped = f"; skipped: {'; '.join(found.skipped)}" if found.skipped else ""
             notes.append(f"{len(found.routes)} operations on {found.route_count} discovered routes "
                          f"({found.source}){skipped}")
         elif not connections:

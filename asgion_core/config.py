@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from asgion_core.location import Blame
 from asgion_core.rules import Severity
 from asgion_core.selection import BUILTIN_PROFILES, Profile
 
@@ -53,6 +54,12 @@ class AsgionConfig:
     #: :mod:`asgion_core.redaction`); ``redact_replace`` replaces the defaults instead.
     redact: tuple[str, ...] = ()
     redact_replace: tuple[str, ...] | None = None
+    #: Top-level package names whose frames count as the user's own code, or as third-party, wherever they are
+    #: installed (findings point at the first frame of the user's code: asgion_core.location).
+    user_packages: tuple[str, ...] = ()
+    library_packages: tuple[str, ...] = ()
+    #: Which findings reports keep: ``all``, or ``app`` for only those in the user's own code.
+    blame: str = "all"
     #: ``[[tool.asgion.requests]]``: connections with their own method, headers and body (see RequestSpec).
     requests: tuple[RequestSpec, ...] = ()
     #: ``[tool.asgion.plugins.NAME]`` tables by plugin name; each plugin validates its own (asgion_check_options).
@@ -65,6 +72,8 @@ class AsgionConfig:
     body_delivery_ns: float = field(init=False, repr=False, compare=False)
     #: The smaller of the two body size thresholds (SEM-008, SEM-009): a body below it breaks neither.
     large_body_threshold: int = field(init=False, repr=False, compare=False)
+    #: The frame classifier built from user_packages and library_packages.
+    blame_rules: Blame = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         for name in ("ttfb", "lifecycle", "body_delivery"):
@@ -72,6 +81,7 @@ class AsgionConfig:
             # an int where it can be: comparing two ints costs less than an int and a float, on every request
             object.__setattr__(self, f"{name}_ns", int(ns) if math.isfinite(ns) else ns)
         object.__setattr__(self, "large_body_threshold", min(self.body_size_threshold, self.buffer_chunk_threshold))
+        object.__setattr__(self, "blame_rules", Blame.of(self.user_packages, self.library_packages))
 
     def merged(self, **overrides: Any) -> AsgionConfig:
         """A copy with the given fields replaced; ``None`` values mean "keep what the config says"."""
@@ -80,11 +90,14 @@ class AsgionConfig:
 
 _STR_KEYS = {"profile", "app"}
 _LIST_KEYS = {"include_rules", "exclude_rules", "categories", "exclude_paths", "paths", "select", "redact",
-              "redact_replace"}
+              "redact_replace", "user_packages", "library_packages"}
+#: The values ``blame`` takes.
+BLAME_CHOICES = ("all", "app")
 _FLOAT_KEYS = {"ttfb_threshold", "lifecycle_threshold", "body_delivery_threshold", "startup_threshold"}
 _INT_KEYS = {"body_size_threshold", "buffer_chunk_threshold", "chunk_count_threshold"}
 _PROFILE_KEYS = {"extends", "description", "min_severity", "categories", "include_rules", "exclude_rules"}
-KNOWN_KEYS = _STR_KEYS | _LIST_KEYS | _FLOAT_KEYS | _INT_KEYS | {"min_severity", "profiles", "plugins", "requests"}
+KNOWN_KEYS = _STR_KEYS | _LIST_KEYS | _FLOAT_KEYS | _INT_KEYS | {"min_severity", "profiles", "plugins", "requests",
+                                                                  "blame"}
 _REQUEST_KEYS = {"method", "path", "headers", "body", "json", "ws_send"}
 
 
@@ -161,6 +174,10 @@ def parse_config(table: Mapping[str, Any], file: Path | None = None, where: str 
             values["requests"] = _parse_requests(value, origin)
         elif key == "min_severity":
             values[key] = _severity(value, f"{origin}: min_severity")
+        elif key == "blame":
+            if value not in BLAME_CHOICES:
+                raise ConfigError(f"{origin}: blame must be one of {', '.join(BLAME_CHOICES)} (got {value!r})")
+            values[key] = value
         elif key in _STR_KEYS:
             values[key] = _expect(value, str, key, origin, "a string")
         elif key in _LIST_KEYS:

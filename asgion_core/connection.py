@@ -11,7 +11,7 @@ from typing import Any
 
 from asgion_core.checks import Scope
 from asgion_core.config import AsgionConfig
-from asgion_core.location import find_send_caller
+from asgion_core.location import endpoint_location, find_send_caller
 from asgion_core.rules import Rule
 from asgion_core.safe_text import MAX_MESSAGE_CHARS, clip
 from asgion_core.violation import SourceLocation, Violation
@@ -206,11 +206,14 @@ class Connection:
     def spec_version(self) -> tuple[int, int]:
         return parse_spec_version(self.scope)
 
-    def report(self, rule_id: str, message: str, location: SourceLocation | None = None) -> None:
+    def report(self, rule_id: str, message: str, location: SourceLocation | None = None, *,
+               owner: str | None = None) -> None:
         """Record one occurrence of ``rule_id``; silently ignored when the rule is not enabled.
 
         ``location`` is where the problem is in the app's code, when the check knows better than the send that
-        is being judged (G-021: the line that raised).
+        is being judged (G-021: the line that raised); ``owner`` then says whose code that is (default ``app``).
+        Otherwise a finding on a send points at the user's frame that sent it, or, when a framework made the
+        send, at the route's endpoint with the framework frame kept as ``sent_from``.
         """
         kind = self.kind
         if rule_id not in kind.enabled:
@@ -221,8 +224,19 @@ class Connection:
         side = rule.side
         if side == "either":
             side = "app" if self.direction == "send" else "server"
-        if location is None and side == "app" and self.direction == "send":
-            location = find_send_caller()
+        sent_from = None
+        if side == "server":
+            owner = "server"
+        elif location is None:
+            if self.direction == "send":
+                origin = find_send_caller(kind.config.blame_rules)
+                location, owner = origin.location, "app" if origin.user else "framework"
+                if not origin.user:
+                    endpoint = endpoint_location(self.scope)
+                    if endpoint is not None:
+                        location, sent_from = endpoint, origin.location
+            else:  # the app ended or stayed silent: the handler it was routed to is the place to look
+                location = endpoint_location(self.scope)
         violation = Violation(
             rule_id=rule_id,
             severity=rule.severity,
@@ -235,6 +249,8 @@ class Connection:
             layer=rule.layer,
             location=location,
             scope_label=self.label,
+            owner=owner or "app",
+            sent_from=sent_from,
         )
         counts = self.counts
         if not isinstance(counts, dict):

@@ -70,6 +70,9 @@ class StateMachine:
     #: The status a report shows for a connection, from its protocol data (an HTTP response's status code), or
     #: None. Called once per filed result, never per message.
     status_of: Callable[[Any], int | None] = field(default=lambda data: None)
+    #: What ``asgion check -v`` shows of a connection, from its protocol data: ``headers`` (name, value) pairs
+    #: of the response as bytes, ``body_bytes``, ``messages``. Called only when the Inspector keeps details.
+    details_of: Callable[[Any], Mapping[str, Any]] = field(default=lambda data: {})
 
     def step(self, state: str, key: str) -> tuple[str | None, OrderingError | None]:
         """The next state, or ``None`` and the error that reports the disallowed key."""

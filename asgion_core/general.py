@@ -15,7 +15,7 @@ from asgion_core.config import AsgionConfig
 from asgion_core.connection import Connection, is_cancellation
 from asgion_core.general_catalogue import RULES
 from asgion_core.hookspecs import hookimpl
-from asgion_core.location import find_raise_site
+from asgion_core.location import raise_origin
 from asgion_core.rules import RuleRegistrar
 from asgion_core.safe_text import describe_exception, safe_repr
 from asgion_core.scenario import register_with_examples
@@ -249,4 +249,6 @@ def check_outcome(conn: Connection, outcome: Outcome) -> None:
         return
     if conn.excused is not None:  # a protocol plugin said why this exception is no error (lifespan opt-out)
         return
-    conn.report("G-021", f"the app raised {describe_exception(exc)}", find_raise_site(exc))
+    origin = raise_origin(exc, conn.config.blame_rules)
+    conn.report("G-021", f"the app raised {describe_exception(exc)}", origin.location,
+                owner="app" if origin.user else "framework")

@@ -24,7 +24,7 @@ from asgion_core.dispatch import CompiledProtocol, compile_protocol
 from asgion_core.errors import ASGIProtocolError
 from asgion_core.location import set_send_code
 from asgion_core.plugins import AsgionPluginManager, create_plugin_manager, default_plugin_manager
-from asgion_core.redaction import Redactor
+from asgion_core.redaction import REDACTED, Redactor
 from asgion_core.report import AppException, InternalError, Report, ScopeResult
 from asgion_core.router import Router, blame_foreign_value
 from asgion_core.rules import Severity
@@ -71,6 +71,8 @@ class Inspector:
         same for per-connection results. Long-lived middleware stays bounded; use ``on_violation`` to keep all.
     :param keep_clean_results: also keep a result for connections without findings, exceptions or notes (the
         CLI does, to report every scope; middleware need not pay for it).
+    :param keep_details: file what the protocol tells of each connection (response headers, body size) in its
+        result's ``details``, secret header values redacted (``asgion check -v``).
     :param trace: record a timeline of every connection (see :mod:`asgion_core.trace`); ``sample_rate`` traces
         that share of connections (per request); records go to ``storage``, else to ``trace_dir`` (one JSON file
         each), else to memory (``traces``: the last ``max_traces``, about ``max_trace_bytes`` at most).
@@ -100,6 +102,7 @@ class Inspector:
         max_violations: int = 10_000,
         max_results: int = 1_000,
         keep_clean_results: bool = False,
+        keep_details: bool = False,
         trace: bool = False,
         sample_rate: float = 1.0,
         trace_dir: str | Path | None = None,
@@ -141,6 +144,7 @@ class Inspector:
             raise ConfigError("; ".join(problems))
         self.strict = strict
         self.keep_clean_results = keep_clean_results
+        self.keep_details = keep_details
         self.express = express
         self.on_violation = on_violation
         self._violations: deque[Violation] = deque(maxlen=max_violations)
@@ -359,6 +363,18 @@ class Inspector:
         self._results.append(_result(conn, None, conn.started_ns))
         conn.report(rule_id, message)
 
+    def _details(self, conn: Connection) -> dict[str, Any]:
+        """The protocol's details of ``conn`` as plain data, header values of secret names redacted."""
+        router = getattr(conn, "router", None)
+        if router is None:
+            return {}
+        details = dict(router.machine.details_of(conn.data))
+        if "headers" in details:
+            details["headers"] = [
+                [name.decode("latin-1"), REDACTED if self._redactor.is_secret(name) else value.decode("latin-1")]
+                for name, value in details["headers"]]
+        return details
+
     def _sink(self, conn: Connection, violation: Violation) -> None:
         """Where connections hand their violations (bound once, as ``_found``: not a new object per connection)."""
         self._violations.append(violation)
@@ -413,7 +429,10 @@ class Inspector:
                 self._scope_check_failed(conn, compiled, check, exc)
         try:
             if conn.violations or raised or self.keep_clean_results:
-                self._results.append(_result(conn, outcome.exception, time.perf_counter_ns()))
+                result = _result(conn, outcome.exception, time.perf_counter_ns())
+                if self.keep_details:
+                    result.details = self._details(conn)
+                self._results.append(result)
         except Exception as exc:
             self._record(InternalError.from_exception("core", "filing the scope result", exc))
         conn.ended = True  # from here on, a finding comes from a task the app left running
@@ -456,7 +475,7 @@ def _result(conn: Connection, exception: BaseException | None, now_ns: int) -> S
     elif exception is not None and conn.excused is not None:
         result.notes.append(f"{conn.excused} ({describe_exception(exception, 200)})")
     elif exception is not None:  # SystemExit and KeyboardInterrupt from an app call are its exception too
-        result.exception = AppException.from_exception(exception)
+        result.exception = AppException.from_exception(exception, conn.config.blame_rules)
     router = getattr(conn, "router", None)
     if router is not None:
         status = router.machine.status_of(conn.data)

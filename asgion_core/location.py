@@ -1,21 +1,27 @@
-"""Find where the app called ``send``: the first frame outside asgion and the standard library.
+"""Find where a finding belongs in the app's code, and whose code it is.
 
-Only called when a rule fires on a sent message, never per message, so walking the stack is affordable.
-Frames in site-packages (frameworks) are passed over while a frame of the user's own code is further out; when
-there is none (a framework built the response), the innermost framework frame that is not a send wrapper of a
-middleware is the answer.
+Only called when a rule fires, never per message, so walking the stack is affordable. A frame is the user's own
+code unless it lies in asgion, the standard library or an installed package (site-packages); ``user_packages``
+and ``library_packages`` in the config move packages across that line by module name. When a send happened in
+framework code only, the finding points at the route's endpoint (read from the scope the framework routed) and
+keeps the framework frame as "sent from".
 """
 
 from __future__ import annotations
 
+import inspect
 import os
 import sys
 import sysconfig
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from types import CodeType, FrameType
+from typing import Any
 
 from asgion_core.violation import SourceLocation
 
-__all__ = ["find_raise_site", "find_send_caller", "set_send_code"]
+__all__ = ["DEFAULT_BLAME", "Blame", "Origin", "endpoint_location", "find_raise_site", "find_send_caller",
+           "installed_code", "raise_origin", "set_send_code"]
 
 _OWN_PACKAGES = ("asgion", "asgion_core", "asgion_http", "asgion_websocket", "asgion_lifespan",
                  "asgion_reporters", "asgion_cli")
@@ -23,6 +29,11 @@ _ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _OWN = tuple(os.path.join(_ROOT, name) + os.sep for name in _OWN_PACKAGES)
 _STDLIB = tuple({os.path.abspath(sysconfig.get_paths()[k]) + os.sep for k in ("stdlib", "platstdlib")})
 _THIRD_PARTY = (os.sep + "site-packages" + os.sep, os.sep + "dist-packages" + os.sep)
+#: Scope keys under which frameworks leave what they routed to: Starlette and FastAPI ``endpoint`` and ``route``,
+#: Litestar ``route_handler``.
+_ENDPOINT_KEYS = ("endpoint", "route_handler", "route")
+#: Attributes that lead from a route object or decorator wrapper to the user's function.
+_ENDPOINT_ATTRIBUTES = ("endpoint", "fn", "func", "value", "__wrapped__")
 _send_codes: set[CodeType] = set()
 
 
@@ -31,30 +42,70 @@ def set_send_code(code: CodeType) -> None:
     _send_codes.add(code)
 
 
-def _kind(filename: str) -> str:
-    if filename.startswith("<") or filename.startswith(_OWN):
-        return "skip"
-    if any(part in filename for part in _THIRD_PARTY):
-        return "library"
-    if filename.startswith(_STDLIB):
-        return "skip"
-    return "user"
+@dataclass(frozen=True, slots=True)
+class Blame:
+    """Which frames are the user's: everything outside asgion, the standard library and installed packages, with
+    ``user_packages`` counted as the user's and ``library_packages`` as third-party (top-level module names)."""
+
+    user_packages: frozenset[str] = frozenset()
+    library_packages: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, user_packages: Iterable[str] = (), library_packages: Iterable[str] = ()) -> Blame:
+        return cls(frozenset(user_packages), frozenset(library_packages))
+
+    def kind(self, frame: FrameType) -> str:
+        """``user``, ``library`` or ``skip`` (asgion, the standard library, generated code)."""
+        filename = frame.f_code.co_filename
+        if filename.startswith("<") or filename.startswith(_OWN):
+            return "skip"
+        if self.user_packages or self.library_packages:
+            package = _top_package(frame)
+            if package in self.user_packages:
+                return "user"
+            if package in self.library_packages:
+                return "library"
+        if any(part in filename for part in _THIRD_PARTY):
+            return "library"
+        if filename.startswith(_STDLIB):
+            return "skip"
+        return "user"
 
 
-def find_send_caller() -> SourceLocation | None:
-    """The location of the app code that awaited the innermost send wrapper on the current stack."""
+DEFAULT_BLAME = Blame()
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where a finding points, and whether that is the user's own code."""
+
+    location: SourceLocation | None
+    user: bool
+
+
+def _top_package(frame: FrameType) -> str:
+    name = frame.f_globals.get("__name__")
+    return name.partition(".")[0] if isinstance(name, str) else ""
+
+
+def find_send_caller(blame: Blame = DEFAULT_BLAME) -> Origin:
+    """The app code that awaited the innermost send wrapper on the current stack.
+
+    The first frame of the user's code wins; when there is none (a framework built the response), the innermost
+    framework frame that is not a middleware's send wrapper.
+    """
     frame: FrameType | None = sys._getframe(1)
     while frame is not None and frame.f_code not in _send_codes:
         frame = frame.f_back
     if frame is None:
-        return None
+        return Origin(None, False)
     fallback: FrameType | None = None
     wrapper: FrameType | None = None
     frame = frame.f_back
     while frame is not None:
-        kind = _kind(frame.f_code.co_filename)
+        kind = blame.kind(frame)
         if kind == "user":
-            return _location(frame)
+            return Origin(_location(frame), True)
         if kind == "library":
             # middleware send wrappers only pass the message on; the frame that built it is more useful
             if "send" in frame.f_code.co_name:
@@ -63,14 +114,14 @@ def find_send_caller() -> SourceLocation | None:
                 fallback = frame
         frame = frame.f_back
     chosen = fallback or wrapper
-    return _location(chosen) if chosen is not None else None
+    return Origin(_location(chosen) if chosen is not None else None, False)
 
 
 def _location(frame: FrameType) -> SourceLocation:
     return SourceLocation(frame.f_code.co_filename, frame.f_lineno or 0, frame.f_code.co_name)
 
 
-def find_raise_site(exc: BaseException) -> SourceLocation | None:
+def raise_origin(exc: BaseException, blame: Blame = DEFAULT_BLAME) -> Origin:
     """Where the app raised ``exc``: the innermost frame of its traceback in the user's own code, else the
     innermost library frame, else the innermost frame (asgion's own frames never count)."""
     try:
@@ -78,7 +129,7 @@ def find_raise_site(exc: BaseException) -> SourceLocation | None:
         user = library = last = None
         while tb is not None:
             code = tb.tb_frame.f_code
-            kind = _kind(code.co_filename)
+            kind = blame.kind(tb.tb_frame)
             location = SourceLocation(code.co_filename, tb.tb_lineno or 0, code.co_name)
             if kind == "user":
                 user = location
@@ -87,6 +138,66 @@ def find_raise_site(exc: BaseException) -> SourceLocation | None:
             if not code.co_filename.startswith(_OWN):
                 last = location
             tb = tb.tb_next
-        return user or library or last
+        return Origin(user, True) if user is not None else Origin(library or last, False)
     except Exception:  # a hostile traceback: no location rather than an error
-        return None
+        return Origin(None, False)
+
+
+def find_raise_site(exc: BaseException, blame: Blame = DEFAULT_BLAME) -> SourceLocation | None:
+    """The location of :func:`raise_origin`."""
+    return raise_origin(exc, blame).location
+
+
+def endpoint_location(scope: Mapping[str, Any]) -> SourceLocation | None:
+    """The file and line of the handler the framework routed this scope to, when the scope says (frameworks
+    write it into the scope they route); None when it does not or the object has no source."""
+    for key in _ENDPOINT_KEYS:
+        try:
+            found = _source_of(dict.get(scope, key)) if isinstance(scope, dict) else None
+        except Exception:  # a hostile or odd object is no endpoint
+            found = None
+        if found is not None:
+            return found
+    return None
+
+
+def _source_of(value: Any) -> SourceLocation | None:
+    """Follow route objects, partials and decorator wrappers to a function or class with a source file."""
+    for _ in range(8):
+        if value is None:
+            return None
+        target = getattr(value, "func", None) if type(value).__name__ == "partial" else value
+        code = getattr(target, "__code__", None)
+        if isinstance(code, CodeType):
+            if code.co_filename.startswith("<") or code.co_filename.startswith(_OWN):
+                return None
+            return SourceLocation(code.co_filename, code.co_firstlineno, getattr(target, "__qualname__", code.co_name))
+        if inspect.isclass(target) and not _is_library_type(target):
+            file = inspect.getsourcefile(target)
+            if file is None:
+                return None
+            return SourceLocation(file, inspect.getsourcelines(target)[1], target.__qualname__)
+        inner = next((getattr(target, name) for name in _ENDPOINT_ATTRIBUTES
+                      if getattr(target, name, None) is not None), None)
+        if inner is None and callable(target) and not inspect.isclass(target):
+            inner = type(target)  # an ASGI app object of the user's own class: where the class is
+        value = inner
+    return None
+
+
+def installed_code(value: Any) -> bool:
+    """Whether ``value`` (an endpoint function, class or ASGI app object) is defined in an installed package,
+    such as the documentation routes a framework adds or its static-files app."""
+    try:
+        code = getattr(value, "__code__", None)
+        if isinstance(code, CodeType):
+            return any(part in code.co_filename for part in _THIRD_PARTY)
+        return _is_library_type(value if inspect.isclass(value) else type(value))
+    except Exception:
+        return False
+
+
+def _is_library_type(cls: type) -> bool:
+    module = sys.modules.get(cls.__module__)
+    file = getattr(module, "__file__", None) or ""
+    return any(part in file for part in _THIRD_PARTY)

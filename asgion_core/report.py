@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import traceback
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from asgion_core.location import find_raise_site
+from asgion_core.location import DEFAULT_BLAME, Blame, find_raise_site
 from asgion_core.rules import Rule, Severity
 from asgion_core.safe_text import describe_exception, exception_message, exception_type, format_traceback
 from asgion_core.violation import SourceLocation, Violation
@@ -26,10 +27,10 @@ class AppException:
     traceback: str
 
     @classmethod
-    def from_exception(cls, exc: BaseException) -> AppException:
+    def from_exception(cls, exc: BaseException, blame: Blame = DEFAULT_BLAME) -> AppException:
         """Never raises, whatever the exception's ``__str__`` does; message and traceback are clipped, and the
         location is the innermost frame of the user's own code (as G-021 reports it)."""
-        return cls(exception_type(exc), exception_message(exc), find_raise_site(exc), format_traceback(exc))
+        return cls(exception_type(exc), exception_message(exc), find_raise_site(exc, blame), format_traceback(exc))
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -88,6 +89,9 @@ class ScopeResult:
     status: int | None = None
     duration_ns: int = 0
     notes: list[str] = field(default_factory=list)
+    #: What the protocol tells of the connection (response headers, body size), when the Inspector was asked to
+    #: keep details (``asgion check -v``); header values of secret names are redacted.
+    details: dict[str, Any] = field(default_factory=dict)
 
     @property
     def failed(self) -> bool:
@@ -107,15 +111,21 @@ class ScopeResult:
             "status": self.status,
             "duration_ms": round(self.duration_ns / 1e6, 3),
             "notes": list(self.notes),
+            **({"details": self.details} if self.details else {}),
         }
 
 
 @dataclass(frozen=True)
 class ReportOptions:
-    """How a reporter should render: colours, and the project root for relative paths."""
+    """How a reporter should render: colours, the project root for relative paths, and for human-readable
+    reporters the line width (None: do not wrap), per-scope details (``-v``) and counts per rule instead of the
+    findings (``--statistics``)."""
 
     color: bool = False
     root: str = "."
+    width: int | None = None
+    verbose: bool = False
+    statistics: bool = False
 
 
 @dataclass
@@ -164,6 +174,26 @@ class Report:
                         break
         order = {s.value: s.rank for s in Severity}
         return sorted(groups.values(), key=lambda g: (-order[g["severity"]], g["rule_id"]))
+
+    def keep_owners(self, owners: Collection[str]) -> int:
+        """Drop the findings whose owner (app, framework, server) is not in ``owners``; how many were dropped."""
+        dropped = 0
+        for result in self.results:
+            kept = [v for v in result.violations if v.owner in owners]
+            dropped += len(result.violations) - len(kept)
+            if len(kept) != len(result.violations):
+                result.violations = kept
+                result.suppressed = {rid: n for rid, n in result.suppressed.items()
+                                     if any(v.rule_id == rid for v in kept)}
+        return dropped
+
+    def rule_counts(self) -> list[tuple[str, int]]:
+        """Occurrences per rule (suppressed ones included), most frequent first."""
+        counts: Counter[str] = Counter()
+        for result in self.results:
+            counts.update(v.rule_id for v in result.violations)
+            counts.update(result.suppressed)
+        return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
     @property
     def exceptions(self) -> list[ScopeResult]:

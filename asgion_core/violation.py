@@ -7,7 +7,10 @@ from typing import Any
 
 from asgion_core.rules import Severity
 
-__all__ = ["SourceLocation", "Violation"]
+__all__ = ["OWNERS", "SourceLocation", "Violation"]
+
+#: Whose code a finding is, in the order reports list them.
+OWNERS = ("app", "framework", "server")
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,8 +32,11 @@ class SourceLocation:
 class Violation:
     """One occurrence of a rule on one connection.
 
-    The first seven fields keep asgion 0.6.1's public shape; ``side``, ``layer``, ``location`` and ``scope_label``
-    are additions.
+    The first seven fields keep asgion 0.6.1's public shape; the rest are additions. ``side`` is the rule's
+    (which party the rule judges); ``owner`` is whose code this occurrence is: ``app`` (the user's own code),
+    ``framework`` (the send happened in an installed package) or ``server`` (the server or client broke the
+    protocol). ``location`` is in the user's code where possible; ``sent_from`` is the framework frame that made
+    the send when ``location`` is the route's endpoint instead.
     """
 
     rule_id: str
@@ -44,6 +50,8 @@ class Violation:
     layer: str = ""
     location: SourceLocation | None = None
     scope_label: str = ""
+    owner: str = "app"
+    sent_from: SourceLocation | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -58,4 +66,6 @@ class Violation:
             "layer": self.layer,
             "location": self.location.to_dict() if self.location else None,
             "scope": self.scope_label,
+            "owner": self.owner,
+            "sent_from": self.sent_from.to_dict() if self.sent_from else None,
         }

@@ -190,7 +190,13 @@ MACHINE = StateMachine(
     final_states=RESPONSE_COMPLETE,
     new_data=HttpData,
     status_of=lambda data: data.start.status if isinstance(data, HttpData) else None,
+    details_of=lambda data: _details(data) if isinstance(data, HttpData) else {},
 )
+
+
+def _details(data: HttpData) -> dict[str, Any]:
+    return {"headers": list(data.start.headers.pairs), "body_bytes": data.counted,
+            "messages": data.body_messages + data.zc_messages}
 
 
 def bodiless(status: int | None) -> bool:

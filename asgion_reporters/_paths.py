@@ -17,6 +17,17 @@ def relative_path(file: str, root: str) -> str:
     return file
 
 
+def short_path(file: str, root: str) -> str:
+    """For people: project files relative to ``root``, installed packages from the package down
+    (``starlette/responses.py``), anything else unchanged."""
+    shown = relative_path(file, root)
+    for marker in ("/site-packages/", "/dist-packages/"):
+        _, found, tail = shown.replace(os.sep, "/").rpartition(marker)
+        if found:
+            return tail
+    return shown
+
+
 def inside(file: str, root: str) -> bool:
     absolute = os.path.abspath(file)
     base = os.path.abspath(root)

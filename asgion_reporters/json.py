@@ -32,12 +32,14 @@ def report_dict(report: Report, options: ReportOptions) -> dict[str, Any]:
             return None
         return {**location, "file": relative_path(location["file"], options.root)}
 
-    violations = [{**group, "location": fix(group["location"])} for group in report.aggregated()]
+    def fix_finding(finding: dict[str, Any]) -> dict[str, Any]:
+        return {**finding, "location": fix(finding["location"]), "sent_from": fix(finding.get("sent_from"))}
+
+    violations = [fix_finding(group) for group in report.aggregated()]
     scopes = []
     for result in report.results:
         data = result.to_dict()
-        for violation in data["violations"]:
-            violation["location"] = fix(violation["location"])
+        data["violations"] = [fix_finding(violation) for violation in data["violations"]]
         if data["exception"]:
             data["exception"]["location"] = fix(data["exception"]["location"])
         scopes.append(data)

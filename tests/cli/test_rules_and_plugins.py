@@ -13,7 +13,7 @@ def test_rules_table_lists_everything(run_cli: CliRun) -> None:
     assert "HF-002" in out and "G-001" in out and "SEM-025" in out
     retired = [r for r in json.loads(run_cli("rules", "--format", "json", "--all")[1]) if r["status"] == "retired"]
     assert retired and not any(r["id"] in out.split() for r in retired), "retired rules are hidden"
-    assert f"{257 - len(retired)} rules ({len(retired)} retired rules hidden: --all shows them)" in out
+    assert f"{257 - len(retired)} rules ({len(retired)} retired hidden, --all)" in out
     assert "257 rules;" in run_cli("rules", "--all")[1]
 
 
