@@ -79,6 +79,7 @@ def write_outputs(outputs: list[Output], report: Report, *, view: TextView, quie
             except OSError as exc:
                 raise UserError(f"cannot write {output.path}: {exc.strerror}") from None
         elif not quiet:
-            click.echo(rendered, nl=False)
+            # click strips ANSI codes off a non-terminal unless told: --color always and FORCE_COLOR mean keep them
+            click.echo(rendered, nl=False, color=options.color)
     if failures:
         raise UserError("; ".join(failures))

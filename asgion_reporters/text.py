@@ -96,7 +96,7 @@ class TextReporter:
         if report.notes or report.plugin_errors or report.internal_errors:
             console.print()
         for note in report.notes:
-            console.print(Text(f"note: {note}", style="dim"))
+            _hang(console, Text("note: ", style="dim"), Text(note, style="dim"), options)
         for error in report.plugin_errors:
             console.print(Text(f"plugin error: {error}", style="red"))
         for internal in report.internal_errors:
@@ -127,10 +127,10 @@ class TextReporter:
             self._details(console, result.details)
         if result.exception is not None:
             exc = result.exception
-            console.print(_indented(Text(f"exception {exc.type}: {exc.message}{_at(exc.location, options)}",
-                                          style="red")))
+            _hang(console, Text("  "), Text(f"exception {exc.type}: {exc.message}{_at(exc.location, options)}",
+                                            style="red"), options)
         for note in result.notes:
-            console.print(_indented(Text(f"note: {note}", style="dim")))
+            _hang(console, Text("  note: ", style="dim"), Text(note, style="dim"), options)
 
     def _details(self, console: Console, details: dict[str, Any]) -> None:
         from rich.text import Text
@@ -215,15 +215,10 @@ def _at(location: SourceLocation | None, options: ReportOptions) -> str:
     return f" at {_where(location, options)}" if location is not None else ""
 
 
-def _indented(text: Text) -> Any:
-    """``text`` two columns in, continuation lines indented to match."""
-    from rich.padding import Padding
-
-    return Padding(text, (0, 0, 0, 2))
-
-
 def _hang(console: Console, prefix: Text, body: Text, options: ReportOptions) -> None:
     """``prefix`` then ``body``; when ``body`` wraps, its further lines start under its first character."""
+    from rich.text import Text
+
     if options.width is None:
         console.print(prefix + body)
         return

@@ -31,6 +31,9 @@ def test_every_route_is_driven_without_options(framework: str, run_cli: CliRun) 
     assert {"GET /items", "HEAD /items", "POST /items", "GET /stream", "WS /ws/echo", "WS /ws/no-close"} <= set(driven)
     if framework == "fastapi":
         assert "DELETE /items/1" in driven, "the int path parameter (a type hint) got a valid value"
+        assert not any("/docs" in label or "/openapi.json" in label for label in driven)
+        assert "4 routes the framework serves itself (/openapi.json, /docs, /docs/oauth2-redirect, /redoc)" in \
+            " ".join(data["notes"]), "FastAPI's own documentation routes are not the user's to check"
     [coverage] = [n for n in data["notes"] if "discovered routes" in n]
     assert coverage.startswith(f"{len(driven)} operations on ")
     no_close = next(s for s in data["scopes"] if s["label"] == "WS /ws/no-close")

@@ -1,0 +1,96 @@
+"""Where a finding points: the route's endpoint read from the scope, the line that raised, whose code a frame is."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from typing import Any
+
+from asgion_core.location import DEFAULT_BLAME, Blame, endpoint_location, installed_code, raise_origin
+
+
+async def handler(request: Any) -> None:
+    """A user's endpoint."""
+
+
+class ClassEndpoint:
+    """A user's class-based endpoint (Starlette's HTTPEndpoint style)."""
+
+    def __init__(self, scope: Any, receive: Any, send: Any) -> None:
+        pass
+
+
+class AsgiObject:
+    """A user's ASGI app object, mounted as a route's app."""
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        pass
+
+
+class Route:
+    def __init__(self, endpoint: Any) -> None:
+        self.endpoint = endpoint
+
+
+class Hostile:
+    def __getattr__(self, name: str) -> Any:
+        raise RuntimeError("no attributes here")
+
+
+def test_the_endpoint_is_found_through_routes_partials_and_wrappers() -> None:
+    line = handler.__code__.co_firstlineno
+
+    @functools.wraps(handler)
+    async def decorated(request: Any) -> None:
+        pass
+
+    for value in (handler, functools.partial(handler), Route(handler)):
+        found = endpoint_location({"endpoint": value})
+        assert found is not None and (found.file, found.line, found.function) == (__file__, line, "handler")
+    wrapped = endpoint_location({"route": Route(decorated)})
+    assert wrapped is not None and wrapped.file == __file__
+    assert endpoint_location({"route_handler": Route(Route(handler))}) == endpoint_location({"endpoint": handler})
+
+
+def test_classes_and_app_objects_point_at_their_class() -> None:
+    found = endpoint_location({"endpoint": ClassEndpoint})
+    assert found is not None and found.function == "ClassEndpoint"
+    instance = endpoint_location({"endpoint": AsgiObject()})
+    assert instance is not None and instance.function == "AsgiObject"
+
+
+def test_no_endpoint_or_a_hostile_one_gives_no_location() -> None:
+    assert endpoint_location({}) is None
+    assert endpoint_location({"endpoint": Hostile()}) is None
+    assert endpoint_location({"endpoint": len}) is None, "a builtin has no source file"
+    assert endpoint_location({"endpoint": 42}) is None
+
+
+def test_installed_code_is_told_apart_from_the_users() -> None:
+    from starlette.responses import PlainTextResponse
+    from starlette.staticfiles import StaticFiles
+
+    assert installed_code(PlainTextResponse) and installed_code(StaticFiles(directory=".", check_dir=False))
+    assert not installed_code(handler) and not installed_code(AsgiObject())
+    assert not installed_code(Hostile())
+
+
+def test_the_raise_in_the_users_code_wins_over_library_frames() -> None:
+    def fail() -> None:
+        import json
+
+        json.loads("{")  # raises inside the standard library, below the user's frame
+
+    try:
+        fail()
+    except ValueError as exc:
+        origin = raise_origin(exc)
+    assert origin.user and origin.location is not None
+    assert origin.location.function == "fail" and origin.location.file == __file__
+
+
+def test_blame_settings_move_modules_across_the_line() -> None:
+    frame = sys._getframe()
+    assert DEFAULT_BLAME.kind(frame) == "user"
+    assert Blame.of(library_packages=["tests"]).kind(frame) == "library"
+    assert Blame.of(user_packages=["tests"], library_packages=["other"]).kind(frame) == "user"
