@@ -78,21 +78,21 @@ def test_an_exception_points_at_the_raise_once(run_cli: CliRun, shop: Path) -> N
     boom = findings(run_cli)["GET /boom"]
     assert [(v["rule_id"], v["owner"], v["location"]["line"]) for v in boom] == [
         ("G-021", "app", line_of(SHOP, "raise RuntimeError"))]
-    code, out, _ = run_cli("check", "shop:app")
+    _, out, _ = run_cli("check", "shop:app")
     assert out.count("G-021") == 1 and f"shop.py:{line_of(SHOP, 'raise RuntimeError')} in boom" in out
 
 
 def test_every_format_uses_the_same_location(run_cli: CliRun, shop: Path) -> None:
     handler = line_of(SHOP, '@app.get("/items/{item_id}")')
-    code, out, _ = run_cli("check", "shop:app", "--format", "sarif")
+    _, out, _ = run_cli("check", "shop:app", "--format", "sarif")
     results = json.loads(out)["runs"][0]["results"]
     short_body = next(r for r in results if r["ruleId"] == "SEM-003")
     physical = short_body["locations"][0]["physicalLocation"]
     assert physical["artifactLocation"]["uri"] == "shop.py" and physical["region"]["startLine"] == handler
     assert all(r["locations"][0]["physicalLocation"]["region"]["startLine"] > 1 for r in results), "no line-1 fallback"
-    code, out, _ = run_cli("check", "shop:app", "--format", "github")
+    _, out, _ = run_cli("check", "shop:app", "--format", "github")
     assert f"file=shop.py,line={handler}" in next(line for line in out.splitlines() if "SEM-003" in line)
-    code, out, _ = run_cli("check", "shop:app")
+    _, out, _ = run_cli("check", "shop:app")
     assert f"at shop.py:{handler} in read_item" in out and "sent from starlette/responses.py:" in out
 
 
@@ -134,7 +134,7 @@ def test_user_packages_claims_an_installed_package(run_cli: CliRun, tmp_path: Pa
     monkeypatch.delitem(sys.modules, "vendored", raising=False)
 
     def owner() -> str:
-        code, out, _ = run_cli("check", "vendored:app", "--format", "json")
+        _, out, _ = run_cli("check", "vendored:app", "--format", "json")
         [hf002] = [v for s in json.loads(out)["scopes"] for v in s["violations"] if v["rule_id"] == "HF-002"]
         return str(hf002["owner"])
 
