@@ -10,6 +10,7 @@ from typing import Any
 
 from asgion_core.discovery import SAMPLE_UUID, DiscoveredRoute, Discovery, fill_path, ordered_methods
 from asgion_core.hookspecs import hookimpl
+from asgion_core.location import installed_code
 
 #: Sample values by werkzeug converter class name.
 _CONVERTER_SAMPLES = {"IntegerConverter": "1", "FloatConverter": "1.0", "PathConverter": "x",
@@ -26,17 +27,30 @@ def asgion_discover_routes(app: Any) -> Discovery | None:
     except Exception:
         return None
     found = Discovery(source="quart")
+    framework_routes: list[str] = []
     for rule in rules:
         text = str(getattr(rule, "rule", ""))
         path = _fill(rule, text)
-        if path is None:
+        view = _view(app, rule)
+        if view is not None and installed_code(getattr(view, "__func__", view)):
+            framework_routes.append(text)
+        elif path is None:
             found.skipped.append(f"{text}: a path parameter without a sample value")
         elif getattr(rule, "websocket", False):
-            found.routes.append(DiscoveredRoute(path, websocket=True, route=text))
+            found.routes.append(DiscoveredRoute(path, websocket=True, route=text, handler=view))
         else:
-            found.routes += [DiscoveredRoute(path, method, route=text)
+            found.routes += [DiscoveredRoute(path, method, route=text, handler=view)
                              for method in ordered_methods(getattr(rule, "methods", None))]
+    found.skip_framework_routes(framework_routes)
     return found.capped()
+
+
+def _view(app: Any, rule: Any) -> Any:
+    """The view function the rule's endpoint names (``app.view_functions``)."""
+    try:
+        return app.view_functions.get(rule.endpoint)
+    except Exception:
+        return None
 
 
 def _fill(rule: Any, text: str) -> str | None:

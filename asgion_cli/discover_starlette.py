@@ -2,17 +2,22 @@
 
 Read by duck typing on the route classes' names, so neither framework is imported here: an app of neither is
 simply not recognised. Path parameters get valid sample values: from the route's converters (int, float, uuid,
-path, str) and, for FastAPI, from the endpoint's type hints (an ``int`` parameter without a converter gets 1).
+path, str) and, for FastAPI, from the endpoint's type hints (an ``int`` parameter without a converter gets 1) and
+its OpenAPI document, which also gives each operation its required query parameters, headers and body. With
+CORSMiddleware every route also gets an OPTIONS preflight.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from asgion_core.discovery import SAMPLE_UUID, DiscoveredRoute, Discovery, fill_path, ordered_methods, sample_value
 from asgion_core.hookspecs import hookimpl
 from asgion_core.location import installed_code
+from asgion_core.openapi import OperationRequest, operation_request
 
 #: Sample values by converter class name (Starlette's convertors).
 _CONVERTER_SAMPLES = {"IntegerConvertor": "1", "FloatConvertor": "1.0", "PathConvertor": "x", "StringConvertor": "x",
@@ -29,62 +34,148 @@ def asgion_discover_routes(app: Any) -> Discovery | None:
         routes = list(app.routes)
     except Exception:
         return None
-    found = Discovery(source="starlette")
-    framework_routes: list[str] = []
-    _walk(routes, "", found, framework_routes, depth=0)
-    if framework_routes:
-        found.skipped.append(f"{len(framework_routes)} route{'s' if len(framework_routes) != 1 else ''} the "
-                             f"framework serves itself ({', '.join(framework_routes)})")
+    walk = _Walk(Discovery(source="starlette"), preflight=_answers_preflight(app))
+    walk.routes(routes, "", _Schema(_openapi_document(app), ""), depth=0)
+    found = walk.found
+    found.skip_framework_routes(walk.framework_routes)
     return found.capped()
 
 
-def _kinds(route: Any) -> set[str]:
-    return {cls.__name__ for cls in type(route).__mro__}
+@dataclass(frozen=True)
+class _Schema:
+    """The OpenAPI document that describes the routes being walked, and the path it is mounted at."""
+
+    document: Mapping[str, Any] | None
+    mounted_at: str
+
+    def request(self, path_format: str, method: str) -> OperationRequest | None:
+        if self.document is None or not path_format.startswith(self.mounted_at):
+            return None
+        own_path = path_format[len(self.mounted_at):] or "/"
+        return operation_request(self.document, own_path, "GET" if method == "HEAD" else method)
 
 
-def _walk(routes: list[Any], prefix: str, found: Discovery, framework_routes: list[str], depth: int) -> None:
-    """Add ``routes`` under ``prefix`` to ``found``; routes whose endpoint is installed code (FastAPI's /docs,
-    StaticFiles) go to ``framework_routes`` instead: their findings are the framework's, not the app's."""
-    if depth > 8:
-        found.skipped.append(f"mounts nested deeper than 8 levels under {prefix}")
-        return
+@dataclass
+class _Walk:
+    """One walk over a route table: what it found, and the routes the framework serves itself (FastAPI's /docs,
+    StaticFiles), whose findings would be the framework's, not the app's."""
+
+    found: Discovery
+    preflight: bool
+    framework_routes: list[str] = field(default_factory=list)
+
+    def routes(self, routes: list[Any], prefix: str, schema: _Schema, depth: int) -> None:
+        if depth > 8:
+            self.found.skipped.append(f"mounts nested deeper than 8 levels under {prefix}")
+            return
+        for route in _flattened(routes):
+            kinds = {cls.__name__ for cls in type(getattr(route, "original_route", route)).__mro__}
+            path_format = prefix + str(getattr(route, "path_format", getattr(route, "path", "")))
+            endpoint = getattr(route, "endpoint", None) or getattr(route, "app", None)
+            if "Host" in kinds:
+                self.found.skipped.append(f"routes under Host({getattr(route, 'host', '?')!r}): they need that "
+                                          "Host header")
+            elif not getattr(route, "routes", None) and installed_code(endpoint):
+                self.framework_routes.append(path_format)
+            elif "Mount" in kinds:
+                self.mount(route, prefix, path_format, schema, depth)
+            elif "WebSocketRoute" in kinds:
+                ws_path = _fill(route, path_format, {})
+                if ws_path is None:
+                    self.found.skipped.append(f"ws:{path_format}: a path parameter without a sample value")
+                else:
+                    self.found.routes.append(DiscoveredRoute(ws_path, websocket=True, route=path_format,
+                                                             handler=endpoint))
+            elif "Route" in kinds:
+                self.http(route, path_format, schema)
+
+    def mount(self, route: Any, prefix: str, path_format: str, schema: _Schema, depth: int) -> None:
+        inner = list(getattr(route, "routes", None) or [])
+        if not inner:
+            mounted = _fill(route, path_format, {}) or "/"
+            self.found.routes.append(DiscoveredRoute(mounted, "GET", route=path_format,
+                                                     handler=getattr(route, "app", None)))
+            return
+        mounted_at = prefix + str(getattr(route, "path", ""))  # path_format ends in the "{path}" it hands on
+        document = _openapi_document(getattr(route, "app", None))
+        self.routes(inner, mounted_at, _Schema(document, mounted_at) if document else schema, depth + 1)
+
+    def http(self, route: Any, path_format: str, schema: _Schema) -> None:
+        methods = ordered_methods(getattr(route, "methods", None))
+        for method in methods:
+            request = schema.request(path_format, method)
+            path = _fill(route, path_format, request.path_values if request else {})
+            if path is None:
+                self.found.skipped.append(f"{path_format}: a path parameter without a sample value")
+                return
+            self.found.routes.append(DiscoveredRoute(
+                path, method, route=path_format, query=request.query if request else "",
+                headers=request.headers if request else (), body=request.body if request else b"",
+                handler=getattr(route, "endpoint", None)))
+        if self.preflight and "OPTIONS" not in methods and path is not None:
+            self.found.routes.append(DiscoveredRoute(path, "OPTIONS", route=path_format, headers=(
+                ("origin", "https://example.com"), ("access-control-request-method", methods[0]))))
+
+
+def _flattened(routes: list[Any]) -> list[Any]:
+    """``routes`` with the routers FastAPI includes lazily (an entry with ``effective_route_contexts()``) replaced
+    by the routes they serve."""
+    flat: list[Any] = []
     for route in routes:
-        kinds = _kinds(route)
-        path_format = str(getattr(route, "path_format", getattr(route, "path", "")))
-        endpoint = getattr(route, "endpoint", None) or getattr(route, "app", None)
-        if "Host" not in kinds and not getattr(route, "routes", None) and installed_code(endpoint):
-            framework_routes.append(prefix + path_format)
-        elif "Host" in kinds:
-            found.skipped.append(f"routes under Host({getattr(route, 'host', '?')!r}): they need that Host header")
-        elif "Mount" in kinds:
-            inner = list(getattr(route, "routes", None) or [])
-            if inner:  # the mount's own path (its path_format ends in the "{path}" it hands on)
-                _walk(inner, prefix + str(getattr(route, "path", "")), found, framework_routes, depth + 1)
-            else:
-                mounted = _fill(route, prefix + path_format) or "/"
-                found.routes.append(DiscoveredRoute(mounted, "GET", route=prefix + path_format))
-        elif "WebSocketRoute" in kinds:
-            ws_path = _fill(route, prefix + path_format)
-            if ws_path is None:
-                found.skipped.append(f"ws:{prefix + path_format}: a path parameter without a sample value")
-            else:
-                found.routes.append(DiscoveredRoute(ws_path, websocket=True, route=prefix + path_format))
-        elif "Route" in kinds:
-            http_path = _fill(route, prefix + path_format)
-            if http_path is None:
-                found.skipped.append(f"{prefix + path_format}: a path parameter without a sample value")
-                continue
-            for method in ordered_methods(getattr(route, "methods", None)):
-                found.routes.append(DiscoveredRoute(http_path, method, route=prefix + path_format))
+        contexts = getattr(route, "effective_route_contexts", None)
+        if not callable(contexts):
+            flat.append(route)
+            continue
+        try:
+            flat += [_IncludedRoute(context) for context in contexts()]
+        except Exception:  # a private API that changed shape: the router is not read rather than misread
+            continue
+    return flat
 
 
-def _fill(route: Any, path_format: str) -> str | None:
-    """``path_format`` with each ``{name}`` replaced by a value its converter (or type hint) accepts."""
+class _IncludedRoute:
+    """A route of a lazily included router: the full path, methods and converters of its include context, and
+    everything else (its kind, its dependant) of the route the router declared."""
+
+    def __init__(self, context: Any) -> None:
+        self._context = context
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return getattr(self._context, name)
+        except AttributeError:
+            return getattr(self._context.original_route, name)
+
+
+def _openapi_document(app: Any) -> Mapping[str, Any] | None:
+    """FastAPI's OpenAPI document (``app.openapi()``, which FastAPI builds once and caches), or None."""
+    if type(app).__module__.split(".")[0] != "fastapi":
+        return None
+    try:
+        document = app.openapi()
+    except Exception:  # a broken schema (a model pydantic cannot describe): the route table still serves
+        return None
+    return document if isinstance(document, Mapping) else None
+
+
+def _answers_preflight(app: Any) -> bool:
+    """Whether the app runs Starlette's CORSMiddleware, which answers OPTIONS preflights on every path."""
+    try:
+        return any(getattr(getattr(m, "cls", None), "__name__", "") == "CORSMiddleware"
+                   for m in getattr(app, "user_middleware", None) or ())
+    except Exception:
+        return False
+
+
+def _fill(route: Any, path_format: str, documented: Mapping[str, str]) -> str | None:
+    """``path_format`` with each ``{name}`` replaced by a value its schema, type hint or converter accepts."""
     convertors = getattr(route, "param_convertors", None) or {}
     hints = _type_hints(route)
 
     def sample(match: re.Match[str]) -> str | None:
         name = match.group(1)
+        if name in documented:
+            return documented[name]
         if name in hints:
             return hints[name]
         convertor = convertors.get(name)

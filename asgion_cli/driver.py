@@ -20,12 +20,13 @@ import os
 import threading
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from asgion_cli.requests import ConnectionSpec
 from asgion_core.inspector import Inspector
 from asgion_core.report import ScopeResult
+from asgion_core.violation import SourceLocation, Violation
 
 SPEC_VERSION = "2.4"
 CLIENT = ("127.0.0.1", 50123)
@@ -163,6 +164,9 @@ class Driver:
         timed_out, note = await self.wait(task, disconnect)
         self.leave()
         self.record(before, label, scope, timed_out, note)
+        if spec.handler is not None:
+            result = self.outcome.results[-1]
+            result.violations = [_at_handler(v, spec.handler) for v in result.violations]
 
     async def call(self, scope: dict[str, Any], receive: Waiter, send: Callable[[Any], Awaitable[None]]) -> None:
         """The app call through the inspector. ``sys.exit()`` or KeyboardInterrupt in the app ends only its own
@@ -201,6 +205,16 @@ class Driver:
         if note:
             result.notes.append(note)
         self.outcome.results.append(result)
+
+
+def _at_handler(violation: Violation, handler: SourceLocation) -> Violation:
+    """A finding the framework's code sent, or one with no place (the app ended or stayed silent), pointed at
+    the handler of the route the connection was made for, the framework frame kept as "sent from"."""
+    if violation.owner == "framework" and violation.sent_from is None:
+        return replace(violation, location=handler, sent_from=violation.location)
+    if violation.owner == "app" and violation.location is None:
+        return replace(violation, location=handler)
+    return violation
 
 
 def _consume(task: asyncio.Future[Any]) -> None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import quote, unquote
 
 from asgion_cli.errors import UserError
+from asgion_core.violation import SourceLocation
 
 _METHOD = re.compile(r"^[A-Za-z]+$")
 WS_SCHEMES = ("ws", "wss")
@@ -41,6 +42,8 @@ class ConnectionSpec:
     subprotocols: tuple[str, ...] = ()
     #: "" for the normal run; "client disconnect", "chunked body" or "client closes first" for a scenario.
     scenario: str = ""
+    #: Where the handler of the discovered route is: findings the framework sent point there.
+    handler: SourceLocation | None = None
 
     @property
     def websocket(self) -> bool:

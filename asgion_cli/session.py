@@ -7,7 +7,7 @@ import functools
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -23,6 +23,7 @@ from asgion_cli.terminal import Progress
 from asgion_core.config import BLAME_CHOICES, AsgionConfig, ConfigError, RequestSpec
 from asgion_core.discovery import discover
 from asgion_core.inspector import Inspector
+from asgion_core.location import handler_location
 from asgion_core.plugins import AsgionPluginManager
 from asgion_core.report import Report
 from asgion_core.rules import Severity
@@ -231,9 +232,12 @@ def _connections(planned: Plan, app: Any) -> tuple[list[ConnectionSpec], list[st
     if planned.discover:
         found = discover(planned.pm, app)
         known = {(c.method, c.path, c.websocket) for c in connections}
-        for route in found.routes:  # -d is for the given paths: a discovered GET stays a GET without a body
-            spec = parse_path(route.spec, default_method="GET", headers=planned.headers, frames=planned.frames,
-                              subprotocols=drive.subprotocols)
+        for route in found.routes:  # -d is for the given paths: a discovered operation gets the body it requires
+            own = tuple((name.encode(), value.encode()) for name, value in route.headers
+                        if not any(name.encode() == given for given, _ in planned.headers))
+            spec = replace(parse_path(route.spec, default_method="GET", headers=planned.headers + own,
+                                      body=route.body, frames=planned.frames, subprotocols=drive.subprotocols),
+                           handler=handler_location(route.handler))
             if (spec.method, spec.path, spec.websocket) not in known:
                 connections.append(spec)
         if found.routes:

@@ -29,18 +29,26 @@ MAX_OPERATIONS = 200
 class DiscoveredRoute:
     """One connection to make: a concrete path (parameters filled in), its method, or a WebSocket path.
 
-    ``route`` names the route as its table does (``/items/{item_id}``), for the coverage line and notes.
+    ``route`` names the route as its table does (``/items/{item_id}``), for the coverage line and notes. ``query``,
+    ``headers`` and ``body`` are what the operation requires (from its OpenAPI document, see asgion_core.openapi).
     """
 
     path: str
     method: str = "GET"
     websocket: bool = False
     route: str = ""
+    query: str = ""
+    headers: tuple[tuple[str, str], ...] = ()
+    body: bytes = b""
+    #: The function or class that handles the route, where the route table names it: findings the framework's
+    #: code sent for this connection point at it (see asgion_core.location.handler_location).
+    handler: Any = field(default=None, compare=False)
 
     @property
     def spec(self) -> str:
-        """The form ``--path`` takes: ``METHOD:/path`` or ``ws:/path``."""
-        return f"ws:{self.path}" if self.websocket else f"{self.method}:{self.path}"
+        """The form ``--path`` takes: ``METHOD:/path?query`` or ``ws:/path?query``."""
+        target = f"{self.path}?{self.query}" if self.query else self.path
+        return f"ws:{target}" if self.websocket else f"{self.method}:{target}"
 
 
 @dataclass
@@ -54,6 +62,13 @@ class Discovery:
     @property
     def route_count(self) -> int:
         return len({(r.route or r.path, r.websocket) for r in self.routes})
+
+    def skip_framework_routes(self, routes: list[str]) -> None:
+        """Note routes the framework serves itself (its documentation pages, static files) as skipped: what they
+        answer is the framework's, not the app's, to fix."""
+        if routes:
+            self.skipped.append(f"{len(routes)} route{'s' if len(routes) != 1 else ''} the framework serves "
+                                f"itself ({', '.join(routes)})")
 
     def capped(self, limit: int = MAX_OPERATIONS) -> Discovery:
         """This discovery with at most ``limit`` connections; the rest are counted as skipped."""
@@ -118,8 +133,14 @@ def sample_value(annotation: Any) -> str | None:
 
 
 def ordered_methods(methods: Iterable[object] | None) -> list[str]:
-    """A route's methods, upper-case, GET first, then HEAD, then the rest in order (GET when none is declared)."""
-    names = sorted({str(m).upper() for m in methods}) if methods else ["GET"]
+    """A route's methods, upper-case, GET first, then HEAD, then the rest in order (GET when none is declared).
+
+    A GET route is also driven with HEAD, declared or not: servers send HEAD to any GET route, and what the app
+    answers (the headers without the body, or a 405 with Allow) is part of its contract.
+    """
+    names = {str(m).upper() for m in methods} if methods else {"GET"}
+    if "GET" in names:
+        names.add("HEAD")
     return sorted(names, key=lambda m: (m != "GET", m != "HEAD", m))
 
 

@@ -21,7 +21,7 @@ from typing import Any
 from asgion_core.violation import SourceLocation
 
 __all__ = ["DEFAULT_BLAME", "Blame", "Origin", "endpoint_location", "find_raise_site", "find_send_caller",
-           "installed_code", "raise_origin", "set_send_code"]
+           "handler_location", "installed_code", "raise_origin", "set_send_code"]
 
 _OWN_PACKAGES = ("asgion", "asgion_core", "asgion_http", "asgion_websocket", "asgion_lifespan",
                  "asgion_reporters", "asgion_cli")
@@ -153,7 +153,7 @@ def endpoint_location(scope: Mapping[str, Any]) -> SourceLocation | None:
     write it into the scope they route); None when it does not or the object has no source."""
     for key in _ENDPOINT_KEYS:
         try:
-            found = _source_of(dict.get(scope, key)) if isinstance(scope, dict) else None
+            found = handler_location(dict.get(scope, key)) if isinstance(scope, dict) else None
         except Exception:  # a hostile or odd object is no endpoint
             found = None
         if found is not None:
@@ -161,8 +161,16 @@ def endpoint_location(scope: Mapping[str, Any]) -> SourceLocation | None:
     return None
 
 
+def handler_location(value: Any) -> SourceLocation | None:
+    """Where a route's handler is defined: route objects, partials and decorator wrappers are followed to a
+    function or class with a source file; None for asgion's own code, generated code and odd objects."""
+    try:
+        return _source_of(value)
+    except Exception:  # a hostile or odd object is no handler
+        return None
+
+
 def _source_of(value: Any) -> SourceLocation | None:
-    """Follow route objects, partials and decorator wrappers to a function or class with a source file."""
     for _ in range(8):
         if value is None:
             return None
