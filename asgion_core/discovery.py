@@ -7,6 +7,7 @@ recognise; the core hands them the app and every object it wraps (middleware kee
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -15,8 +16,13 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from asgion_core.plugins import AsgionPluginManager
 
-__all__ = ["DiscoveredRoute", "Discovery", "discover", "fill_path", "ordered_methods", "sample_value", "unwrap"]
+__all__ = ["DiscoveredRoute", "Discovery", "discover", "fill_path", "ordered_methods", "sample_matching",
+           "sample_value", "unwrap"]
 
+#: The standard library's regex parser (re._parser, typed Any: it has no stubs); it turns a route's regex into the
+#: parts a matching sample is built from.
+sre_parse: Any = importlib.import_module("re._parser")
+sre: Any = importlib.import_module("re._constants")
 #: Attributes under which ASGI middleware and wrappers keep the app they wrap.
 WRAPPED_ATTRIBUTES = ("app", "wrapped", "application", "asgi_app", "_app", "__wrapped__")
 #: How deep discovery follows wrappers.
@@ -159,3 +165,64 @@ def fill_path(template: str, pattern: re.Pattern[str], sample: Callable[[re.Matc
 
     path = pattern.sub(replace, template)
     return None if missing else path
+
+
+def sample_matching(pattern: str) -> str | None:
+    """A short string the regular expression ``pattern`` matches in full (``[0-9]{4}`` -> ``"0000"``), for
+    regex-typed path parameters; None when the pattern is beyond this simple generator."""
+    try:
+        text = _sample_of(sre_parse.parse(pattern))
+        for candidate in ("x", text) if not text else (text,):  # a path segment is better not empty
+            if re.fullmatch(pattern, candidate):
+                return candidate
+        return None
+    except (re.error, ValueError, TypeError, OverflowError, RecursionError):
+        return None
+
+
+def _sample_of(items: Iterable[tuple[Any, Any]]) -> str:
+    """The characters of a parsed pattern: the first alternative, the fewest repeats (at least one where the
+    pattern requires it), the first character of each class."""
+    out: list[str] = []
+    for op, value in items:
+        if op is sre.LITERAL:
+            out.append(chr(value))
+        elif op is sre.IN:
+            out.append(_class_sample(value))
+        elif op is sre.ANY or op is sre.NOT_LITERAL:
+            out.append("x" if op is sre.ANY or value != ord("x") else "y")
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+            low, _high, inner = value
+            out.append(_sample_of(inner) * low)
+        elif op is sre.SUBPATTERN:
+            out.append(_sample_of(value[-1]))
+        elif op is sre.BRANCH:
+            out.append(_sample_of(value[1][0]))
+        elif op is sre.CATEGORY:
+            out.append(_CATEGORY_SAMPLES.get(value, "x"))
+        elif op is sre.AT:
+            continue
+        else:  # backreferences, lookarounds, conditionals
+            raise ValueError(f"unsupported {op}")
+    return "".join(out)
+
+
+_CATEGORY_SAMPLES = {sre.CATEGORY_DIGIT: "0", sre.CATEGORY_NOT_DIGIT: "x", sre.CATEGORY_WORD: "x",
+                     sre.CATEGORY_NOT_WORD: "-", sre.CATEGORY_SPACE: " ", sre.CATEGORY_NOT_SPACE: "x"}
+
+
+def _class_sample(items: list[tuple[Any, Any]]) -> str:
+    if items and items[0][0] is sre.NEGATE:
+        excluded = {v for op, v in items[1:] if op is sre.LITERAL}
+        return next(c for c in "xyz0-" if ord(c) not in excluded)
+    choices = []
+    for op, value in items:
+        if op is sre.LITERAL:
+            choices.append(chr(value))
+        elif op is sre.RANGE:
+            choices.append(chr(value[0]))
+        elif op is sre.CATEGORY:
+            choices.append(_CATEGORY_SAMPLES.get(value, "x"))
+        else:
+            raise ValueError(f"unsupported class item {op}")
+    return next((c for c in choices if c.isalnum()), choices[0])

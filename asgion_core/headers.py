@@ -25,18 +25,26 @@ def pair_shape_ok(item: Any) -> bool:
 
 class Headers(NamedTuple):
     """A headers value read once: the well-formed pairs, whether anything was malformed (the HE-008 test), and
-    the values by lower-cased name (``by_name``). One-shot iterators are never read (B2): no pairs, not malformed."""
+    the values by lower-cased name (``by_name``). One-shot iterators are never read (B2): no pairs, not malformed,
+    ``unread``."""
 
     pairs: list[tuple[bytes, bytes]]
     malformed: bool
     by_name: dict[bytes, list[bytes]]
+    unread: bool = False
+
+    @property
+    def known(self) -> bool:
+        """Whether ``pairs`` are all the headers there are (read and well-formed): only then may a check say one
+        is missing."""
+        return not self.malformed and not self.unread
 
 
 def parse_headers(headers: Any) -> Headers:
     if isinstance(headers, (str, bytes)) or not iterable(headers):
         return Headers([], True, {})
     if is_one_shot(headers):
-        return Headers([], False, {})
+        return Headers([], False, {}, unread=True)
     pairs: list[tuple[bytes, bytes]] = []
     index: dict[bytes, list[bytes]] = {}
     malformed = False

@@ -57,6 +57,9 @@ class Blame:
     def kind(self, frame: FrameType) -> str:
         """``user``, ``library`` or ``skip`` (asgion, the standard library, generated code)."""
         filename = frame.f_code.co_filename
+        if not os.path.isabs(filename):  # code compiled from a string (Sanic's router): judged by its module
+            module_file = frame.f_globals.get("__file__")
+            filename = module_file if isinstance(module_file, str) and os.path.isabs(module_file) else "<>"
         if filename.startswith("<") or filename.startswith(_OWN):
             return "skip"
         if self.user_packages or self.library_packages:

@@ -8,7 +8,13 @@ accepts, so a driven POST reaches the handler instead of stopping at a 422.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
+import enum
 import json
+import types
+import typing
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -16,7 +22,7 @@ from urllib.parse import urlencode
 
 from asgion_core.discovery import SAMPLE_UUID
 
-__all__ = ["OperationRequest", "operation_request", "sample_json"]
+__all__ = ["OperationRequest", "json_body_for", "operation_request", "sample_json", "type_schema"]
 
 #: How deep a schema is followed ($ref chains, nested objects) before the sample stops at null.
 MAX_DEPTH = 12
@@ -175,3 +181,59 @@ def _text(value: Any) -> str:
     if isinstance(value, str):
         return value
     return json.dumps(value) if isinstance(value, dict | list) else str(value)
+
+
+def json_body_for(model: Any) -> bytes:
+    """A minimal JSON body for a handler's body type (a dataclass, a pydantic model, a TypedDict or a plain type),
+    for frameworks that declare bodies by type hint but serve no OpenAPI document (BlackSheep's ``FromJSON[T]``)."""
+    schema = type_schema(model)
+    return json.dumps(sample_json(schema, schema)).encode()
+
+
+_SCALARS: dict[Any, dict[str, Any]] = {
+    int: {"type": "integer"}, float: {"type": "number"}, str: {"type": "string"}, bool: {"type": "boolean"},
+    bytes: {"type": "string"}, uuid.UUID: {"type": "string", "format": "uuid"},
+    datetime.date: {"type": "string", "format": "date"}, datetime.datetime: {"type": "string", "format": "date-time"},
+}
+
+
+def type_schema(annotation: Any, depth: int = 0) -> dict[str, Any]:
+    """A JSON schema for a Python type, as far as a sample needs one; ``{}`` (anything) for what it cannot read."""
+    if depth > MAX_DEPTH:
+        return {}
+    model_schema = getattr(annotation, "model_json_schema", None)  # pydantic v2 models describe themselves
+    if isinstance(annotation, type) and callable(model_schema):
+        try:
+            described = model_schema()
+        except Exception:
+            return {}
+        return described if isinstance(described, dict) else {}
+    if annotation in _SCALARS:
+        return _SCALARS[annotation]
+    if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+        return {"enum": [member.value for member in annotation]}
+    origin, arguments = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin in (typing.Union, types.UnionType):
+        return {"anyOf": [type_schema(a, depth + 1) for a in arguments if a is not type(None)]}
+    if origin is typing.Literal:
+        return {"enum": list(arguments)}
+    if origin in (list, set, frozenset, tuple) or annotation in (list, set, tuple):
+        return {"type": "array", "items": type_schema(arguments[0], depth + 1) if arguments else {}}
+    if origin is dict or annotation is dict:
+        return {"type": "object"}
+    if dataclasses.is_dataclass(annotation) and isinstance(annotation, type):
+        return _fields_schema(annotation, [f.name for f in dataclasses.fields(annotation)
+                                           if f.default is dataclasses.MISSING
+                                           and f.default_factory is dataclasses.MISSING], depth)
+    if typing.is_typeddict(annotation):
+        return _fields_schema(annotation, sorted(getattr(annotation, "__required_keys__", ())), depth)
+    return {}
+
+
+def _fields_schema(cls: type, required: list[str], depth: int) -> dict[str, Any]:
+    try:
+        hints = typing.get_type_hints(cls)
+    except Exception:  # unresolvable annotations: the fields are there, their types unknown
+        hints = {}
+    return {"type": "object", "required": required,
+            "properties": {name: type_schema(hints.get(name), depth + 1) for name in required}}

@@ -203,7 +203,7 @@ def _content_sent(conn: Connection, data: HttpData, message_type: str) -> None:
     status = start.status
     if start.bodiless:
         _once(conn, data, "HF-012", f"{message_type} carries content on a response with status {status}")
-    if status is not None and 200 <= status <= 299 and not start.headers.malformed and start.content_type is None:
+    if status is not None and 200 <= status <= 299 and start.headers.known and start.content_type is None:
         _once(conn, data, "SEM-002", f"status {status} response with content but no content-type")
 
 

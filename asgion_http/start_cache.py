@@ -143,10 +143,10 @@ def _compute(message: Message, http_version: Any, scheme: Any) -> StartAnalysis:
         scheme=scheme,
     )
     semantic = _Recorder()
-    if not headers.malformed:
+    if headers.known:
         inspect_start_headers(semantic, facts, headers.by_name)
     no_content = bodiless(facts.status)
-    watch = not headers.malformed and (
+    watch = headers.known and (
         no_content or (facts.status is not None and 200 <= facts.status <= 299 and facts.content_type is None))
     return StartAnalysis(headers, field_findings, tuple(semantic.found), facts.content_type, facts.sse,
                          facts.declared_length, facts.status, no_content, watch)

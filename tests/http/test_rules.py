@@ -25,3 +25,13 @@ def test_a_body_that_cannot_be_counted_stops_the_length_rules() -> None:
     found = {v.rule_id for v in run_scenario(Scenario((REQ, start(headers=(CT, (b"content-length", b"1"))),
                                                        body("x"))))}
     assert "HE-012" in found and "SEM-003" not in found
+
+
+def test_headers_in_a_one_shot_iterator_are_not_judged_missing() -> None:
+    """Sanic sends headers as a generator: G-010 says so, but no rule may claim a header is absent (it is unread)."""
+
+    for status in (200, 405):
+        headers = ((name, value) for name, value in ((b"content-type", b"text/plain"), (b"allow", b"GET")))
+        found = {v.rule_id for v in run_scenario(Scenario((REQ, start(status, headers=headers), body(b"abc"))))}
+        assert "G-010" in found
+        assert not found & {"SEM-002", "SEM-025"}, found
