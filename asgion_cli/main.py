@@ -26,7 +26,7 @@ from asgion_cli.options import (
     split_patterns,
 )
 from asgion_cli.outputs import TextView, plan_outputs, write_outputs
-from asgion_cli.session import DriveOptions, drive_options, plan, run
+from asgion_cli.session import DriveCommand, DriveOptions, drive_options, plan, run
 from asgion_cli.terminal import line_width, use_color
 from asgion_cli.timeline import as_json, render_timelines
 from asgion_core.trace import DEFAULT_MAX_BODY_SIZE, MemoryStorage
@@ -53,7 +53,7 @@ def cli() -> None:
     """
 
 
-@cli.command(epilog=EPILOG)
+@cli.command(cls=DriveCommand, epilog=EPILOG)
 @drive_options
 @click.option("--strict", is_flag=True,
               help="Exit 1 when there are findings, app exceptions, timeouts or a failed lifespan startup.")
@@ -91,7 +91,7 @@ Examples:
 """
 
 
-@cli.command(epilog=TRACE_EPILOG)
+@cli.command(cls=DriveCommand, epilog=TRACE_EPILOG)
 @drive_options
 @click.option("--format", "output_format", type=click.Choice(["text", "json", "jsonl", "har"]), default="text",
               show_default=True, help="text: timelines; json: one JSON array; jsonl: a record per line; har: HAR 1.2.")

@@ -162,3 +162,52 @@ def parse_frames(texts: tuple[str, ...], hexes: tuple[str, ...]) -> tuple[Frame,
         except ValueError:
             raise UserError(f"--ws-send-bytes {value!r} is not hexadecimal (e.g. 68656c6c6f)") from None
     return tuple(frames)
+
+
+@dataclass(frozen=True)
+class PlacedBody:
+    """A ``-d``/``--json`` value and the ``--path`` it belongs to: the one it follows on the command line, or None
+    when it comes before every ``--path`` (then it is every given path's, as in asgion 0.6.1)."""
+
+    kind: str  # "data" or "json"
+    value: str
+    path_index: int | None
+
+
+_PATH_OPTIONS = ("--path",)
+_BODY_OPTIONS = {"-d": "data", "--body": "data", "--json": "json"}
+
+
+def place_bodies(args: list[str] | None, data: tuple[str, ...], jsons: tuple[str, ...],
+                 takes_value: frozenset[str] = frozenset()) -> list[PlacedBody]:
+    """Pair each body option with the ``--path`` before it, reading the command line in order (click keeps each
+    option's values in order, but not their order across options); ``takes_value`` names the other options whose
+    next word is their value. Without the command line (the options came from Python), every body is placed
+    before the paths."""
+    values = {"data": list(data), "json": list(jsons)}
+    order: list[tuple[str, int | None]] = []
+    paths = 0
+    tokens = iter(args or ())
+    for token in tokens:
+        if token == "--":
+            break
+        name, has_value, _ = token.partition("=")
+        if name in _PATH_OPTIONS:
+            paths += 1
+            if not has_value:
+                next(tokens, None)
+        elif name in _BODY_OPTIONS:
+            order.append((_BODY_OPTIONS[name], paths - 1 if paths else None))
+            if not has_value:
+                next(tokens, None)
+        elif token.startswith("-d") and not token.startswith("--"):  # -d'...' written as one word
+            order.append(("data", paths - 1 if paths else None))
+        elif name in takes_value and not has_value:
+            next(tokens, None)
+    counted = {kind: sum(1 for k, _ in order if k == kind) for kind in values}
+    if args is None or any(counted[kind] != len(values[kind]) for kind in values):
+        return [PlacedBody(kind, value, None) for kind in values for value in values[kind]]
+    placed = []
+    for kind, index in order:
+        placed.append(PlacedBody(kind, values[kind].pop(0), index))
+    return placed

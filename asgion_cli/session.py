@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import json
 import sys
 import time
 from collections.abc import Callable
@@ -18,7 +19,15 @@ from asgion_cli.driver import Driver, DriveResult
 from asgion_cli.errors import UserError
 from asgion_cli.loader import LoadedApp, load_app
 from asgion_cli.options import FINITE_SECONDS, SEVERITY_CHOICE, make_plugin_manager, read_config, split_patterns
-from asgion_cli.requests import ConnectionSpec, Frame, command_line_bytes, parse_frames, parse_header, parse_path
+from asgion_cli.requests import (
+    ConnectionSpec,
+    Frame,
+    command_line_bytes,
+    parse_frames,
+    parse_header,
+    parse_path,
+    place_bodies,
+)
 from asgion_cli.terminal import Progress
 from asgion_core.config import BLAME_CHOICES, AsgionConfig, ConfigError, RequestSpec
 from asgion_core.discovery import discover
@@ -44,7 +53,13 @@ _DRIVE_OPTIONS: list[Callable[[Any], Any]] = [
                  help="Method for paths without one. Default: GET (POST with -d)."),
     click.option("-H", "--header", "headers", multiple=True, metavar="'NAME: VALUE'",
                  help="Request header. Repeatable."),
-    click.option("-d", "--body", default=None, metavar="DATA", help="Request body ('@file' reads a file)."),
+    click.option("-d", "--body", "bodies", multiple=True, metavar="DATA",
+                 help="Request body ('@file' reads a file) of the --path it follows, or, given before every --path, "
+                      "of all of them (and of / when there is none). A path with a body is a POST unless it names "
+                      "its method."),
+    click.option("--json", "json_bodies", multiple=True, metavar="JSON",
+                 help="Like -d, but checked to be JSON and sent with content-type: application/json "
+                      "(e.g. --path POST:/items --json '{\"name\": \"x\"}')."),
     click.option("--ws-send", "ws_texts", multiple=True, metavar="TEXT",
                  help="Text frame a WebSocket client sends after the handshake. Repeatable. Default: one 'hello'."),
     click.option("--ws-send-bytes", "ws_hexes", multiple=True, metavar="HEX",
@@ -78,9 +93,9 @@ _DRIVE_OPTIONS: list[Callable[[Any], Any]] = [
     click.option("--disable-plugin-autoload", is_flag=True,
                  help="Load no third-party plugins unless named with -p (built-ins stay)."),
 ]
-_NAMES = ("app", "paths", "discover", "method", "headers", "body", "ws_texts", "ws_hexes", "subprotocols", "scenarios",
-          "timeout", "no_lifespan", "select", "exclude_rules", "min_severity", "layers", "blame", "profile",
-          "config_path", "plugins", "disable_plugin_autoload")
+_NAMES = ("app", "paths", "discover", "method", "headers", "bodies", "json_bodies", "ws_texts", "ws_hexes",
+          "subprotocols", "scenarios", "timeout", "no_lifespan", "select", "exclude_rules", "min_severity", "layers",
+          "blame", "profile", "config_path", "plugins", "disable_plugin_autoload")
 
 
 @dataclass(frozen=True)
@@ -92,7 +107,8 @@ class DriveOptions:
     discover: bool | None
     method: str | None
     headers: tuple[str, ...]
-    body: str | None
+    bodies: tuple[str, ...]
+    json_bodies: tuple[str, ...]
     ws_texts: tuple[str, ...]
     ws_hexes: tuple[str, ...]
     subprotocols: tuple[str, ...]
@@ -157,20 +173,81 @@ def plan(drive: DriveOptions, pm: AsgionPluginManager | None = None) -> Plan:
         blame=drive.blame,
     )
     header_pairs = tuple(parse_header(h) for h in drive.headers)
-    data = _read_body(drive.body)
-    default_method = (drive.method or ("POST" if data else "GET")).upper()
-    frames = parse_frames(drive.ws_texts, drive.ws_hexes)
     given = drive.paths or config.paths
-    connections = [parse_path(p, default_method=default_method, headers=header_pairs, body=data, frames=frames,
-                              subprotocols=drive.subprotocols) for p in given]
+    common, own = _bodies(drive, len(drive.paths))
+    frames = parse_frames(drive.ws_texts, drive.ws_hexes)
+
+    def connection(spec: str, body: _Body | None) -> ConnectionSpec:
+        data, headers = body.data if body else b"", header_pairs + (body.headers(header_pairs) if body else ())
+        return parse_path(spec, default_method=(drive.method or ("POST" if data else "GET")).upper(),
+                          headers=headers, body=data, frames=frames, subprotocols=drive.subprotocols)
+
+    connections = [connection(p, own.get(i, common)) for i, p in enumerate(given)]
     if not drive.paths:  # the config's own requests, each with its headers and body (given paths replace them)
         connections += [_request(spec, header_pairs, drive.subprotocols) for spec in config.requests]
         given = given or tuple(spec.path for spec in config.requests)
-    fallback = parse_path("/", default_method=default_method, headers=header_pairs, body=data, frames=frames,
-                          subprotocols=drive.subprotocols)
+    fallback = connection("/", common)
     return Plan(pm, config, app_spec, connections, drive,
                 discover=drive.discover if drive.discover is not None else not given,
                 headers=header_pairs, frames=frames, fallback=fallback)
+
+
+#: Where a drive command keeps its raw arguments (see DriveCommand).
+_ARGS = "asgion.args"
+
+
+class DriveCommand(click.Command):
+    """A command that keeps its raw arguments, so that each -d/--json is paired with the --path it follows."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta[_ARGS] = list(args)
+        return super().parse_args(ctx, args)
+
+
+@dataclass(frozen=True)
+class _Body:
+    """A request body from -d or --json, and whether it is JSON (which brings its content type)."""
+
+    data: bytes
+    json: bool
+
+    def headers(self, given: tuple[tuple[bytes, bytes], ...]) -> tuple[tuple[bytes, bytes], ...]:
+        if self.json and not any(name == b"content-type" for name, _ in given):
+            return ((b"content-type", b"application/json"),)
+        return ()
+
+
+def _bodies(drive: DriveOptions, path_count: int) -> tuple[_Body | None, dict[int, _Body]]:
+    """The body for every path (given before all --path options) and the bodies of single paths, by index."""
+    ctx = click.get_current_context(silent=True)
+    args = ctx.meta.get(_ARGS) if ctx is not None else None
+    takes_value = frozenset(name for param in (ctx.command.params if ctx is not None else ())
+                            if isinstance(param, click.Option) and not param.is_flag and not param.count
+                            for name in param.opts)
+    common: _Body | None = None
+    own: dict[int, _Body] = {}
+    for placed in place_bodies(args, drive.bodies, drive.json_bodies, takes_value):
+        body = _Body(_read_body(placed.value), placed.kind == "json")
+        if body.json:
+            _check_json(body.data, placed.value)
+        if placed.path_index is None or placed.path_index >= path_count:
+            if common is not None:
+                raise UserError("more than one -d/--json before the first --path: give one for every path there, "
+                                "or one after each --path it belongs to")
+            common = body
+        elif placed.path_index in own:
+            raise UserError(f"--path {drive.paths[placed.path_index]} has more than one -d/--json")
+        else:
+            own[placed.path_index] = body
+    return common, own
+
+
+def _check_json(data: bytes, given: str) -> None:
+    try:
+        json.loads(data)
+    except ValueError as exc:
+        shown = given if len(given) <= 60 else given[:60] + "..."
+        raise UserError(f"--json {shown!r} is not valid JSON: {exc}") from None
 
 
 @dataclass
@@ -266,9 +343,7 @@ def _request(spec: RequestSpec, common: tuple[tuple[bytes, bytes], ...],
                       frames=parse_frames(spec.ws_send, ()), subprotocols=subprotocols)
 
 
-def _read_body(body: str | None) -> bytes:
-    if body is None:
-        return b""
+def _read_body(body: str) -> bytes:
     if body.startswith("@"):
         try:
             return Path(body[1:]).read_bytes()

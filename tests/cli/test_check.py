@@ -142,3 +142,12 @@ def test_no_color_env_and_flag(run_cli: CliRun, monkeypatch: pytest.MonkeyPatch)
     assert "\x1b[" not in run_cli("check", BUGGY, "--no-color")[1]
     monkeypatch.setenv("NO_COLOR", "1")
     assert "\x1b[" not in run_cli("check", BUGGY)[1]
+
+
+def test_bodies_are_paired_with_the_path_they_follow() -> None:
+    from asgion_cli.requests import PlacedBody, place_bodies
+
+    args = ["app:x", "-H", "--path", "-d", "common", "--path=/a", "-dA", "--path", "/b", "--path", "/c", "--json", "{}"]
+    assert place_bodies(args, ("common", "A"), ("{}",), frozenset({"-H"})) == [
+        PlacedBody("data", "common", None), PlacedBody("data", "A", 0), PlacedBody("json", "{}", 2)]
+    assert place_bodies(None, ("x",), ()) == [PlacedBody("data", "x", None)], "from Python: every path's"

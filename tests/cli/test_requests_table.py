@@ -40,3 +40,35 @@ def test_mistakes_in_the_table_are_one_line(table: str, message: str, run_cli: C
     config.write_text(table)
     code, _, err = run_cli("check", FASTAPI, "--config", str(config))
     assert code == 2 and message in err and len(err.strip().splitlines()) == 1
+
+
+def driven(run_cli: CliRun, *args: str) -> list[tuple[str, str, int, bool]]:
+    """(method, path, status, sent as JSON) of each HTTP connection ``asgion trace`` made on the FastAPI app."""
+    code, out, err = run_cli("trace", FASTAPI, "--format", "json", *args)
+    assert code == 0, err
+    records = [r for r in json.loads(out) if r["scope"].get("type") == "http"]
+    json_header = [{"$bytes": "content-type"}, {"$bytes": "application/json"}]
+    return [(r["scope"]["method"], r["scope"]["path"], r["summary"]["status"], json_header in r["scope"]["headers"])
+            for r in records]
+
+
+def test_a_body_after_a_path_is_that_paths_alone(run_cli: CliRun) -> None:
+    assert driven(run_cli, "--path", "/items", "--json", '{"name": "widget"}', "--path", "/items") == [
+        ("POST", "/items", 201, True), ("GET", "/items", 200, False)]
+    assert driven(run_cli, "--path", "/items", "--path=/items", "-d", '{"name": "w"}', "-H",
+                  "content-type: application/json") == [("GET", "/items", 200, True), ("POST", "/items", 201, True)]
+
+
+def test_a_body_before_every_path_is_every_paths_as_in_0_6_1(run_cli: CliRun) -> None:
+    assert driven(run_cli, "--json", '{"name": "w"}', "--path", "/items", "--path", "PUT:/items") == [
+        ("POST", "/items", 201, True), ("PUT", "/items", 405, True)]
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("--path", "/items", "--json", "{bad"), "--json '{bad' is not valid JSON"),
+    (("--path", "/items", "-d", "a", "--json", "1"), "--path /items has more than one -d/--json"),
+    (("-d", "a", "-d", "b", "--path", "/items"), "more than one -d/--json before the first --path"),
+])
+def test_body_mistakes_are_one_line(args: tuple[str, ...], message: str, run_cli: CliRun) -> None:
+    code, _, err = run_cli("check", FASTAPI, *args)
+    assert code == 2 and message in err and "Traceback" not in err
