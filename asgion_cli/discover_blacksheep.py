@@ -11,7 +11,15 @@ import inspect
 import re
 from typing import Any, get_args, get_origin, get_type_hints
 
-from asgion_core.discovery import SAMPLE_UUID, DiscoveredRoute, Discovery, fill_path, ordered_methods, sample_value
+from asgion_core.discovery import (
+    SAMPLE_UUID,
+    DiscoveredRoute,
+    Discovery,
+    fill_path,
+    framework_of,
+    ordered_methods,
+    sample_value,
+)
 from asgion_core.hookspecs import hookimpl
 from asgion_core.openapi import json_body_for
 
@@ -21,7 +29,7 @@ _PARAMETER = re.compile(r"{([^}]+)}|<([^>]+)>|(?<=/):([^/]+)")
 
 @hookimpl
 def asgion_discover_routes(app: Any) -> Discovery | None:
-    if type(app).__module__.split(".")[0] != "blacksheep":
+    if framework_of(app) != "blacksheep":
         return None
     try:
         registered = list(app.router.registered_routes)
@@ -33,11 +41,7 @@ def asgion_discover_routes(app: Any) -> Discovery | None:
         pattern = _text(getattr(route, "pattern", b""))
         handler = getattr(route, "handler", None)
         if str(method).upper().endswith("_WS"):
-            path = _fill(pattern, handler)
-            if path is None:
-                found.skipped.append(f"ws:{pattern}: a path parameter without a sample value")
-            else:
-                found.routes.append(DiscoveredRoute(path, websocket=True, route=pattern, handler=handler))
+            found.add(pattern, _fill(pattern, handler), websocket=True, handler=handler)
         else:
             http.setdefault(pattern, {})[str(method).upper()] = handler
     for pattern, handlers in http.items():

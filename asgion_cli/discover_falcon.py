@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from asgion_core.discovery import SAMPLE_UUID, DiscoveredRoute, Discovery, fill_path, ordered_methods
+from asgion_core.discovery import SAMPLE_UUID, DiscoveredRoute, Discovery, fill_path, framework_of, ordered_methods
 from asgion_core.hookspecs import hookimpl
 from asgion_core.location import installed_code
 
@@ -22,7 +22,7 @@ _MAX_DEPTH = 32
 
 @hookimpl
 def asgion_discover_routes(app: Any) -> Discovery | None:
-    if type(app).__module__.split(".")[0] != "falcon":
+    if framework_of(app) != "falcon":
         return None
     try:
         roots = list(app._router._roots)

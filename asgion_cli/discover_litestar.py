@@ -10,7 +10,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from asgion_core.discovery import DiscoveredRoute, Discovery, fill_path, ordered_methods, sample_value
+from asgion_core.discovery import DiscoveredRoute, Discovery, fill_path, framework_of, ordered_methods, sample_value
 from asgion_core.hookspecs import hookimpl
 from asgion_core.location import installed_code
 from asgion_core.openapi import operation_request
@@ -20,7 +20,7 @@ _PARAMETER = re.compile(r"{([^}:]+)(?::[^}]*)?}")
 
 @hookimpl
 def asgion_discover_routes(app: Any) -> Discovery | None:
-    if type(app).__module__.split(".")[0] != "litestar":
+    if framework_of(app) != "litestar":
         return None
     try:
         routes = list(app.routes)

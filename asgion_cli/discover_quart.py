@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from asgion_core.discovery import SAMPLE_UUID, DiscoveredRoute, Discovery, fill_path, ordered_methods
+from asgion_core.discovery import SAMPLE_UUID, Discovery, fill_path, framework_of
 from asgion_core.hookspecs import hookimpl
 from asgion_core.location import installed_code
 
@@ -20,7 +20,7 @@ _PARAMETER = re.compile(r"<(?:([^>:]+):)?([^>]+)>")
 
 @hookimpl
 def asgion_discover_routes(app: Any) -> Discovery | None:
-    if type(app).__module__.split(".")[0] != "quart":
+    if framework_of(app) != "quart":
         return None
     try:
         rules = list(app.url_map.iter_rules())
@@ -34,13 +34,9 @@ def asgion_discover_routes(app: Any) -> Discovery | None:
         view = _view(app, rule)
         if view is not None and installed_code(getattr(view, "__func__", view)):
             framework_routes.append(text)
-        elif path is None:
-            found.skipped.append(f"{text}: a path parameter without a sample value")
-        elif getattr(rule, "websocket", False):
-            found.routes.append(DiscoveredRoute(path, websocket=True, route=text, handler=view))
         else:
-            found.routes += [DiscoveredRoute(path, method, route=text, handler=view)
-                             for method in ordered_methods(getattr(rule, "methods", None))]
+            found.add(text, path, methods=getattr(rule, "methods", None),
+                      websocket=bool(getattr(rule, "websocket", False)), handler=view)
     found.skip_framework_routes(framework_routes)
     return found.capped()
 

@@ -10,7 +10,13 @@ import functools
 import re
 from typing import Any
 
-from asgion_core.discovery import SAMPLE_UUID, DiscoveredRoute, Discovery, fill_path, ordered_methods, sample_matching
+from asgion_core.discovery import (
+    SAMPLE_UUID,
+    Discovery,
+    fill_path,
+    framework_of,
+    sample_matching,
+)
 from asgion_core.hookspecs import hookimpl
 from asgion_core.location import installed_code
 
@@ -21,7 +27,7 @@ _PARAMETER = re.compile(r"<([^:>]+)(?::([^>]+))?>")
 
 @hookimpl
 def asgion_discover_routes(app: Any) -> Discovery | None:
-    if type(app).__module__.split(".")[0] != "sanic":
+    if framework_of(app) != "sanic":
         return None
     try:
         routes = list(app.router.routes)
@@ -36,14 +42,8 @@ def asgion_discover_routes(app: Any) -> Discovery | None:
         if getattr(extra, "static", False) or installed_code(handler):
             framework_routes.append(template)
             continue
-        path = fill_path(template, _PARAMETER, _sample)
-        if path is None:
-            found.skipped.append(f"{template}: a path parameter without a sample value")
-        elif getattr(extra, "websocket", False):
-            found.routes.append(DiscoveredRoute(path, websocket=True, route=template, handler=handler))
-        else:
-            found.routes += [DiscoveredRoute(path, method, route=template, handler=handler)
-                             for method in ordered_methods(getattr(route, "methods", None))]
+        found.add(template, fill_path(template, _PARAMETER, _sample), methods=getattr(route, "methods", None),
+                  websocket=bool(getattr(extra, "websocket", False)), handler=handler)
     found.skip_framework_routes(framework_routes)
     return found.capped()
 

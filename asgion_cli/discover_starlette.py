@@ -14,7 +14,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from asgion_core.discovery import SAMPLE_UUID, DiscoveredRoute, Discovery, fill_path, ordered_methods, sample_value
+from asgion_core.discovery import (
+    SAMPLE_UUID,
+    DiscoveredRoute,
+    Discovery,
+    fill_path,
+    framework_of,
+    ordered_methods,
+    sample_value,
+)
 from asgion_core.hookspecs import hookimpl
 from asgion_core.location import installed_code
 from asgion_core.openapi import OperationRequest, operation_request
@@ -28,7 +36,7 @@ _FRAMEWORKS = ("starlette", "fastapi")
 
 @hookimpl
 def asgion_discover_routes(app: Any) -> Discovery | None:
-    if type(app).__module__.split(".")[0] not in _FRAMEWORKS:
+    if framework_of(app) not in _FRAMEWORKS:
         return None
     try:
         routes = list(app.routes)
@@ -149,7 +157,7 @@ class _IncludedRoute:
 
 def _openapi_document(app: Any) -> Mapping[str, Any] | None:
     """FastAPI's OpenAPI document (``app.openapi()``, which FastAPI builds once and caches), or None."""
-    if type(app).__module__.split(".")[0] != "fastapi":
+    if framework_of(app) != "fastapi":
         return None
     try:
         document = app.openapi()

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from asgion_core.plugins import AsgionPluginManager
 
-__all__ = ["DiscoveredRoute", "Discovery", "discover", "fill_path", "ordered_methods", "sample_matching",
-           "sample_value", "unwrap"]
+__all__ = ["DiscoveredRoute", "Discovery", "discover", "fill_path", "framework_of", "ordered_methods",
+           "sample_matching", "sample_value", "unwrap"]
 
 #: The standard library's regex parser (re._parser, typed Any: it has no stubs); it turns a route's regex into the
 #: parts a matching sample is built from.
@@ -69,6 +69,18 @@ class Discovery:
     def route_count(self) -> int:
         return len({(r.route or r.path, r.websocket) for r in self.routes})
 
+    def add(self, route: str, path: str | None, *, methods: Iterable[object] | None = None, websocket: bool = False,
+            handler: Any = None) -> None:
+        """One route of a table: a WebSocket session, or a request per method (``ordered_methods``), at ``path``;
+        a skip note instead when ``path`` is None (a path parameter had no sample value)."""
+        if path is None:
+            self.skipped.append(f"{'ws:' if websocket else ''}{route}: a path parameter without a sample value")
+        elif websocket:
+            self.routes.append(DiscoveredRoute(path, websocket=True, route=route, handler=handler))
+        else:
+            self.routes += [DiscoveredRoute(path, method, route=route, handler=handler)
+                            for method in ordered_methods(methods)]
+
     def skip_framework_routes(self, routes: list[str]) -> None:
         """Note routes the framework serves itself (its documentation pages, static files) as skipped: what they
         answer is the framework's, not the app's, to fix."""
@@ -82,6 +94,12 @@ class Discovery:
             self.skipped.append(f"{len(self.routes) - limit} more operations beyond the cap of {limit}")
             self.routes = self.routes[:limit]
         return self
+
+
+def framework_of(app: Any) -> str:
+    """The top-level package that defines the type of ``app`` (``"fastapi"`` for a FastAPI app): how a discovery
+    plugin recognises its framework without importing it."""
+    return str(getattr(type(app), "__module__", "") or "").partition(".")[0]
 
 
 def unwrap(app: Any) -> Iterator[Any]:
