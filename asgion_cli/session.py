@@ -46,9 +46,9 @@ _DRIVE_OPTIONS: list[Callable[[Any], Any]] = [
                  help="Connection to make: /items?limit=5, POST:/items, ws:/chat or wss:/chat. Repeatable. "
                       "Default: the config's paths, else the app's routes (discovered), else /."),
     click.option("--discover/--no-discover", "discover", default=None,
-                 help="Read the app's route table and drive every route (Starlette, FastAPI, Litestar, Quart, and "
-                      "frameworks a plugin adds). Default: on when no paths are given; --discover adds to given "
-                      "paths."),
+                 help="Read the app's route table and drive every route (Starlette, FastAPI, Litestar, Quart, "
+                      "Django, Falcon, BlackSheep, Sanic, and frameworks a plugin adds). Default: on when no paths "
+                      "are given; --discover adds to given paths."),
     click.option("--method", default=None, metavar="METHOD",
                  help="Method for paths without one. Default: GET (POST with -d)."),
     click.option("-H", "--header", "headers", multiple=True, metavar="'NAME: VALUE'",
@@ -322,8 +322,8 @@ def _connections(planned: Plan, app: Any) -> tuple[list[ConnectionSpec], list[st
             notes.append(f"{len(found.routes)} operations on {found.route_count} discovered routes "
                          f"({found.source}){skipped}")
         elif not connections:
-            notes.append("no route table found for this app (discovery knows Starlette, FastAPI, Litestar and "
-                         "Quart, and frameworks a plugin adds): only GET / was checked; name connections with --path")
+            notes.append("no route table found for this app (a raw ASGI app, or a framework no discovery plugin "
+                         "knows; see asgion plugins): only GET / was checked; name connections with --path")
     if not connections and planned.fallback is not None:
         connections = [planned.fallback]
     if drive.scenarios:
