@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from asgion_core.config import AsgionConfig
     from asgion_core.discovery import Discovery
     from asgion_core.fsm import StateMachine
+    from asgion_core.pytest_auto import TestTransport
     from asgion_core.report import Report
     from asgion_core.rules import RuleRegistrar
 
@@ -171,6 +172,22 @@ def asgion_discover_routes(app: Any) -> Discovery | None:
 
     Called by ``asgion check`` and ``asgion trace`` when no paths are given (or with ``--discover``). The first
     answer wins; a plugin that raises is recorded and the next is asked.
+    """
+
+
+@hookspec
+def asgion_test_transports() -> Sequence[TestTransport] | None:
+    """Name the test clients and transports that ``pytest --asgi-auto`` wraps with an Inspector.
+
+    :return: :class:`~asgion_core.pytest_auto.TestTransport` entries: a name (shown next to the findings about
+        the client), the module that defines the transport (entries whose module is not installed are skipped,
+        and the module is imported only when ``--asgi-auto`` is on) and ``attach(module, wrap)``, which patches
+        the transport so that the app it drives is ``wrap(app)`` and returns a function that undoes the patch.
+        The user's objects must stay as they were: a client's ``app`` attribute is still the user's app.
+
+    Called once per pytest session when ``--asgi-auto`` is on; the built-in entries (Starlette's and FastAPI's
+    TestClient, httpx's ASGITransport, Litestar's test clients) come from the ``test_transports`` plugin through
+    this same hook.
     """
 
 

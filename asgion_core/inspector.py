@@ -22,7 +22,7 @@ from asgion_core.config import AsgionConfig, ConfigError
 from asgion_core.connection import Connection, ConnectionKind, is_cancellation
 from asgion_core.dispatch import CompiledProtocol, compile_protocol
 from asgion_core.errors import ASGIProtocolError
-from asgion_core.location import set_send_code
+from asgion_core.location import set_entry_code, set_send_code
 from asgion_core.plugins import AsgionPluginManager, create_plugin_manager, default_plugin_manager
 from asgion_core.redaction import REDACTED, Redactor
 from asgion_core.report import AppException, InternalError, Report, ScopeResult
@@ -497,6 +497,7 @@ def _source_file(app: Any) -> str | None:
 
 
 set_send_code(WiredConnection.checked_send.__code__)  # where the source-location walk starts
+set_entry_code(Inspector.__call__.__code__)  # and where it ends: beyond are the server's frames
 
 
 def inspect(app: ASGIApp, **options: Any) -> Inspector:

@@ -21,7 +21,7 @@ from typing import Any
 from asgion_core.violation import SourceLocation
 
 __all__ = ["DEFAULT_BLAME", "Blame", "Origin", "endpoint_location", "find_raise_site", "find_send_caller",
-           "handler_location", "installed_code", "raise_origin", "set_send_code"]
+           "handler_location", "installed_code", "raise_origin", "set_entry_code", "set_send_code"]
 
 _OWN_PACKAGES = ("asgion", "asgion_core", "asgion_http", "asgion_websocket", "asgion_lifespan",
                  "asgion_reporters", "asgion_cli")
@@ -35,11 +35,18 @@ _ENDPOINT_KEYS = ("endpoint", "route_handler", "route")
 #: Attributes that lead from a route object or decorator wrapper to the user's function.
 _ENDPOINT_ATTRIBUTES = ("endpoint", "fn", "func", "value", "__wrapped__")
 _send_codes: set[CodeType] = set()
+_entry_codes: set[CodeType] = set()
 
 
 def set_send_code(code: CodeType) -> None:
     """Register the code object of a send wrapper; the walk starts at the caller of such a frame."""
     _send_codes.add(code)
+
+
+def set_entry_code(code: CodeType) -> None:
+    """Register the code object that calls the app (the Inspector's ``__call__``); the walk ends there, since the
+    frames beyond it are the server's or the test client's (a test awaiting httpx's ASGITransport), not the app's."""
+    _entry_codes.add(code)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +112,7 @@ def find_send_caller(blame: Blame = DEFAULT_BLAME) -> Origin:
     fallback: FrameType | None = None
     wrapper: FrameType | None = None
     frame = frame.f_back
-    while frame is not None:
+    while frame is not None and frame.f_code not in _entry_codes:
         kind = blame.kind(frame)
         if kind == "user":
             return Origin(_location(frame), True)

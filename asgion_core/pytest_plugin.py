@@ -1,6 +1,8 @@
-"""asgion's pytest plugin (entry point ``pytest11``): fixtures for testing ASGI apps and asgion plugins.
+"""asgion's pytest plugin (entry point ``pytest11``): inspection of the apps under test, and fixtures for plugins.
 
-``asgi_inspect`` wraps the apps under test and fails (``--asgi-strict``) or warns when they break the protocol.
+``--asgi-auto`` wraps every app a test hands to a known test client; ``asgi_inspect`` wraps the apps a test names.
+Either way a test whose app broke the protocol fails (``--asgi-strict``) or warns, a summary counts the findings,
+and ``--asgi-report`` writes one report of the session.
 ``asgion_runner`` plays a :class:`~asgion_core.scenario.Scenario` through an Inspector made of the plugins you name
 (plus the built-in protocol plugins) and returns the violations; plugin authors test their rules with it.
 """
@@ -13,9 +15,13 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
+from _pytest.runner import runtestprotocol  # private, but the standard protocol itself: reports come back unlogged
 
-from asgion_core.config import AsgionConfig, load_config
+from asgion_core.config import AsgionConfig, ConfigError, load_config
 from asgion_core.inspector import Inspector
+from asgion_core.plugins import AsgionPluginManager, PluginError, create_plugin_manager
+from asgion_core.pytest_auto import AutoInspection, Finding
+from asgion_core.pytest_session import ReportTarget, SessionFindings, judge, parse_targets, payload_of
 from asgion_core.rules import Severity
 from asgion_core.scenario import Scenario
 from asgion_core.testing import plugin_manager_for, run_scenario
@@ -39,32 +45,95 @@ def asgion_runner() -> Runner:
     return run
 
 
-# -- testing ASGI apps: the asgi_inspect fixture, the asgi_validate marker, --asgi-strict ---------------------------
+# -- testing ASGI apps: asgi_inspect, --asgi-auto, --asgi-strict, the summary and the session report ---------------
 _INSPECTORS = pytest.StashKey[list[Inspector]]()
+_STATE = pytest.StashKey["_State"]()
 _SEVERITIES = [s.value for s in Severity]
 
 
 class AsgionViolationWarning(UserWarning):
-    """ASGI protocol violations found by ``asgi_inspect`` in a test that is not strict."""
+    """ASGI protocol violations found while a test ran, in a test that is not strict."""
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("asgion", "ASGI protocol inspection (asgion)")
+    group.addoption("--asgi-auto", action="store_true", default=None,
+                    help="Inspect every app a test hands to a test client (Starlette/FastAPI TestClient, httpx "
+                         "ASGITransport, Litestar's test clients, and transports plugins add), without changing "
+                         "the tests.")
     group.addoption("--asgi-strict", action="store_true", default=None,
-                    help="Fail tests whose asgi_inspect inspectors found violations (default: warn).")
+                    help="Fail tests whose inspected apps broke the protocol (default: one warning per test).")
     group.addoption("--asgi-min-severity", choices=_SEVERITIES, default=None,
                     help="Only violations of this severity and above count (default: info).")
+    group.addoption("--asgi-report", action="append", default=[], metavar="FORMAT:PATH",
+                    help="Write one report of the whole session (json, sarif, junit, github or a plugin's format), "
+                         "each finding under its test's node id; merged across pytest-xdist workers. Repeatable.")
+    parser.addini("asgi_auto", type="bool", default=False, help="Like --asgi-auto.")
     parser.addini("asgi_strict", type="bool", default=False, help="Like --asgi-strict.")
     parser.addini("asgi_min_severity", default="", help="Like --asgi-min-severity.")
-    parser.addini("asgi_config", default="", help="asgion config file for asgi_inspect (default: discovered).")
+    parser.addini("asgi_config", default="", help="asgion config file (default: discovered from the rootdir).")
+
+
+class _State:
+    """The session: the project's asgion config (read once), the plugin manager, auto inspection and findings."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.pytest_config = config
+        configured = config.getini("asgi_config")
+        try:
+            self.config = load_config(configured or None, start=config.rootpath)
+        except ConfigError as exc:
+            raise pytest.UsageError(f"asgion: {exc}") from None
+        self._pm: AsgionPluginManager | None = None
+        self.auto: AutoInspection | None = None
+        self.findings = SessionFindings()
+        self.targets: list[ReportTarget] = []
+        self.problems: list[str] = []
+
+    @property
+    def pm(self) -> AsgionPluginManager:
+        if self._pm is None:
+            try:
+                self._pm = create_plugin_manager()
+            except PluginError as exc:
+                raise pytest.UsageError(f"asgion: {exc}") from None
+        return self._pm
+
+    def start(self) -> None:
+        config = self.pytest_config
+        values = config.getoption("--asgi-report") or []
+        if values:
+            try:
+                self.targets = parse_targets(values, self.pm.reporters())
+            except ValueError as exc:
+                raise pytest.UsageError(str(exc)) from None
+        option = config.getoption("--asgi-auto")
+        if option if option is not None else config.getini("asgi_auto"):
+            self.auto = AutoInspection(self.config, self.pm)
+            transports = [t for answer in self.pm.hook.asgion_test_transports() for t in answer or ()]
+            self.auto.install(transports)
+            self.problems += self.auto.problems
+
+    def judges(self, item: pytest.Item) -> bool:
+        return self.auto is not None or "asgi_inspect" in getattr(item, "fixturenames", ())
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        "asgi_validate(exclude_rules=(), min_severity=None): rule selection for the test's asgi_inspect "
-        "inspectors (ids, prefixes or globs such as 'SEM-*').",
+        "asgi_validate(exclude_rules=(), min_severity=None): rule selection for the test's inspected apps "
+        "(ids, prefixes or globs such as 'SEM-*').",
     )
+    config.addinivalue_line("markers", "asgi_skip: do not judge this test's ASGI traffic (--asgi-auto).")
+    state = _State(config)
+    config.stash[_STATE] = state
+    state.start()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    state = config.stash.get(_STATE, None)
+    if state is not None and state.auto is not None:
+        state.auto.uninstall()
 
 
 def _strict(config: pytest.Config) -> bool:
@@ -83,19 +152,19 @@ def asgi_inspect(request: pytest.FixtureRequest) -> Callable[..., Inspector]:
     """A factory: ``asgi_inspect(app, **options)`` returns an :class:`Inspector` wrapping ``app``.
 
     The project's asgion config (``.asgion.toml`` or ``[tool.asgion]``, or the ``asgi_config`` ini option) is
-    loaded unless you pass ``config=`` or ``use_config=False``. The test's ``asgi_validate`` marker adds
-    ``exclude_rules`` and ``min_severity``. After the test and all its fixtures are torn down, the violations of
-    every inspector made here are judged: with ``--asgi-strict`` (or ``asgi_strict = true``) the test fails, else
-    an ``AsgionViolationWarning`` lists them.
+    used unless you pass ``config=`` or ``use_config=False``. The test's ``asgi_validate`` marker adds
+    ``exclude_rules`` and ``min_severity``. Once the test and its fixtures are torn down, the violations of every
+    inspector made here are judged with the test: with ``--asgi-strict`` (or ``asgi_strict = true``) the test
+    fails, else an ``AsgionViolationWarning`` lists them.
     """
     made = request.node.stash.setdefault(_INSPECTORS, [])
     marker = request.node.get_closest_marker("asgi_validate")
+    state = request.config.stash[_STATE]
 
     def factory(app: Any, *, config: AsgionConfig | None = None, use_config: bool = True,
                 **options: Any) -> Inspector:
         if config is None and use_config:
-            configured = request.config.getini("asgi_config")
-            config = load_config(configured or None, start=request.config.rootpath)
+            config = state.config
         if marker is not None:
             options["exclude_rules"] = [*marker.kwargs.get("exclude_rules", ()), *options.get("exclude_rules", ())]
         inspector = Inspector(app, config=config, **options)
@@ -105,25 +174,90 @@ def asgi_inspect(request: pytest.FixtureRequest) -> Callable[..., Inspector]:
     return factory
 
 
-def describe_violation(violation: Violation) -> str:
-    where = f"\n      at {violation.location}" if violation.location else ""
-    hint = f"\n      hint: {violation.hint}" if violation.hint else ""
-    scope = violation.scope_label or violation.scope_type
-    return f"  {violation.rule_id} [{violation.severity.value}] {scope}: {violation.message}{where}{hint}"
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> bool | None:
+    """Run the test as pytest does, but log its reports only once its findings are judged: findings made in
+    fixture teardown (a lifespan shutdown) then fail the test's call phase, never as an extra ERROR."""
+    state = item.config.stash.get(_STATE, None)
+    if state is None or not state.judges(item):
+        return None
+    item.ihook.pytest_runtest_logstart(nodeid=item.nodeid, location=item.location)
+    if state.auto is not None:
+        state.auto.current = item.nodeid
+    try:
+        reports = runtestprotocol(item, nextitem=nextitem, log=False)
+    finally:
+        if state.auto is not None:
+            state.auto.current = None
+    _judge(item, state, reports)
+    for report in reports:
+        item.ihook.pytest_runtest_logreport(report=report)
+    item.ihook.pytest_runtest_logfinish(nodeid=item.nodeid, location=item.location)
+    return True
 
 
-@pytest.hookimpl(trylast=True)
-def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
-    """Runs after the test's fixtures were torn down, so violations found during teardown count too."""
-    inspectors = item.stash.get(_INSPECTORS, [])
-    if not inspectors:
+def _judge(item: pytest.Item, state: _State, reports: list[pytest.TestReport]) -> None:
+    findings = [Finding(item.nodeid, "asgi_inspect", v) for inspector in item.stash.get(_INSPECTORS, [])
+                for v in inspector.violations]
+    item.stash[_INSPECTORS] = []
+    if state.auto is not None:
+        findings += state.auto.take(item.nodeid)
+    if not findings or item.get_closest_marker("asgi_skip") is not None:
         return
-    floor = _floor(item.config, item.get_closest_marker("asgi_validate"))
-    violations = [v for inspector in inspectors for v in inspector.violations if v.severity.rank >= floor.rank]
-    inspectors.clear()
-    if not violations:
+    marker = item.get_closest_marker("asgi_validate")
+    judged = judge(findings, floor=_floor(item.config, marker),
+                   exclude=list(marker.kwargs.get("exclude_rules", ())) if marker else [])
+    state.findings.add(judged)
+    if not judged.app:
         return
-    message = f"asgion found {len(violations)} ASGI violation(s):\n" + "\n".join(map(describe_violation, violations))
-    if _strict(item.config):
-        pytest.fail(message, pytrace=False)
-    warnings.warn(AsgionViolationWarning(message), stacklevel=1)
+    message = judged.message(item.config.rootpath)
+    if not _strict(item.config):
+        warnings.warn(AsgionViolationWarning(message), stacklevel=1)
+        return
+    call = next((r for r in reports if r.when == "call"), None)
+    if call is None:  # setup failed: that failure is the test's result
+        return
+    if call.passed and not hasattr(call, "wasxfail"):
+        call.outcome = "failed"
+        call.longrepr = message
+    else:
+        call.sections.append(("asgion", message))
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    state = session.config.stash.get(_STATE, None)
+    if state is None:
+        return
+    if state.auto is not None:  # findings made outside any test (a module-level client's lifespan, say)
+        stray = state.auto.take("")
+        if stray:
+            state.findings.add(judge(stray, floor=_floor(session.config, None), exclude=[]))
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:  # a pytest-xdist worker: the controller merges and writes
+        workeroutput["asgion"] = state.findings.to_json()
+        return
+    if state.targets:
+        state.problems += state.findings.write(state.targets, state.pm, session.config.rootpath)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """pytest-xdist's controller: a worker finished; merge the findings it sent through its worker output."""
+    state = node.config.stash.get(_STATE, None)
+    payload = payload_of(getattr(node, "workeroutput", None))
+    if state is not None and payload is not None:
+        state.findings.merge_json(payload)
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    state = config.stash.get(_STATE, None)
+    if state is None or getattr(config, "workeroutput", None) is not None:
+        return
+    lines = state.findings.summary_lines()
+    if state.targets:
+        lines += [f"report: {t.format} written to {t.path}" for t in state.targets]
+    lines += state.problems
+    if lines:
+        terminalreporter.write_sep("=", "asgion")
+        for line in lines:
+            terminalreporter.write_line(line)

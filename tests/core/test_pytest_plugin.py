@@ -75,21 +75,23 @@ def test_warns_without_strict(project: pytest.Pytester) -> None:
 
 def test_strict_fails_with_a_useful_message(project: pytest.Pytester) -> None:
     result = project.runpytest("--asgi-strict", "-p", "no:cacheprovider")
-    result.assert_outcomes(passed=4, errors=2)
+    result.assert_outcomes(passed=2, failed=2)
+    assert "ERROR" not in result.stdout.str(), "a finding fails the test itself, not its teardown"
     result.stdout.fnmatch_lines([
-        "*ERROR at teardown of test_buggy*",
+        "*_ test_buggy _*",
         "*asgion found * ASGI violation(s):*",
         "*HF-002 [[]error] GET /: http.response.body sent before http.response.start*",
         "*at *apps.py:9 in buggy*",
         "*hint: Begin the response with http.response.start.*",
     ])
-    assert "test_buggy_but_excluded" not in "\n".join(line for line in result.outlines if "ERROR at" in line)
+    failed = {line.split("::")[-1].split(" ")[0] for line in result.outlines if line.startswith("FAILED")}
+    assert failed == {"test_buggy", "test_only_warnings_and_up"}
 
 
 def test_strict_from_ini_and_min_severity_option(project: pytest.Pytester) -> None:
     project.makeini("[pytest]\nasgi_strict = true\n")
     result = project.runpytest("--asgi-min-severity", "error", "-p", "no:cacheprovider")
-    result.assert_outcomes(passed=4, errors=2)
+    result.assert_outcomes(passed=2, failed=2)
     assert "SEM-013" not in result.stdout.str()
 
 
@@ -133,5 +135,6 @@ def test_nothing_wrong_inside_the_test(client_app):
     assert client_app.violations == []
 ''')
     result = pytester.runpytest("--asgi-strict", "-p", "no:cacheprovider")
-    result.assert_outcomes(passed=1, errors=1)
+    result.assert_outcomes(failed=1)
+    assert "ERROR" not in result.stdout.str(), "reported once, as the test's failure"
     result.stdout.fnmatch_lines(["*HF-002 [[]error] GET /during-teardown*"])

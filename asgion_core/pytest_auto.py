@@ -1,0 +1,145 @@
+"""Inspection of an unmodified test suite (``pytest --asgi-auto``).
+
+Every app a test hands to a known test client or transport is wrapped with an Inspector, and each finding goes to
+the test that was running when it was made. The transports are named by plugins (``asgion_test_transports``; the
+built-in ones live in :mod:`asgion_core.test_transports`), imported only when auto inspection is on.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any
+
+from asgion_core.config import AsgionConfig
+from asgion_core.inspector import Inspector
+from asgion_core.plugins import AsgionPluginManager
+from asgion_core.rules import Severity
+from asgion_core.violation import SourceLocation, Violation
+
+__all__ = ["AutoInspection", "ClientView", "Finding", "TestTransport", "violation_from_dict"]
+
+Wrap = Callable[[Any], Any]
+
+
+@dataclass(frozen=True)
+class TestTransport:
+    """A test client or transport ``--asgi-auto`` wraps: see the ``asgion_test_transports`` hook."""
+
+    __test__ = False  # not a test class, whatever pytest's naming rules say
+
+    name: str
+    module: str
+    attach: Callable[[ModuleType, Wrap], Callable[[], None]]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One finding of the session: the test that was running (its node id, "" outside any test) and the transport
+    whose Inspector made it."""
+
+    nodeid: str
+    transport: str
+    violation: Violation
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"nodeid": self.nodeid, "transport": self.transport, "violation": self.violation.to_dict()}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Finding:
+        return cls(str(data["nodeid"]), str(data["transport"]), violation_from_dict(data["violation"]))
+
+
+def violation_from_dict(data: dict[str, Any]) -> Violation:
+    """A :class:`Violation` back from its ``to_dict`` form (how findings travel from pytest-xdist workers)."""
+
+    def location(value: Any) -> SourceLocation | None:
+        return SourceLocation(value["file"], int(value["line"]), value["function"]) if value else None
+
+    return Violation(rule_id=data["rule_id"], severity=Severity.parse(data["severity"]), message=data["message"],
+                     hint=data.get("hint", ""), scope_type=data.get("scope_type", ""), path=data.get("path", ""),
+                     method=data.get("method", ""), side=data.get("side", "app"), layer=data.get("layer", ""),
+                     location=location(data.get("location")), scope_label=data.get("scope", ""),
+                     owner=data.get("owner", "app"), sent_from=location(data.get("sent_from")))
+
+
+class ClientView:
+    """A test client as its framework's own code sees it while asgion inspects: ``app`` is the Inspector, every
+    other attribute (read or written) is the client's. Tests keep the client itself, whose ``app`` is theirs."""
+
+    __slots__ = ("_asgion_app", "_asgion_client")
+
+    def __init__(self, client: Any, app: Any) -> None:
+        object.__setattr__(self, "_asgion_client", client)
+        object.__setattr__(self, "_asgion_app", app)
+
+    @property
+    def app(self) -> Any:
+        return self._asgion_app
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._asgion_client, name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(self._asgion_client, name, value)
+
+
+class AutoInspection:
+    """The session's auto inspection: the patched transports and the findings, by the test that was running."""
+
+    def __init__(self, config: AsgionConfig, pm: AsgionPluginManager) -> None:
+        self.config = config
+        self.pm = pm
+        #: The node id of the running test (None between tests); findings of a test's clients land under it.
+        self.current: str | None = None
+        self.findings: list[Finding] = []
+        #: Transports that could not be patched, with why (shown in the terminal summary).
+        self.problems: list[str] = []
+        self._undo: list[Callable[[], None]] = []
+        self._lock = threading.Lock()  # test clients run the app in their own threads
+
+    def install(self, transports: Iterable[TestTransport]) -> list[str]:
+        """Patch every transport whose module is installed; returns the names of those patched."""
+        patched = []
+        for transport in transports:
+            try:
+                if importlib.util.find_spec(transport.module) is None:
+                    continue
+                module = importlib.import_module(transport.module)
+                self._undo.append(transport.attach(module, self.wrapper(transport.name)))
+            except Exception as exc:  # a transport that changed shape costs only itself
+                self.problems.append(f"{transport.name}: not inspected ({type(exc).__name__}: {exc})")
+                continue
+            patched.append(transport.name)
+        return patched
+
+    def uninstall(self) -> None:
+        while self._undo:
+            self._undo.pop()()
+
+    def wrapper(self, transport: str) -> Wrap:
+        """What a transport calls on the app it was given: an Inspector wrapping it (an Inspector stays as is)."""
+
+        def wrap(app: Any) -> Any:
+            if isinstance(app, Inspector):
+                return app
+            return Inspector(app, config=self.config, plugins=self.pm,
+                             on_violation=lambda violation: self.record(violation, transport))
+
+        return wrap
+
+    def record(self, violation: Violation, transport: str) -> None:
+        with self._lock:
+            self.findings.append(Finding(self.current or "", transport, violation))
+
+    def take(self, nodeid: str) -> list[Finding]:
+        """The findings made while ``nodeid`` ran, removed from the pending list."""
+        with self._lock:
+            mine = [f for f in self.findings if f.nodeid == nodeid]
+            if mine:
+                self.findings = [f for f in self.findings if f.nodeid != nodeid]
+        return mine

@@ -1,0 +1,174 @@
+"""What the pytest plugin knows across a session, without pytest: findings by test, the test client's findings, the
+summary lines and the merged report (also across pytest-xdist workers, whose findings arrive as JSON)."""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import os
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from asgion_core.plugins import AsgionPluginManager
+from asgion_core.pytest_auto import Finding
+from asgion_core.report import Report, ReportOptions, ScopeResult
+from asgion_core.rules import Severity
+from asgion_core.violation import Violation
+
+__all__ = ["Judgement", "ReportTarget", "SessionFindings", "describe_violation", "judge"]
+
+#: How many tests the summary names as those with the most findings.
+TOP_TESTS = 5
+
+
+def describe_violation(violation: Violation, root: Path | None = None) -> str:
+    """One finding as a test failure shows it; its file relative to ``root`` (the rootdir) when inside it."""
+    location = violation.location
+    if location is not None and root is not None and os.path.isabs(location.file):
+        relative = os.path.relpath(location.file, root)
+        if not relative.startswith(".."):
+            location = replace(location, file=relative)
+    where = f"\n      at {location}" if location else ""
+    hint = f"\n      hint: {violation.hint}" if violation.hint else ""
+    scope = violation.scope_label or violation.scope_type
+    return f"  {violation.rule_id} [{violation.severity.value}] {scope}: {violation.message}{where}{hint}"
+
+
+@dataclass
+class Judgement:
+    """What one test's findings come to: those that count against it, and those about the test client."""
+
+    app: list[Finding] = field(default_factory=list)
+    client: list[Finding] = field(default_factory=list)
+
+    def message(self, root: Path | None = None) -> str:
+        lines = [describe_violation(f.violation, root) for f in self.app]
+        return f"asgion found {len(self.app)} ASGI violation(s):\n" + "\n".join(lines)
+
+
+def judge(findings: Iterable[Finding], *, floor: Severity, exclude: Sequence[str]) -> Judgement:
+    """Sort a test's findings: below ``floor`` or matching an ``exclude`` pattern (ids, prefixes, globs) they are
+    dropped; server-side ones (the test client broke the protocol) never count against the test."""
+    judged = Judgement()
+    patterns = [p.upper() for p in exclude]
+    for finding in findings:
+        violation = finding.violation
+        if violation.severity.rank < floor.rank or _excluded(violation.rule_id, patterns):
+            continue
+        (judged.client if violation.owner == "server" else judged.app).append(finding)
+    return judged
+
+
+def _excluded(rule_id: str, patterns: list[str]) -> bool:
+    return any(rule_id.startswith(p) or fnmatch.fnmatchcase(rule_id, p) for p in patterns)
+
+
+@dataclass(frozen=True)
+class ReportTarget:
+    """``--asgi-report FORMAT:PATH``."""
+
+    format: str
+    path: Path
+
+
+@dataclass
+class SessionFindings:
+    """Every finding of the session that counts against a test, and each distinct one about the test client."""
+
+    app: list[Finding] = field(default_factory=list)
+    client: dict[tuple[str, str, str], Finding] = field(default_factory=dict)
+
+    def add(self, judged: Judgement) -> None:
+        self.app += judged.app
+        for finding in judged.client:  # one of each; the same one whichever worker or test met it first
+            key = (finding.violation.rule_id, finding.violation.message, finding.transport)
+            kept = self.client.get(key)
+            if kept is None or (finding.violation.scope_label, finding.nodeid) < (kept.violation.scope_label,
+                                                                                  kept.nodeid):
+                self.client[key] = finding
+
+    # -- pytest-xdist: what a worker sends, what the controller merges ----------------------------------------------
+    def to_json(self) -> str:
+        return json.dumps({"app": [f.to_dict() for f in self.app],
+                           "client": [f.to_dict() for f in self.client.values()]})
+
+    def merge_json(self, payload: str) -> None:
+        data = json.loads(payload)
+        self.add(Judgement([Finding.from_dict(d) for d in data.get("app", ())],
+                           [Finding.from_dict(d) for d in data.get("client", ())]))
+
+    # -- the terminal summary and the report -----------------------------------------------------------------------
+    def summary_lines(self) -> list[str]:
+        lines: list[str] = []
+        if self.app:
+            tests = Counter(f.nodeid or "(outside any test)" for f in self.app)
+            rules = Counter((f.violation.rule_id, f.violation.severity.value) for f in self.app)
+            lines.append(f"{len(self.app)} finding{'s' if len(self.app) != 1 else ''} in {len(tests)} "
+                         f"test{'s' if len(tests) != 1 else ''}:")
+            lines += [f"  {rule_id:<9}{severity:<8}{count}" for (rule_id, severity), count in
+                      sorted(rules.items(), key=lambda item: (-item[1], item[0]))]
+            lines.append("most findings:")
+            lines += [f"  {count:>4}  {nodeid}" for nodeid, count in tests.most_common(TOP_TESTS)]
+        if self.client:
+            lines.append("test client (the server side of the protocol; these never fail a test):")
+            lines += [f"  {f.violation.rule_id:<9}{f.violation.message}  [{f.transport}]"
+                      for f in sorted(self.client.values(), key=lambda f: (f.violation.rule_id, f.violation.message))]
+        return lines
+
+    def report(self, pm: AsgionPluginManager) -> Report:
+        """One report for the session: a scope per test (labelled with its node id) holding its findings, in node
+        id order so that a run with and without pytest-xdist give the same report; the test client's findings
+        follow under one scope per transport."""
+        by_test: dict[str, list[Violation]] = {}
+        for finding in self.app:
+            nodeid = finding.nodeid or "(outside any test)"
+            tagged = replace(finding.violation, scope_label=f"{finding.violation.scope_label} in {nodeid}")
+            by_test.setdefault(nodeid, []).append(tagged)
+        results = [ScopeResult(label=nodeid, scope_type="pytest", violations=by_test[nodeid])
+                   for nodeid in sorted(by_test)]
+        by_transport: dict[str, list[Violation]] = {}
+        for finding in sorted(self.client.values(), key=lambda f: (f.transport, f.violation.rule_id)):
+            by_transport.setdefault(finding.transport, []).append(finding.violation)
+        results += [ScopeResult(label=f"test client: {transport}", scope_type="pytest", violations=violations)
+                    for transport, violations in sorted(by_transport.items())]
+        registry = pm.rule_registry()
+        fired = sorted({v.rule_id for r in results for v in r.violations})
+        return Report(app="pytest session", results=results, plugin_errors=list(pm.plugin_errors),
+                      rules={rule_id: registry[rule_id] for rule_id in fired if rule_id in registry})
+
+    def write(self, targets: Sequence[ReportTarget], pm: AsgionPluginManager, root: Path) -> list[str]:
+        """Write each report; returns the problems (a reporter that raised, a file that could not be written)."""
+        report = self.report(pm)
+        reporters = pm.reporters()
+        problems = []
+        for target in targets:
+            try:
+                text = reporters[target.format].render(report, ReportOptions(root=str(root)))
+                target.path.parent.mkdir(parents=True, exist_ok=True)
+                target.path.write_text(text, encoding="utf-8")
+            except Exception as exc:
+                problems.append(f"--asgi-report {target.format}:{target.path}: {type(exc).__name__}: {exc}")
+        return problems
+
+
+def parse_targets(values: Iterable[str], known: Iterable[str]) -> list[ReportTarget]:
+    """``FORMAT:PATH`` values; a ValueError naming the mistake for anything else."""
+    formats = sorted(known)
+    targets = []
+    for value in values:
+        name, sep, path = value.partition(":")
+        if not sep or not path:
+            raise ValueError(f"--asgi-report {value!r} is not FORMAT:PATH (e.g. sarif:asgion.sarif)")
+        if name not in formats:
+            raise ValueError(f"--asgi-report {value!r}: unknown format {name!r} (available: {', '.join(formats)})")
+        targets.append(ReportTarget(name, Path(path)))
+    return targets
+
+
+def payload_of(workeroutput: Any) -> str | None:
+    """The findings a pytest-xdist worker sent, if any."""
+    value = workeroutput.get("asgion") if isinstance(workeroutput, dict) else None
+    return value if isinstance(value, str) else None

@@ -1,0 +1,183 @@
+"""``pytest --asgi-auto`` on an unmodified test suite (tests/core/auto_project: a FastAPI app and its tests).
+
+Run for real with pytester, in a subprocess so that each run starts from a clean interpreter, as a user's does.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+PROJECT = Path(__file__).parent / "auto_project"
+TESTS = 9
+#: The tests whose routes break the protocol (SEM-003 twice, G-021, WF-014), the rest pass whatever asgion says.
+BREAKING = {"test_short_body", "test_app_exception_reaches_the_test", "test_websocket_left_open",
+            "test_async_client_short_body"}
+
+
+@pytest.fixture
+def project(pytester: pytest.Pytester) -> pytest.Pytester:
+    shutil.copy(PROJECT / "shop.py", pytester.path / "shop.py")
+    # kept as shop_tests.py so that asgion's own run does not collect it; the project knows it as test_shop.py
+    shutil.copy(PROJECT / "shop_tests.py", pytester.path / "test_shop.py")
+    return pytester
+
+
+def run(project: pytest.Pytester, *args: str) -> pytest.RunResult:
+    return project.runpytest_subprocess("-p", "no:cacheprovider", "-W", "default", *args)
+
+
+def outcomes(result: pytest.RunResult) -> dict[str, str]:
+    """Test name -> outcome, from ``-rA``'s short summary."""
+    found = {}
+    for line in result.outlines:
+        word, _, rest = line.partition(" ")
+        if word in ("PASSED", "FAILED", "ERROR", "SKIPPED", "XFAIL", "XPASS") and "::" in rest:
+            found[rest.split("::")[1].split(" ")[0]] = word
+    return found
+
+
+def test_every_test_keeps_its_outcome(project: pytest.Pytester) -> None:
+    plain = run(project, "-rA")
+    auto = run(project, "-rA", "--asgi-auto")
+    assert outcomes(plain) == outcomes(auto) and len(outcomes(auto)) == TESTS
+    assert set(outcomes(auto).values()) == {"PASSED"}, "transparent: client.app, overrides, exceptions, streams"
+    warned = {line.split("::")[1].strip() for line in auto.outlines if line.startswith("test_shop.py::")}
+    assert warned == BREAKING, "one warning per test that broke the protocol"
+
+
+def test_strict_fails_exactly_the_breaking_tests_in_their_call(project: pytest.Pytester) -> None:
+    result = run(project, "-rA", "--asgi-auto", "--asgi-strict")
+    failed = {name for name, outcome in outcomes(result).items() if outcome == "FAILED"}
+    assert failed == BREAKING
+    assert "ERROR" not in outcomes(result).values()
+    out = result.stdout.str()
+    assert "SEM-003 [warning] GET /short: content-length declared 10 but only 3 bytes were sent" in out
+    assert "at shop.py:36 in short" in out, "the handler in the user's code, not the test that called it"
+    assert "hint: Make Content-Length equal to the bytes you send." in out
+
+
+def test_the_summary_counts_rules_and_keeps_the_test_client_apart(project: pytest.Pytester) -> None:
+    result = run(project, "--asgi-auto", "--asgi-strict")
+    lines = result.outlines
+    start = next(i for i, line in enumerate(lines) if "= asgion =" in line)
+    summary = lines[start:]
+    assert "4 findings in 4 tests:" in summary
+    assert any(line.split()[:3] == ["SEM-003", "warning", "2"] for line in summary)
+    client = summary[next(i for i, line in enumerate(summary) if line.startswith("test client")) + 1:]
+    g011 = [line for line in client if line.strip().startswith("G-011")]
+    assert g011 and all("[starlette.testclient.TestClient]" in line for line in g011)
+    assert len(g011) == len(set(g011)), "each distinct finding about the client once"
+    assert "test_ok" not in {name for name, o in outcomes(run(project, "-rA", "--asgi-auto", "--asgi-strict")).items()
+                             if o == "FAILED"}, "the client's findings never fail a test"
+
+
+def sarif_results(path: Path) -> list[tuple[Any, ...]]:
+    results = json.loads(path.read_text())["runs"][0]["results"]
+    return sorted((r["ruleId"], r["message"]["text"], json.dumps(r.get("locations"), sort_keys=True))
+                  for r in results)
+
+
+def test_one_report_for_the_session_the_same_under_xdist(project: pytest.Pytester) -> None:
+    run(project, "--asgi-auto", "--asgi-report", "sarif:single.sarif", "--asgi-report", "json:single.json")
+    result = run(project, "--asgi-auto", "-n", "2", "--asgi-report", "sarif:merged.sarif")
+    assert "2 workers" in result.stdout.str()
+    single, merged = sarif_results(project.path / "single.sarif"), sarif_results(project.path / "merged.sarif")
+    assert single == merged and len(single) == 7
+    assert any("in test_shop.py::test_short_body" in text for _, text, _ in single), "tagged with the node id"
+    scopes = [s["label"] for s in json.loads((project.path / "single.json").read_text())["scopes"]]
+    assert scopes[:4] == sorted(f"test_shop.py::{name}" for name in BREAKING)
+    assert scopes[4:] == ["test client: starlette.testclient.TestClient"]
+
+
+def test_markers_apply_to_auto_inspection(project: pytest.Pytester) -> None:
+    project.makepyfile(test_marked='''
+import pytest
+from test_shop import client
+
+
+@pytest.mark.asgi_skip
+def test_skipped():
+    client.get("/short")
+
+
+@pytest.mark.asgi_validate(exclude_rules=["SEM-0*"])
+def test_excluded():
+    client.get("/short")
+
+
+@pytest.mark.asgi_validate(min_severity="error")
+def test_below_the_floor():
+    client.get("/short")
+
+
+def test_judged():
+    client.get("/short")
+''')
+    result = run(project, "-rA", "--asgi-auto", "--asgi-strict", "test_marked.py")
+    assert outcomes(result) == {"test_skipped": "PASSED", "test_excluded": "PASSED", "test_below_the_floor": "PASSED",
+                                "test_judged": "FAILED"}
+
+
+def test_litestar_test_clients_are_inspected_transparently(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_litestar='''
+from litestar import Litestar, Response, get, websocket, WebSocket
+from litestar.testing import TestClient, create_test_client
+
+started = []
+
+
+@get("/short")
+async def short() -> Response[bytes]:
+    return Response(b"abc", media_type="text/plain; charset=utf-8", headers={"content-length": "10"})
+
+
+@get("/ok")
+async def ok() -> dict[str, bool]:
+    return {"ok": True}
+
+
+@websocket("/ws")
+async def echo(socket: WebSocket) -> None:
+    await socket.accept()
+    await socket.send_text(await socket.receive_text())
+    await socket.close()
+
+
+app = Litestar([short, ok, echo], on_startup=[lambda: started.append(True)])
+
+
+def test_clean_with_lifespan_and_websocket():
+    with TestClient(app) as client:
+        assert client.app is app and started
+        assert client.get("/ok").json() == {"ok": True}
+        with client.websocket_connect("/ws") as ws:
+            ws.send_text("hi")
+            assert ws.receive_text() == "hi"
+
+
+def test_short_body():
+    with create_test_client([short]) as client:
+        assert client.get("/short").status_code == 200
+''')
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-rA", "--asgi-auto", "--asgi-strict")
+    assert outcomes(result) == {"test_clean_with_lifespan_and_websocket": "PASSED", "test_short_body": "FAILED"}
+    assert "SEM-003 [warning] GET /short" in result.stdout.str()
+
+
+@pytest.mark.parametrize(("files", "args", "message"), [
+    ({"pyproject.toml": '[tool.asgion]\nexclude_rulez = ["HF"]\n'}, (), "unknown key 'exclude_rulez'"),
+    ({}, ("--asgi-report", "nope:x.out"), "unknown format 'nope'"),
+    ({}, ("--asgi-report", "sarif"), "is not FORMAT:PATH"),
+])
+def test_mistakes_are_one_usage_error(project: pytest.Pytester, files: dict[str, str], args: tuple[str, ...],
+                                      message: str) -> None:
+    for name, text in files.items():
+        (project.path / name).write_text(text)
+    result = run(project, "--asgi-auto", *args)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert message in result.stderr.str() and "Traceback" not in result.stderr.str() + result.stdout.str()
