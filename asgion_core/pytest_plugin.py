@@ -110,6 +110,11 @@ class _State:
         option = config.getoption("--asgi-auto")
         if option if option is not None else config.getini("asgi_auto"):
             self.auto = AutoInspection(self.config, self.pm)
+
+    def install_transports(self) -> None:
+        """Patch the transports (importing their modules as the suite's own tests will, under its warning
+        filters, which is why this waits for collection)."""
+        if self.auto is not None:
             transports = [t for answer in self.pm.hook.asgion_test_transports() for t in answer or ()]
             self.auto.install(transports)
             self.problems += self.auto.problems
@@ -128,6 +133,12 @@ def pytest_configure(config: pytest.Config) -> None:
     state = _State(config)
     config.stash[_STATE] = state
     state.start()
+
+
+def pytest_collection(session: pytest.Session) -> None:
+    state = session.config.stash.get(_STATE, None)
+    if state is not None:
+        state.install_transports()
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -212,7 +223,9 @@ def _judge(item: pytest.Item, state: _State, reports: list[pytest.TestReport]) -
         return
     message = judged.message(item.config.rootpath)
     if not _strict(item.config):
-        warnings.warn(AsgionViolationWarning(message), stacklevel=1)
+        with warnings.catch_warnings():  # shown, never raised: a suite's "error" filter must not change outcomes
+            warnings.simplefilter("always", AsgionViolationWarning)
+            warnings.warn(AsgionViolationWarning(message), stacklevel=1)
         return
     call = next((r for r in reports if r.when == "call"), None)
     if call is None:  # setup failed: that failure is the test's result

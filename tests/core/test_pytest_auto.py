@@ -181,3 +181,10 @@ def test_mistakes_are_one_usage_error(project: pytest.Pytester, files: dict[str,
     result = run(project, "--asgi-auto", *args)
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert message in result.stderr.str() and "Traceback" not in result.stderr.str() + result.stdout.str()
+
+
+def test_a_suite_that_turns_warnings_into_errors_keeps_its_outcomes(project: pytest.Pytester) -> None:
+    project.makeini("[pytest]\nfilterwarnings =\n    error\n    ignore::DeprecationWarning\n    ignore:Using `httpx`\n")
+    result = project.runpytest_subprocess("-p", "no:cacheprovider", "-rA", "--asgi-auto")
+    assert set(outcomes(result).values()) == {"PASSED"} and len(outcomes(result)) == TESTS
+    assert "AsgionViolationWarning" in result.stdout.str(), "still shown as a warning"
