@@ -88,6 +88,12 @@ class ClientView:
         setattr(self._asgion_client, name, value)
 
 
+def _installed(module: str) -> bool:
+    """Whether ``module`` can be imported (its parent packages first: find_spec of a submodule imports them)."""
+    parts = module.split(".")
+    return all(importlib.util.find_spec(".".join(parts[:i])) is not None for i in range(1, len(parts) + 1))
+
+
 class AutoInspection:
     """The session's auto inspection: the patched transports and the findings, by the test that was running."""
 
@@ -107,7 +113,7 @@ class AutoInspection:
         patched = []
         for transport in transports:
             try:
-                if importlib.util.find_spec(transport.module) is None:
+                if not _installed(transport.module):
                     continue
                 module = importlib.import_module(transport.module)
                 self._undo.append(transport.attach(module, self.wrapper(transport.name)))
