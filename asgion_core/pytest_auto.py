@@ -21,7 +21,7 @@ from asgion_core.plugins import AsgionPluginManager
 from asgion_core.rules import Severity
 from asgion_core.violation import SourceLocation, Violation
 
-__all__ = ["AutoInspection", "ClientView", "Finding", "TestTransport", "violation_from_dict"]
+__all__ = ["AppView", "AutoInspection", "ClientView", "Finding", "TestTransport", "violation_from_dict"]
 
 Wrap = Callable[[Any], Any]
 
@@ -92,6 +92,26 @@ def _installed(module: str) -> bool:
     """Whether ``module`` can be imported (its parent packages first: find_spec of a submodule imports them)."""
     parts = module.split(".")
     return all(importlib.util.find_spec(".".join(parts[:i])) is not None for i in range(1, len(parts) + 1))
+
+
+class AppView:
+    """An app as a test connection sees it while asgion inspects: calling it calls the Inspector, every attribute
+    is the app's (Quart's test connections read ``app.response_class``)."""
+
+    __slots__ = ("_asgion_app", "_asgion_inspector")
+
+    def __init__(self, app: Any, inspector: Any) -> None:
+        object.__setattr__(self, "_asgion_app", app)
+        object.__setattr__(self, "_asgion_inspector", inspector)
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> Any:
+        return await self._asgion_inspector(scope, receive, send)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._asgion_app, name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(self._asgion_app, name, value)
 
 
 class AutoInspection:

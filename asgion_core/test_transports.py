@@ -8,12 +8,13 @@ framework's own code reads ``client.app`` it is handed a :class:`~asgion_core.py
 from __future__ import annotations
 
 import functools
+import weakref
 from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
 from asgion_core.hookspecs import hookimpl
-from asgion_core.pytest_auto import ClientView, TestTransport, Wrap
+from asgion_core.pytest_auto import AppView, ClientView, TestTransport, Wrap
 
 _INSPECTOR = "_asgion_inspector"
 
@@ -24,6 +25,8 @@ def asgion_test_transports() -> list[TestTransport]:
         TestTransport("starlette.testclient.TestClient", "starlette.testclient", _starlette_test_client),
         TestTransport("httpx.ASGITransport", "httpx", _httpx_asgi_transport),
         TestTransport("litestar.testing (TestClient, AsyncTestClient)", "litestar.testing", _litestar_test_clients),
+        TestTransport("quart test client", "quart.testing.connections", _quart_test_connections),
+        TestTransport("asgi_lifespan.LifespanManager", "asgi_lifespan", _lifespan_manager),
     ]
 
 
@@ -99,3 +102,35 @@ def _viewed(client: Any, wrap: Wrap) -> Any:
     if inspector is None:
         inspector = client.__dict__[_INSPECTOR] = wrap(client.app)
     return ClientView(client, inspector)
+
+
+def _quart_test_connections(module: ModuleType, wrap: Wrap) -> Callable[[], None]:
+    """Quart's test client: each HTTP and WebSocket test connection calls ``self.app`` and reads its attributes
+    (``response_class``); it gets an :class:`AppView`, called through the app's Inspector (one per app)."""
+    inspectors: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
+    undo = []
+    for cls in (module.TestHTTPConnection, module.TestWebsocketConnection):
+        init = cls.__dict__["__init__"]
+
+        def __init__(self: Any, app: Any, *args: Any, _original: Any = init, **kwargs: Any) -> None:
+            _original(self, app, *args, **kwargs)
+            if self.app is app and not isinstance(app, AppView):
+                if app not in inspectors:
+                    inspectors[app] = wrap(app)
+                self.app = AppView(app, inspectors[app])
+
+        undo.append(_patch(cls, "__init__", __init__))
+    return _undo_all(*undo)
+
+
+def _lifespan_manager(module: ModuleType, wrap: Wrap) -> Callable[[], None]:
+    """asgi-lifespan's LifespanManager: the app it runs (``manager.app``, the user's app with lifespan state) is
+    the Inspector, so requests a test then sends through ``ASGITransport(app=manager.app)`` share it."""
+    cls = module.LifespanManager
+    init = cls.__dict__["__init__"]
+
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        init(self, *args, **kwargs)
+        self.app = wrap(self.app)
+
+    return _patch(cls, "__init__", __init__)

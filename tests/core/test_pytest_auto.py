@@ -188,3 +188,75 @@ def test_a_suite_that_turns_warnings_into_errors_keeps_its_outcomes(project: pyt
     result = project.runpytest_subprocess("-p", "no:cacheprovider", "-rA", "--asgi-auto")
     assert set(outcomes(result).values()) == {"PASSED"} and len(outcomes(result)) == TESTS
     assert "AsgionViolationWarning" in result.stdout.str(), "still shown as a warning"
+
+
+def test_quart_and_asgi_lifespan_clients_are_inspected(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_more_clients='''
+import asyncio
+
+import httpx
+from asgi_lifespan import LifespanManager
+from quart import Quart, Response, websocket
+from starlette.applications import Starlette
+from starlette.responses import Response as StarletteResponse
+from starlette.routing import Route
+
+quart_app = Quart(__name__)
+
+
+@quart_app.route("/ok")
+async def ok():
+    return "ok"
+
+
+@quart_app.route("/gone")
+async def gone():
+    return Response("gone", status=204)
+
+
+@quart_app.websocket("/ws")
+async def echo():
+    await websocket.accept()
+    await websocket.send(await websocket.receive())
+
+
+def test_quart_clean():
+    async def main():
+        client = quart_app.test_client()
+        response = await client.get("/ok")
+        assert response.status_code == 200 and await response.get_data() == b"ok"
+        async with client.websocket("/ws") as ws:
+            await ws.send("hi")
+            assert await ws.receive() == "hi"
+
+    asyncio.run(main())
+
+
+def test_quart_204_with_a_body():
+    async def main():
+        assert (await quart_app.test_client().get("/gone")).status_code == 204
+
+    asyncio.run(main())
+
+
+async def short(request):
+    return StarletteResponse(b"abc", media_type="text/plain; charset=utf-8", headers={"content-length": "10"})
+
+starlette_app = Starlette(routes=[Route("/short", short)])
+
+
+def test_lifespan_manager_and_transport_share_one_inspector():
+    async def main():
+        async with LifespanManager(starlette_app) as manager:
+            transport = httpx.ASGITransport(app=manager.app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+                assert (await client.get("/short")).status_code == 200
+
+    asyncio.run(main())
+''')
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-rA", "--asgi-auto", "--asgi-strict")
+    out = result.stdout.str()
+    assert outcomes(result) == {"test_quart_clean": "PASSED", "test_quart_204_with_a_body": "FAILED",
+                                "test_lifespan_manager_and_transport_share_one_inspector": "FAILED"}, out
+    assert "HF-012 [error] GET /gone" in out
+    assert out.count("SEM-003 [warning] GET /short") == 1, "one Inspector, not one inside another"
