@@ -186,8 +186,8 @@ def asgion_test_transports() -> Sequence[TestTransport] | None:
         The user's objects must stay as they were: a client's ``app`` attribute is still the user's app.
 
     Called once per pytest session when ``--asgi-auto`` is on; the built-in entries (Starlette's and FastAPI's
-    TestClient, httpx's ASGITransport, Litestar's test clients) come from the ``test_transports`` plugin through
-    this same hook.
+    TestClient, httpx's ASGITransport, Litestar's and Quart's test clients, asgi-lifespan's LifespanManager) come
+    from the ``test_transports`` plugin through this same hook.
     """
 
 

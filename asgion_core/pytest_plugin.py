@@ -59,8 +59,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("asgion", "ASGI protocol inspection (asgion)")
     group.addoption("--asgi-auto", action="store_true", default=None,
                     help="Inspect every app a test hands to a test client (Starlette/FastAPI TestClient, httpx "
-                         "ASGITransport, Litestar's test clients, and transports plugins add), without changing "
-                         "the tests.")
+                         "ASGITransport, Litestar's and Quart's test clients, asgi-lifespan, and transports plugins "
+                         "add), without changing the tests.")
     group.addoption("--asgi-strict", action="store_true", default=None,
                     help="Fail tests whose inspected apps broke the protocol (default: one warning per test).")
     group.addoption("--asgi-min-severity", choices=_SEVERITIES, default=None,
