@@ -27,8 +27,15 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 #: What each suite needs besides asgion and pytest ({version}: the framework's version here), from its dev group.
-REQUIREMENTS = {"starlette": ["starlette[full]=={version}", "httpx2[zstd]", "trio", "blockbuster", "opentelemetry-sdk",
-                              "importlib-metadata", "pytest-xdist"]}
+REQUIREMENTS = {
+    "starlette": ["starlette[full]=={version}", "httpx2[zstd]", "trio", "blockbuster", "opentelemetry-sdk",
+                  "importlib-metadata", "pytest-xdist"],
+    "fastapi": ["fastapi[all]=={version}", "opentelemetry-instrumentation-fastapi", "logfire", "sentry-sdk",
+                "opentelemetry-sdk", "opentelemetry-exporter-otlp-proto-http", "python-slugify", "anyio[trio]",
+                "dirty-equals", "flask", "inline-snapshot", "pwdlib[argon2]", "pyjwt", "pyyaml", "sqlmodel",
+                "strawberry-graphql", "typer", "a2wsgi", "pytest-timeout", "pytest<9.2", "ruff", "httpx2",
+                "pytest-xdist"],
+}
 #: Where each framework's suite keeps its tests inside the sdist.
 TESTS = {"starlette": "tests", "fastapi": "tests", "litestar": "tests"}
 #: Tests that are racy in themselves and can hang under any added latency; deselected in both runs, and said so.
