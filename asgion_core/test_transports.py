@@ -68,7 +68,11 @@ def _starlette_test_client(module: ModuleType, wrap: Wrap) -> Callable[[], None]
 
 def _httpx_asgi_transport(module: ModuleType, wrap: Wrap) -> Callable[[], None]:
     """httpx's ASGITransport (``AsyncClient(transport=ASGITransport(app))``): the transport drives the Inspector."""
-    cls = module.ASGITransport
+    return _wrap_app_attribute(module.ASGITransport, wrap)
+
+
+def _wrap_app_attribute(cls: type, wrap: Wrap) -> Callable[[], None]:
+    """Patch ``cls`` so that the ``app`` attribute its constructor sets is wrapped."""
     init = cls.__dict__["__init__"]
 
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
@@ -126,11 +130,4 @@ def _quart_test_connections(module: ModuleType, wrap: Wrap) -> Callable[[], None
 def _lifespan_manager(module: ModuleType, wrap: Wrap) -> Callable[[], None]:
     """asgi-lifespan's LifespanManager: the app it runs (``manager.app``, the user's app with lifespan state) is
     the Inspector, so requests a test then sends through ``ASGITransport(app=manager.app)`` share it."""
-    cls = module.LifespanManager
-    init = cls.__dict__["__init__"]
-
-    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
-        init(self, *args, **kwargs)
-        self.app = wrap(self.app)
-
-    return _patch(cls, "__init__", __init__)
+    return _wrap_app_attribute(module.LifespanManager, wrap)

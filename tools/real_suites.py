@@ -30,6 +30,11 @@ ROOT = Path(__file__).resolve().parents[1]
 REQUIREMENTS = {
     "starlette": ["starlette[full]=={version}", "httpx2[zstd]", "trio", "blockbuster", "opentelemetry-sdk",
                   "importlib-metadata", "pytest-xdist"],
+    "litestar": ["litestar[full]=={version}", "beanie", "beautifulsoup4", "fsspec", "greenlet", "hypothesis",
+                 "python-dotenv", "starlette", "trio", "aiosqlite", "asyncpg", "psycopg[pool,binary]",
+                 "psycopg2-binary", "psutil", "hypercorn", "daphne", "opentelemetry-sdk", "httpx-sse", "covdefaults",
+                 "pytest-asyncio", "pytest-lazy-fixtures", "pytest-mock", "pytest-timeout", "pytest-xdist",
+                 "time-machine<3"],
     "fastapi": ["fastapi[all]=={version}", "opentelemetry-instrumentation-fastapi", "logfire", "sentry-sdk",
                 "opentelemetry-sdk", "opentelemetry-exporter-otlp-proto-http", "python-slugify", "anyio[trio]",
                 "dirty-equals", "flask", "inline-snapshot", "pwdlib[argon2]", "pyjwt", "pyyaml", "sqlmodel",
@@ -43,13 +48,14 @@ TESTS = {"starlette": "tests", "fastapi": "tests", "litestar": "tests"}
 RACY = {"fastapi": ["tests/test_tutorial/test_websockets/test_tutorial003.py"]}
 
 
-def make_venv(venv: Path, frameworks: list[str]) -> str:
-    """A virtual environment with asgion (this checkout) and each suite's requirements; its interpreter."""
+def make_venv(venv: Path, frameworks: list[str], version: str | None = None) -> str:
+    """A virtual environment with asgion (this checkout) and each suite's requirements (each framework at the
+    version this interpreter has, or at ``version``); its interpreter."""
     python = venv / "bin" / "python"
     if not python.exists():
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
         subprocess.run([str(python), "-m", "pip", "install", "-q", "--upgrade", "pip"], check=True)
-    requirements = [r.format(version=importlib.metadata.version(f)) for f in frameworks
+    requirements = [r.format(version=version or importlib.metadata.version(f)) for f in frameworks
                     for r in REQUIREMENTS.get(f, [f"{f}=={{version}}"])]
     subprocess.run([str(python), "-m", "pip", "install", "-q", "-e", f"{ROOT}[pytest]", *requirements], check=True)
     return str(python)
@@ -86,14 +92,19 @@ def run(python: str, root: Path, framework: str, extra: list[str], junit: Path) 
     deselect = [arg for test in RACY.get(framework, []) for arg in ("--deselect", test)]
     command = [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", TESTS[framework], f"--junit-xml={junit}",
                *deselect, *extra]
+    log = junit.with_suffix(".log")
     started = time.perf_counter()
-    subprocess.run(command, cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - started
+    with log.open("w") as output:
+        subprocess.run(command, cwd=root, stdout=output, stderr=subprocess.STDOUT)
+    elapsed = time.perf_counter() - started
+    if not junit.exists():
+        raise SystemExit(f"{framework}: the suite did not run (no JUnit report); its output is in {log}")
+    return elapsed
 
 
-def compare(python: str, framework: str, workdir: Path) -> dict[str, Any]:
+def compare(python: str, framework: str, workdir: Path, source: Path | None = None) -> dict[str, Any]:
     version = installed_version(python, framework)
-    root = unpack_sdist(python, framework, version, workdir)
+    root = source or unpack_sdist(python, framework, version, workdir)
     plain_xml, auto_xml, report = workdir / f"{framework}.plain.xml", workdir / f"{framework}.auto.xml", \
         workdir / f"{framework}.asgion.json"
     plain_time = run(python, root, framework, [], plain_xml)
@@ -118,13 +129,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("frameworks", nargs="+", choices=sorted(TESTS))
     parser.add_argument("--python", default=sys.executable, help="interpreter with asgion and the suite's deps")
     parser.add_argument("--venv", type=Path, help="make (or reuse) this virtual environment for the suites")
+    parser.add_argument("--source", type=Path, help="the framework's test tree, when its sdist ships no tests "
+                                                    "(a checkout of the tag of --version)")
+    parser.add_argument("--version", help="with --venv: install the framework at this version")
     parser.add_argument("--workdir", type=Path, default=Path("build/real-suites"))
     args = parser.parse_args(argv)
     args.workdir.mkdir(parents=True, exist_ok=True)
-    python = make_venv(args.venv.resolve(), args.frameworks) if args.venv else args.python
+    if (args.source or args.version) and len(args.frameworks) != 1:
+        parser.error("--source and --version apply to one framework")
+    python = make_venv(args.venv.resolve(), args.frameworks, args.version) if args.venv else args.python
     failed = False
     for framework in args.frameworks:
-        result = compare(python, framework, args.workdir.resolve())
+        result = compare(python, framework, args.workdir.resolve(), args.source.resolve() if args.source else None)
         (args.workdir / f"{framework}.json").write_text(json.dumps(result, indent=2))
         print(f"{framework} {result['version']}: {result['tests']} tests {result['outcomes']}, "
               f"{result['plain_seconds']}s plain, {result['auto_seconds']}s with --asgi-auto "
