@@ -47,6 +47,8 @@ class DriveResult:
     results: list[ScopeResult] = field(default_factory=list)
     lifespan: str = "not run"  # not run, unsupported, complete, failed, unanswered
     notes: list[str] = field(default_factory=list)
+    #: The message of lifespan.startup.failed, when startup failed.
+    startup_failure: str | None = None
 
 
 class Driver:
@@ -416,6 +418,7 @@ class _Lifespan:
         elif reply_type == "lifespan.startup.failed":
             outcome.lifespan = "failed"
             reason = reply.get("message") if reply is not None else None
+            outcome.startup_failure = f"lifespan startup failed: {reason or 'no message given'}"
             outcome.notes.append(f"lifespan startup failed ({reason or 'no message given'}): no connection was made "
                                  "and no shutdown was sent")
             await self.finish()

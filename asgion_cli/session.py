@@ -290,6 +290,8 @@ def run(planned: Plan, *, show_progress: bool = False, **inspector_options: Any)
             progress.stop()
     report = inspector.report(planned.app_spec, results=outcome.results)
     report.notes = notes + list(outcome.notes)
+    report.startup_failure = outcome.startup_failure
+    report.profile = planned.config.profile
     if planned.config.blame == "app":
         dropped = report.keep_owners(("app",))
         if dropped:

@@ -145,6 +145,11 @@ class Report:
     app_source: str | None = None
     #: When the run started, as an aware datetime (JUnit timestamps).
     started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    #: Why lifespan startup failed (its ``lifespan.startup.failed`` message, or a sentence), when it did: the run
+    #: then made no connection, and CI reports show it as an error.
+    startup_failure: str | None = None
+    #: The rule profile the run used, for report metadata.
+    profile: str = ""
 
     @property
     def violations(self) -> list[Violation]:

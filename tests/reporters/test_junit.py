@@ -49,3 +49,39 @@ def test_xml_escapes_everything(run_cli: CliRun) -> None:
     root = ET.fromstring(text.encode())
     assert root.tag == "testsuites"
     assert any(case.get("name", "").endswith("x=<&>\"'") for case in root.iter("testcase"))
+
+
+def test_times_have_three_decimals_and_add_up(run_cli: CliRun, in_project: Path) -> None:
+    root = ET.fromstring(render(run_cli, "junit", BUGGY).encode())
+    times = [element.get("time", "") for element in root.iter() if element.get("time") is not None]
+    assert times and all(len(t.partition(".")[2]) == 3 for t in times), times
+    suite = root.find("testsuite")
+    assert suite is not None
+    cases = [float(case.get("time", "0")) for case in suite.iter("testcase")]
+    assert abs(float(suite.get("time", "0")) - sum(cases)) <= 0.001 * len(cases)
+
+
+def test_characters_xml_cannot_hold_never_break_the_file(run_cli: CliRun) -> None:
+    text = render(run_cli, "junit", "tests.cli.apps:echo", "--path", "/a%00b%1bc")
+    root = ET.fromstring(text.encode())  # well-formed
+    names = [case.get("name", "") for case in root.iter("testcase")]
+    assert any("\\x00" in name and "\\x1b" in name for name in names), names
+
+
+def test_a_failed_startup_is_an_error_case(run_cli: CliRun, tmp_path: Path) -> None:
+    xml = parse(render(run_cli, "junit", "tests.integration.apps.failing_startup:app"), tmp_path)
+    suite = next(iter(xml))
+    lifespan = next(c for c in suite if c.name == "lifespan")
+    errors = [r for r in lifespan.result if isinstance(r, Error)]
+    assert errors and errors[0].type == "LifespanStartupFailed" and "database unreachable" in errors[0].message
+    assert suite.errors >= 1
+
+
+def test_properties_and_the_failure_message(run_cli: CliRun, in_project: Path) -> None:
+    root = ET.fromstring(render(run_cli, "junit", BUGGY).encode())
+    properties = {p.get("name"): p.get("value") for p in root.iter("property")}
+    assert properties["app"] == BUGGY and properties["asgion.version"] and properties["profile"]
+    failure = next(root.iter("failure"))
+    message = failure.get("message", "")
+    assert message.startswith("HF-002 http.response.body sent before http.response.start (and ")
+    assert message.endswith(" more)")
