@@ -1,12 +1,15 @@
 """The ``github`` reporter: GitHub Actions workflow commands that annotate the offending lines.
 
 Each finding becomes ``::error``/``::warning``/``::notice`` with ``file=`` and ``line=`` (the offending ``send``,
-or the app's module). Values are escaped as the runner expects: ``%``, CR and LF everywhere, and also ``:`` and
-``,`` inside properties. A clean run prints nothing.
+or the app's module), relative to ``GITHUB_WORKSPACE``. Values are escaped as the runner expects: ``%``, CR and LF
+everywhere, and also ``:`` and ``,`` inside properties. GitHub shows at most 10 annotations of each kind per step,
+so errors come first and a last notice counts what was left out; with ``GITHUB_STEP_SUMMARY`` set, a markdown
+table of every finding is appended there. A clean run prints nothing.
 """
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from asgion_core.hookspecs import hookimpl
@@ -37,33 +40,103 @@ def command(name: str, message: str, *, file: str | None = None, line: int | Non
     return f"{head}::{escape_data(message)}"
 
 
-def workflow_commands(report: Report, options: ReportOptions) -> list[str]:
-    lines = []
+#: How many annotations of each kind GitHub shows per step (it drops the rest silently).
+LIMIT = 10
+_ORDER = ("error", "warning", "notice")
+
+
+def _root(options: ReportOptions) -> str:
+    """Paths are relative to the workspace GitHub checked out (``GITHUB_WORKSPACE``), else the project root."""
+    return os.environ.get("GITHUB_WORKSPACE") or options.root
+
+
+def all_annotations(report: Report, options: ReportOptions) -> list[tuple[str, str]]:
+    """Every annotation as (kind, command line), in report order: findings, app exceptions (unless G-021 already
+    says so), timeouts, a failed lifespan startup, internal errors."""
+    root = _root(options)
+    found = []
+    if report.startup_failure is not None:
+        where = project_location(None, report, root)
+        file, line = where if where else (None, None)
+        found.append(("error", command("error", report.startup_failure, file=file, line=line,
+                                       title="asgion: lifespan startup failed")))
     for result in report.results:
         for v in result.violations:
-            where = project_location(v.location, report, options.root)
+            where = project_location(v.location, report, root)
             file, line = where if where else (None, None)
             text = f"{v.message} [{result.label}]" + (f"\nFix: {v.hint}" if v.hint else "")
-            lines.append(command(COMMANDS[v.severity], text, file=file, line=line, title=f"asgion {v.rule_id}"))
-        if result.exception is not None:
-            exc = result.exception
-            where = project_location(exc.location, report, options.root)
+            kind = COMMANDS[v.severity]
+            found.append((kind, command(kind, text, file=file, line=line, title=f"asgion {v.rule_id}")))
+        exc = result.exception
+        if exc is not None and not any(v.rule_id == "G-021" for v in result.violations):
+            where = project_location(exc.location, report, root)
             file, line = where if where else (None, None)
-            lines.append(command("error", f"{result.label}: the app raised {exc.type}: {exc.message}", file=file,
-                                 line=line, title="asgion: app exception"))
+            found.append(("error", command("error", f"{result.label}: the app raised {exc.type}: {exc.message}",
+                                           file=file, line=line, title="asgion: app exception")))
         if result.timed_out:
-            lines.append(command("error", f"{result.label}: " + ("; ".join(result.notes) or "timed out"),
-                                 title="asgion: timeout"))
+            found.append(("error", command("error", f"{result.label}: " + ("; ".join(result.notes) or "timed out"),
+                                           title="asgion: timeout")))
     for error in report.internal_errors:
-        lines.append(command("warning", f"internal error in plugin {error.plugin}: {error.error}",
-                             title="asgion: internal error"))
-    return lines
+        found.append(("warning", command("warning", f"internal error in plugin {error.plugin}: {error.error}",
+                                         title="asgion: internal error")))
+    return found
+
+
+def workflow_commands(report: Report, options: ReportOptions) -> list[str]:
+    """The annotations GitHub will show: errors first, at most ``LIMIT`` of each kind, and when some had to be
+    left out, a last notice that says how many."""
+    found = all_annotations(report, options)
+    ordered = sorted(found, key=lambda item: _ORDER.index(item[0]))
+    shown: list[str] = []
+    per_kind = dict.fromkeys(_ORDER, 0)
+    left_out = 0
+    for kind, line in ordered:
+        if per_kind[kind] < LIMIT:
+            per_kind[kind] += 1
+            shown.append(line)
+        else:
+            left_out += 1
+    if left_out:
+        if per_kind["notice"] == LIMIT:  # make room: the summary notice must be one GitHub shows
+            shown.remove(next(line for line in reversed(shown) if line.startswith("::notice")))
+            left_out += 1
+        shown.append(command("notice", f"{left_out} more finding{'s' if left_out != 1 else ''}: see the report "
+                                       "(GitHub shows at most 10 annotations of each kind per step)",
+                             title="asgion"))
+    return shown
+
+
+def step_summary(report: Report, options: ReportOptions) -> str:
+    """A markdown summary for ``GITHUB_STEP_SUMMARY``: the counts, then a row per finding."""
+    root = _root(options)
+    counts = report.severity_counts()
+    lines = [f"### asgion: {report.app}", "",
+             f"{sum(counts.values())} findings ({', '.join(f'{n} {s}' for s, n in counts.items())}) on "
+             f"{len(report.results)} scopes", ""]
+    if report.startup_failure:
+        lines += [f"**{report.startup_failure}**", ""]
+    rows = [(v, r.label) for r in report.results for v in r.violations]
+    if rows:
+        lines += ["| rule | severity | scope | message | where |", "|---|---|---|---|---|"]
+        for v, label in rows:
+            where = project_location(v.location, report, root)
+            place = f"{where[0]}:{where[1]}" if where else ""
+            cells = [v.rule_id, v.severity.value, label, v.message, place]
+            lines.append("| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |")
+    return "\n".join(lines) + "\n"
 
 
 class GithubReporter:
     description = "GitHub Actions annotations (workflow commands); silent on a clean run"
 
     def render(self, report: Report, options: ReportOptions) -> str:
+        summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
+        if summary_file:  # GitHub's documented way to add a markdown summary to the job's page
+            try:
+                with open(summary_file, "a", encoding="utf-8") as summary:
+                    summary.write(step_summary(report, options))
+            except OSError:
+                pass  # the annotations still go out
         lines = workflow_commands(report, options)
         return "\n".join(lines) + "\n" if lines else ""
 

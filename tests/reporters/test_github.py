@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+
+import pytest
 
 from asgion_reporters.github import command, escape_data, escape_property
 from tests.conftest import CliRun
@@ -31,3 +34,60 @@ def test_clean_run_prints_nothing(run_cli: CliRun, in_project: Path) -> None:
 def test_exception_is_annotated(run_cli: CliRun) -> None:
     out = render(run_cli, "github", "tests.cli.apps:raises")
     assert "::error" in out and "the app raised ValueError" in out
+
+
+def parse_command(line: str) -> tuple[str, dict[str, str], str]:
+    """A workflow command as the runner reads it: ``::name k=v,k=v::message``, %-escapes undone."""
+
+    def unescape(text: str) -> str:
+        for escaped, char in (("%0D", "\r"), ("%0A", "\n"), ("%3A", ":"), ("%2C", ","), ("%25", "%")):
+            text = text.replace(escaped, char)
+        return text
+
+    assert line.startswith("::")
+    head, _, message = line[2:].partition("::")
+    name, _, props = head.partition(" ")
+    properties = dict(item.split("=", 1) for item in props.split(",")) if props else {}
+    return name, {k: unescape(v) for k, v in properties.items()}, unescape(message)
+
+
+def test_errors_first_and_within_githubs_limits(run_cli: CliRun, in_project: Path) -> None:
+    paths = [arg for i in range(14) for arg in ("--path", f"/p{i}")]
+    lines = render(run_cli, "github", BUGGY, *paths).splitlines()
+    kinds = [parse_command(line)[0] for line in lines]
+    assert kinds == sorted(kinds, key=("error", "warning", "notice").index), "errors first"
+    assert all(kinds.count(kind) <= 10 for kind in set(kinds))
+    name, _, message = parse_command(lines[-1])
+    assert name == "notice" and message.split()[1:4] == ["more", "findings:", "see"]
+    left_out = int(message.split()[0])
+    total = json.loads(render(run_cli, "json", BUGGY, *paths))["summary"]["total"]
+    assert len(lines) - 1 + left_out == total, "nothing lost: shown plus counted is every finding"
+
+
+def test_a_step_summary_is_written_when_github_asks(run_cli: CliRun, in_project: Path, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    render(run_cli, "github", BUGGY)
+    text = summary.read_text()
+    assert text.startswith(f"### asgion: {BUGGY}") and "| HF-002 | error | GET / |" in text
+    assert f"examples/buggy_app.py:{BUGGY_LINE}" in text
+
+
+def test_one_annotation_per_app_exception(run_cli: CliRun) -> None:
+    lines = [line for line in render(run_cli, "github", "tests.cli.apps:raises").splitlines() if "raised" in line]
+    assert len(lines) == 1 and parse_command(lines[0])[0] == "error"
+
+
+def test_a_failed_startup_is_annotated(run_cli: CliRun) -> None:
+    lines = render(run_cli, "github", "tests.integration.apps.failing_startup:app").splitlines()
+    name, properties, message = parse_command(lines[0])
+    assert name == "error" and properties["title"] == "asgion: lifespan startup failed"
+    assert "database unreachable" in message
+
+
+def test_paths_are_relative_to_the_workspace(run_cli: CliRun, in_project: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(in_project.parent))
+    line = next(line for line in render(run_cli, "github", BUGGY).splitlines() if "HF-002" in line)
+    assert parse_command(line)[1]["file"] == f"{in_project.name}/examples/buggy_app.py"
