@@ -292,6 +292,7 @@ def run(planned: Plan, *, show_progress: bool = False, **inspector_options: Any)
     report.notes = notes + list(outcome.notes)
     report.startup_failure = outcome.startup_failure
     report.profile = planned.config.profile
+    report.config_source = str(planned.config.source) if planned.config.source else None
     if planned.config.blame == "app":
         dropped = report.keep_owners(("app",))
         if dropped:

@@ -150,6 +150,8 @@ class Report:
     startup_failure: str | None = None
     #: The rule profile the run used, for report metadata.
     profile: str = ""
+    #: The config file the run read, if any (SARIF places results that have no location of their own there).
+    config_source: str | None = None
 
     @property
     def violations(self) -> list[Violation]:

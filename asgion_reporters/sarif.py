@@ -1,9 +1,13 @@
 """The ``sarif`` reporter: SARIF 2.1.0 for GitHub Code Scanning and other SARIF consumers.
 
-One run; ``tool.driver.rules`` lists every rule that fired with its help text; one result per finding, located at
-the offending ``send`` (artifact path relative to the project root, ``%SRCROOT%``), or at the app's module when
-the send happened outside the project; ``partialFingerprints`` keep findings stable across line shifts; app
-exceptions, timeouts and internal errors are tool execution notifications.
+One run; ``tool.driver.rules`` lists every rule that fired with its help text, a ``helpUri`` into docs/rules.md and
+the ``problem.severity``/``precision`` GitHub reads. One result per finding, located at the offending ``send``
+(artifact path relative to the repository root: ``GITHUB_WORKSPACE``, else the git toplevel, else the working
+directory), or, with a sentence saying so, at the app's module or the config file: GitHub rejects results without
+a location. ``partialFingerprints.primaryLocationLineHash`` (the key GitHub reads) is stable across runs and line
+shifts and distinct for distinct results. Timeouts and a failed lifespan startup are results too (an app exception
+already is one, G-021); they are the app's failures, not the tool's, so ``executionSuccessful`` stays true unless
+a check or plugin failed.
 """
 
 from __future__ import annotations
@@ -23,7 +27,23 @@ from asgion_reporters.json import asgion_version
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://pypi.org/project/asgion/"
+#: Where each rule is explained (docs/rules.md has an anchor per rule id).
+RULES_URI = "https://github.com/asgion/asgion/blob/main/docs/rules.md"
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note", Severity.PERF: "note"}
+#: GitHub's problem.severity: error, warning or recommendation.
+PROBLEM_SEVERITY = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "recommendation",
+                    Severity.PERF: "recommendation"}
+#: The results asgion reports about a run rather than one rule: a connection that timed out, a failed startup.
+RUN_RULES = {
+    "asgion.timeout": ("timeout", "The app did not answer within --timeout; the client disconnected, then the "
+                                  "app was cancelled.", "error"),
+    "asgion.startup-failed": ("lifespan-startup-failed", "The app answered lifespan.startup with "
+                                                         "lifespan.startup.failed; no connection was made.", "error"),
+}
+
+
+def help_uri(rule_id: str) -> str:
+    return f"{RULES_URI}#{rule_id.lower()}"
 
 
 def _rule(rule: Rule) -> dict[str, Any]:
@@ -35,54 +55,99 @@ def _rule(rule: Rule) -> dict[str, Any]:
         "shortDescription": {"text": rule.name.replace("-", " ")},
         "fullDescription": {"text": rule.summary},
         "help": {"text": help_text, "markdown": help_markdown},
+        "helpUri": help_uri(rule.id),
         "defaultConfiguration": {"level": LEVELS[rule.severity]},
-        "properties": {"tags": [rule.layer, rule.side], "severity": rule.severity.value},
+        "properties": {"tags": ["asgi", rule.layer, rule.side], "severity": rule.severity.value,
+                       "problem.severity": PROBLEM_SEVERITY[rule.severity], "precision": "very-high"},
     }
 
 
-def _fingerprint(violation: Violation, path: str | None) -> str:
-    """Stable across line shifts: rule, file, function and the scope it happened on, not the line."""
+def _run_rule(rule_id: str) -> dict[str, Any]:
+    name, text, level = RUN_RULES[rule_id]
+    return {"id": rule_id, "name": name, "shortDescription": {"text": name.replace("-", " ")},
+            "fullDescription": {"text": text}, "help": {"text": text}, "defaultConfiguration": {"level": level},
+            "properties": {"tags": ["asgi", "run"], "problem.severity": "error", "precision": "very-high"}}
+
+
+def repository_root(root: str) -> str:
+    """Where artifact paths start: ``GITHUB_WORKSPACE`` when set, else the git toplevel above ``root`` (the
+    nearest directory holding ``.git``), else ``root``."""
+    workspace = os.environ.get("GITHUB_WORKSPACE")
+    if workspace:
+        return workspace
+    here = Path(os.path.abspath(root))
+    for directory in (here, *here.parents):
+        if (directory / ".git").exists():
+            return str(directory)
+    return str(here)
+
+
+class _Fingerprints:
+    """``primaryLocationLineHash``: a hash of what identifies a finding (rule, file, function, scope) but not its
+    line or message text, then ``:N`` counting equal hashes, so that it is stable and still distinct."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, int] = {}
+
+    def __call__(self, *parts: str) -> str:
+        digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
+        self.seen[digest] = self.seen.get(digest, 0) + 1
+        return f"{digest}:{self.seen[digest]}"
+
+
+def _locate(location: Any, report: Report, root: str, fallback: tuple[str, int] | None
+            ) -> tuple[list[dict[str, Any]], str]:
+    """The result's locations and, when it had to fall back to the app's module or the config file, why."""
+    where = project_location(location, report, root)
+    note = ""
+    if where is not None and location is not None and where[0] != relative_path(location.file, root):
+        note = " (located at the app's module: the send happened outside the repository)"
+    if where is None and fallback is not None:
+        where, note = fallback, " (located at the config file: neither the send nor the app's module is in the " \
+                                "repository)"
+    if where is None:
+        return [], note
+    return [{"physicalLocation": {"artifactLocation": {"uri": where[0], "uriBaseId": "%SRCROOT%"},
+                                  "region": {"startLine": where[1]}}}], note
+
+
+def _result(violation: Violation, index: dict[str, int], report: Report, root: str,
+            fingerprint: _Fingerprints, fallback: tuple[str, int] | None) -> dict[str, Any]:
+    locations, note = _locate(violation.location, report, root, fallback)
+    path = locations[0]["physicalLocation"]["artifactLocation"]["uri"] if locations else ""
     function = violation.location.function if violation.location else ""
-    key = "\x1f".join((violation.rule_id, path or "", function, violation.scope_label, violation.message))
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
-
-
-def _result(violation: Violation, index: dict[str, int], report: Report, root: str) -> dict[str, Any]:
-    where = project_location(violation.location, report, root)
     result: dict[str, Any] = {
         "ruleId": violation.rule_id,
         "level": LEVELS[violation.severity],
         "message": {"text": f"{violation.message} ({violation.scope_label})"
-                            + (f" Fix: {violation.hint}" if violation.hint else "")},
-        "partialFingerprints": {"asgionFinding/v1": _fingerprint(violation, where[0] if where else None)},
-        "properties": {"scope": violation.scope_label, "side": violation.side},
+                            + (f" Fix: {violation.hint}" if violation.hint else "") + note},
+        "partialFingerprints": {"primaryLocationLineHash": fingerprint(violation.rule_id, path, function,
+                                                                       violation.scope_label)},
+        "properties": {"scope": violation.scope_label, "side": violation.side, "owner": violation.owner},
     }
     if violation.rule_id in index:
         result["ruleIndex"] = index[violation.rule_id]
-    if where is not None:
-        result["locations"] = [{"physicalLocation": {
-            "artifactLocation": {"uri": where[0], "uriBaseId": "%SRCROOT%"},
-            "region": {"startLine": where[1]},
-        }}]
+    if locations:
+        result["locations"] = locations
     return result
 
 
-def _notifications(report: Report, root: str) -> list[dict[str, Any]]:
+def _run_result(rule_id: str, text: str, index: dict[str, int], report: Report, root: str,
+                fingerprint: _Fingerprints, fallback: tuple[str, int] | None) -> dict[str, Any]:
+    locations, note = _locate(None, report, root, fallback)
+    path = locations[0]["physicalLocation"]["artifactLocation"]["uri"] if locations else ""
+    result: dict[str, Any] = {"ruleId": rule_id, "ruleIndex": index[rule_id], "level": "error",
+                              "message": {"text": text + note},
+                              "partialFingerprints": {"primaryLocationLineHash": fingerprint(rule_id, path, text)}}
+    if locations:
+        result["locations"] = locations
+    return result
+
+
+def _notifications(report: Report) -> list[dict[str, Any]]:
+    """What went wrong with asgion itself (a check, a plugin) and run-level remarks; the app's failures are
+    results."""
     notes: list[dict[str, Any]] = []
-    for result in report.results:
-        if result.exception is not None:
-            exc = result.exception
-            note: dict[str, Any] = {"level": "error", "message": {
-                "text": f"{result.label}: the app raised {exc.type}: {exc.message}"}}
-            where = project_location(exc.location, report, root)
-            if where is not None:
-                note["locations"] = [{"physicalLocation": {
-                    "artifactLocation": {"uri": where[0], "uriBaseId": "%SRCROOT%"},
-                    "region": {"startLine": where[1]}}}]
-            notes.append(note)
-        if result.timed_out:
-            detail = "; ".join(result.notes) or "timed out"
-            notes.append({"level": "error", "message": {"text": f"{result.label}: timed out: {detail}"}})
     for error in report.internal_errors:
         notes.append({"level": "warning", "message": {
             "text": f"internal error in plugin {error.plugin} ({error.where}): {error.error}"}})
@@ -94,24 +159,41 @@ def _notifications(report: Report, root: str) -> list[dict[str, Any]]:
 
 
 def sarif_log(report: Report, options: ReportOptions) -> dict[str, Any]:
-    root = options.root
+    root = repository_root(options.root)
+    timeouts = [r for r in report.results if r.timed_out]
+    run_rules = [rule_id for rule_id, present in (("asgion.timeout", bool(timeouts)),
+                                                   ("asgion.startup-failed", report.startup_failure is not None))
+                 if present]
     rules = list(report.rules.values())
     index = {rule.id: i for i, rule in enumerate(rules)}
-    results = [_result(v, index, report, root) for scope in report.results for v in scope.violations]
-    notifications = _notifications(report, root)
+    index.update({rule_id: len(rules) + i for i, rule_id in enumerate(run_rules)})
+    fingerprint = _Fingerprints()
+    fallback = _config_location(report, root)
+    results = [_result(v, index, report, root, fingerprint, fallback)
+               for scope in report.results for v in scope.violations]
+    if report.startup_failure is not None:
+        results.insert(0, _run_result("asgion.startup-failed", report.startup_failure, index, report, root,
+                                      fingerprint, fallback))
+    for scope in timeouts:
+        detail = "; ".join(scope.notes) or "timed out"
+        results.append(_run_result("asgion.timeout", f"{scope.label}: {detail}", index, report, root, fingerprint,
+                                   fallback))
+    notifications = _notifications(report)
+    version = asgion_version()
     return {
         "$schema": SCHEMA,
         "version": "2.1.0",
         "runs": [{
             "tool": {"driver": {
                 "name": "asgion",
-                "version": asgion_version(),
+                "version": version,
+                "semanticVersion": version,
                 "informationUri": INFORMATION_URI,
-                "rules": [_rule(rule) for rule in rules],
+                "rules": [_rule(rule) for rule in rules] + [_run_rule(rule_id) for rule_id in run_rules],
             }},
             "originalUriBaseIds": {"%SRCROOT%": {"uri": Path(os.path.abspath(root)).as_uri() + "/"}},
             "invocations": [{
-                "executionSuccessful": not any(n["level"] == "error" for n in notifications),
+                "executionSuccessful": not (report.internal_errors or report.plugin_errors),
                 "toolExecutionNotifications": notifications,
                 "properties": {"app": report.app,
                                "appSource": relative_path(report.app_source, root) if report.app_source else None},
@@ -119,6 +201,14 @@ def sarif_log(report: Report, options: ReportOptions) -> dict[str, Any]:
             "results": results,
         }],
     }
+
+
+def _config_location(report: Report, root: str) -> tuple[str, int] | None:
+    """The config file, line 1, when it lies in the repository: where results go that have no other place."""
+    source = report.config_source
+    if source and os.path.abspath(source).startswith(os.path.abspath(root) + os.sep):
+        return relative_path(source, root), 1
+    return None
 
 
 class SarifReporter:

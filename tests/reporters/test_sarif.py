@@ -29,11 +29,15 @@ def test_example_report_validates_and_points_at_the_offending_line(run_cli: CliR
     location = hf002["locations"][0]["physicalLocation"]
     assert location["artifactLocation"] == {"uri": "examples/buggy_app.py", "uriBaseId": "%SRCROOT%"}
     assert location["region"]["startLine"] == BUGGY_LINE
-    assert hf002["level"] == "error" and hf002["partialFingerprints"]["asgionFinding/v1"]
+    assert hf002["level"] == "error" and hf002["partialFingerprints"]["primaryLocationLineHash"]
     rules = {r["id"]: r for r in run["tool"]["driver"]["rules"]}
     assert set(rules) == {r["ruleId"] for r in run["results"]}
     assert rules["HF-002"]["help"]["text"].endswith("Begin the response with http.response.start.")
+    assert rules["HF-002"]["helpUri"].endswith("docs/rules.md#hf-002")
+    assert rules["HF-002"]["properties"]["problem.severity"] == "error"
+    assert rules["HF-002"]["properties"]["precision"] == "very-high"
     assert run["tool"]["driver"]["rules"][hf002["ruleIndex"]]["id"] == "HF-002"
+    assert run["tool"]["driver"]["semanticVersion"] == run["tool"]["driver"]["version"]
 
 
 def test_findings_without_a_project_location_fall_back_to_the_app_module(run_cli: CliRun, in_project: Path) -> None:
@@ -43,27 +47,55 @@ def test_findings_without_a_project_location_fall_back_to_the_app_module(run_cli
     assert region["artifactLocation"]["uri"] == "examples/buggy_app.py" and region["region"]["startLine"] == 1
 
 
-def test_fingerprints_do_not_depend_on_line_numbers(run_cli: CliRun, in_project: Path, tmp_path: Path) -> None:
+def test_fingerprints_do_not_depend_on_line_numbers(run_cli: CliRun, in_project: Path, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     source = (in_project / "examples" / "buggy_app.py").read_text()
-    shifted = tmp_path / "buggy_app.py"
-    shifted.write_text("\n\n\n" + source)
-    original = {r["ruleId"]: r["partialFingerprints"] for r in render_json(run_cli, "sarif", BUGGY)["runs"][0]
-                ["results"]}
-    moved = {r["ruleId"]: r for r in render_json(run_cli, "sarif", f"{shifted}:app")["runs"][0]["results"]}
-    assert moved["HF-002"]["partialFingerprints"] != {}
-    assert set(original) == set(moved)
+    hashes = []
+    for name, text in (("before", source), ("after", "\n\n\n" + source)):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "buggy_app.py").write_text(text)
+        monkeypatch.chdir(tmp_path / name)
+        results = render_json(run_cli, "sarif", "buggy_app.py:app")["runs"][0]["results"]
+        hashes.append({r["ruleId"]: r["partialFingerprints"]["primaryLocationLineHash"] for r in results})
+        lines = {r["ruleId"]: r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in results}
+    assert hashes[0] == hashes[1] and lines["HF-002"] == BUGGY_LINE + 3
 
 
-def test_exceptions_and_timeouts_are_notifications(run_cli: CliRun, in_project: Path) -> None:
+def test_exceptions_timeouts_and_a_failed_startup_are_located_results(run_cli: CliRun, in_project: Path) -> None:
     log = render_json(run_cli, "sarif", "tests.cli.apps:raises")
     validate(log)
-    notes = log["runs"][0]["invocations"][0]["toolExecutionNotifications"]
-    assert any("ValueError: database unavailable" in n["message"]["text"] and n["level"] == "error" for n in notes)
-    assert log["runs"][0]["invocations"][0]["executionSuccessful"] is False
+    [g021] = [r for r in log["runs"][0]["results"] if r["ruleId"] == "G-021"]
+    assert "ValueError: database unavailable" in g021["message"]["text"] and g021["locations"]
+    assert log["runs"][0]["invocations"][0]["executionSuccessful"] is True, "an app exception is not a tool failure"
     log = render_json(run_cli, "sarif", "tests.cli.apps:hangs", "--timeout", "0.2")
     validate(log)
-    assert any("timed out" in n["message"]["text"] for n in log["runs"][0]["invocations"][0]
-               ["toolExecutionNotifications"])
+    [timeout] = [r for r in log["runs"][0]["results"] if r["ruleId"] == "asgion.timeout"]
+    assert "GET /" in timeout["message"]["text"] and timeout["locations"]
+    log = render_json(run_cli, "sarif", "tests.integration.apps.failing_startup:app")
+    validate(log)
+    [startup] = [r for r in log["runs"][0]["results"] if r["ruleId"] == "asgion.startup-failed"]
+    assert "database unreachable" in startup["message"]["text"]
+    assert startup["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == \
+        "tests/integration/apps/failing_startup.py"
+
+
+def test_fingerprints_are_stable_and_distinct(run_cli: CliRun, in_project: Path) -> None:
+    paths = ("--path", "/a", "--path", "/b")
+    first = [r["partialFingerprints"]["primaryLocationLineHash"]
+             for r in render_json(run_cli, "sarif", BUGGY, *paths)["runs"][0]["results"]]
+    again = [r["partialFingerprints"]["primaryLocationLineHash"]
+             for r in render_json(run_cli, "sarif", BUGGY, *paths)["runs"][0]["results"]]
+    assert first == again and len(set(first)) == len(first)
+
+
+def test_every_result_has_a_location_relative_to_the_repository(run_cli: CliRun, in_project: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(in_project / "examples")  # run from a subdirectory: paths still start at the git toplevel
+    log = render_json(run_cli, "sarif", "buggy_app.py:app")
+    results = log["runs"][0]["results"]
+    assert results and all(r.get("locations") for r in results)
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results}
+    assert uris == {"examples/buggy_app.py"}
 
 
 @pytest.mark.parametrize("app", ["examples/clean_app.py:app", "tests.cli.apps:ws_echo"])
