@@ -125,7 +125,7 @@ def trace(drive: DriveOptions, output_format: str, out: Path | None, max_body_si
             for record in records:
                 click.echo(json.dumps(record.to_dict()))
         else:
-            click.echo(json.dumps(har(records), indent=2))
+            click.echo(json.dumps(har(records, session.report.results), indent=2))
     return 1 if strict and session.failed else 0
 
 

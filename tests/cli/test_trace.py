@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from asgion import deserialize
 from tests.conftest import EXAMPLES, CliRun
@@ -89,3 +92,42 @@ def test_har_export_is_valid(run_cli: CliRun) -> None:
     assert first["request"]["postData"]["text"] == "hello"
     assert first["response"]["status"] == 200 and first["response"]["statusText"] == "OK"
     assert "body=hello" in first["response"]["content"]["text"]
+
+
+def test_har_binary_bodies_are_base64(run_cli: CliRun, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe"
+    (tmp_path / "image_app.py").write_text(
+        "async def app(scope, receive, send):\n"
+        "    if scope['type'] != 'http':\n        return\n"
+        "    await receive()\n"
+        "    await send({'type': 'http.response.start', 'status': 200, 'headers': [(b'content-type', b'image/png')]})\n"
+        f"    await send({{'type': 'http.response.body', 'body': {png!r}}})\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    data = json.loads(run_cli("trace", "image_app:app", "--format", "har")[1])
+    check_har(data)
+    content = data["log"]["entries"][0]["response"]["content"]
+    assert content["encoding"] == "base64" and base64.b64decode(content["text"]) == png
+    text = json.loads(run_cli("trace", "tests.cli.apps:echo", "--format", "har")[1])["log"]["entries"][0]
+    assert "encoding" not in text["response"]["content"], "text stays text"
+
+
+def test_har_websockets_are_entries_with_their_frames(run_cli: CliRun) -> None:
+    data = json.loads(run_cli("trace", "tests.cli.apps:ws_echo", "--path", "ws:/chat", "--ws-send", "hi",
+                              "--ws-send-bytes", "00ff", "--format", "har")[1])
+    check_har(data)
+    [entry] = data["log"]["entries"]
+    assert entry["_resourceType"] == "websocket" and entry["request"]["url"].startswith("ws://")
+    assert entry["response"]["status"] == 101
+    frames = entry["_webSocketMessages"]
+    sent = [(f["opcode"], f["data"]) for f in frames if f["type"] == "send"]
+    assert sent == [(1, "hi"), (2, base64.b64encode(b"\x00\xff").decode())]
+    assert any(f["type"] == "receive" for f in frames) and all(isinstance(f["time"], float) for f in frames)
+
+
+def test_har_shows_timeouts_and_app_exceptions(run_cli: CliRun) -> None:
+    [hung] = json.loads(run_cli("trace", "tests.cli.apps:hangs", "--timeout", "0.2", "--format", "har")[1])[
+        "log"]["entries"]
+    assert hung["response"]["status"] == 0 and "no answer within 0.2s" in hung["_error"]
+    assert hung["_error"] in hung["comment"] and hung["time"] >= 200
+    [raised] = json.loads(run_cli("trace", "tests.cli.apps:raises", "--format", "har")[1])["log"]["entries"]
+    assert raised["response"]["status"] == 0 and raised["_error"].startswith("the app raised ValueError")
