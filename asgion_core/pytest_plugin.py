@@ -12,6 +12,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable
 from dataclasses import replace
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -47,6 +48,10 @@ def asgion_runner() -> Runner:
 
 # -- testing ASGI apps: asgi_inspect, --asgi-auto, --asgi-strict, the summary and the session report ---------------
 _INSPECTORS = pytest.StashKey[list[Inspector]]()
+#: How many violations of each asgi_inspect inspector were judged already (by id), when a test is judged twice.
+_SEEN = pytest.StashKey[dict[int, int]]()
+#: Whether another plugin's protocol runs the test (its reports are judged as they are made).
+_FOREIGN = pytest.StashKey[bool]()
 _STATE = pytest.StashKey["_State"]()
 _SEVERITIES = [s.value for s in Severity]
 
@@ -89,6 +94,8 @@ class _State:
         self.findings = SessionFindings()
         self.targets: list[ReportTarget] = []
         self.problems: list[str] = []
+        #: Other plugins' implementations of the test protocol (found once the session starts).
+        self.foreign_protocols: list[Any] = []
 
     @property
     def pm(self) -> AsgionPluginManager:
@@ -139,6 +146,21 @@ def pytest_collection(session: pytest.Session) -> None:
     state = session.config.stash.get(_STATE, None)
     if state is not None:
         state.install_transports()
+        state.foreign_protocols = _foreign_protocols(session.config)
+
+
+def _foreign_protocols(config: pytest.Config) -> list[Any]:
+    """The implementations of the test protocol by plugins other than pytest and asgion (pytest-rerunfailures,
+    flaky ...), in the order pluggy would call them: asgion must not bypass them."""
+    found = []
+    for impl in reversed(config.pluginmanager.hook.pytest_runtest_protocol.get_hookimpls()):
+        plugin = impl.plugin
+        module = plugin.__name__ if isinstance(plugin, ModuleType) else type(plugin).__module__
+        if impl.hookwrapper or getattr(impl, "wrapper", False) or module == __name__:
+            continue
+        if not module.startswith(("_pytest", "xdist")):
+            found.append(impl)
+    return found
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -188,10 +210,19 @@ def asgi_inspect(request: pytest.FixtureRequest) -> Callable[..., Inspector]:
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> bool | None:
     """Run the test as pytest does, but log its reports only once its findings are judged: findings made in
-    fixture teardown (a lifespan shutdown) then fail the test's call phase, never as an extra ERROR."""
+    fixture teardown (a lifespan shutdown) then fail the test's call phase, never as an extra ERROR.
+
+    Plugins that run the protocol themselves for some tests (pytest-rerunfailures for a test with reruns) are
+    asked first; when one takes the test, its reports are judged as they are made (pytest_runtest_makereport)."""
     state = item.config.stash.get(_STATE, None)
     if state is None or not state.judges(item):
         return None
+    for impl in state.foreign_protocols:
+        item.stash[_FOREIGN] = True
+        arguments = {"item": item, "nextitem": nextitem}
+        if impl.function(**{name: arguments[name] for name in impl.argnames}) is not None:
+            return True
+        item.stash[_FOREIGN] = False
     item.ihook.pytest_runtest_logstart(nodeid=item.nodeid, location=item.location)
     if state.auto is not None:
         state.auto.current = item.nodeid
@@ -200,41 +231,72 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
     finally:
         if state.auto is not None:
             state.auto.current = None
-    _judge(item, state, reports)
+    message = _judge(item, state)
+    call = next((r for r in reports if r.when == "call"), None)
+    if message is not None and call is not None:  # (a failed setup is the test's result already)
+        _fail(call, message)
     for report in reports:
         item.ihook.pytest_runtest_logreport(report=report)
     item.ihook.pytest_runtest_logfinish(nodeid=item.nodeid, location=item.location)
     return True
 
 
-def _judge(item: pytest.Item, state: _State, reports: list[pytest.TestReport]) -> None:
-    findings = [Finding(item.nodeid, "asgi_inspect", v) for inspector in item.stash.get(_INSPECTORS, [])
-                for v in inspector.violations]
-    item.stash[_INSPECTORS] = []
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    state = item.config.stash.get(_STATE, None)
+    if state is not None and state.auto is not None:
+        state.auto.current = item.nodeid  # again for each rerun under another plugin's protocol
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """Under another plugin's protocol: judge what the call made in its report, and what teardown made in the
+    teardown's (an ERROR then: that protocol has logged the call already)."""
+    outcome = yield
+    state = item.config.stash.get(_STATE, None)
+    if state is None or not item.stash.get(_FOREIGN, False) or call.when == "setup":
+        return
+    message = _judge(item, state)
+    if call.when == "teardown" and state.auto is not None:
+        state.auto.current = None
+    if message is not None:
+        _fail(outcome.get_result(), message)
+
+
+def _fail(report: pytest.TestReport, message: str) -> None:
+    if report.passed and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        report.longrepr = message
+    else:
+        report.sections.append(("asgion", message))
+
+
+def _judge(item: pytest.Item, state: _State) -> str | None:
+    """Judge the findings the test made since it was last judged; the failure message when it must fail
+    (``--asgi-strict``), else None (a warning was shown, or there was nothing to say)."""
+    seen = item.stash.setdefault(_SEEN, {})
+    findings = []
+    for inspector in item.stash.get(_INSPECTORS, []):
+        violations = inspector.violations
+        findings += [Finding(item.nodeid, "asgi_inspect", v) for v in violations[seen.get(id(inspector), 0):]]
+        seen[id(inspector)] = len(violations)
     if state.auto is not None:
         findings += state.auto.take(item.nodeid)
     if not findings or item.get_closest_marker("asgi_skip") is not None:
-        return
+        return None
     marker = item.get_closest_marker("asgi_validate")
     judged = judge(findings, floor=_floor(item.config, marker),
                    exclude=list(marker.kwargs.get("exclude_rules", ())) if marker else [])
     state.findings.add(judged)
     if not judged.app:
-        return
+        return None
     message = judged.message(item.config.rootpath)
-    if not _strict(item.config):
-        with warnings.catch_warnings():  # shown, never raised: a suite's "error" filter must not change outcomes
-            warnings.simplefilter("always", AsgionViolationWarning)
-            warnings.warn(AsgionViolationWarning(message), stacklevel=1)
-        return
-    call = next((r for r in reports if r.when == "call"), None)
-    if call is None:  # setup failed: that failure is the test's result
-        return
-    if call.passed and not hasattr(call, "wasxfail"):
-        call.outcome = "failed"
-        call.longrepr = message
-    else:
-        call.sections.append(("asgion", message))
+    if _strict(item.config):
+        return message
+    with warnings.catch_warnings():  # shown, never raised: a suite's "error" filter must not change outcomes
+        warnings.simplefilter("always", AsgionViolationWarning)
+        warnings.warn(AsgionViolationWarning(message), stacklevel=1)
+    return None
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

@@ -260,3 +260,29 @@ def test_lifespan_manager_and_transport_share_one_inspector():
                                 "test_lifespan_manager_and_transport_share_one_inspector": "FAILED"}, out
     assert "HF-012 [error] GET /gone" in out
     assert out.count("SEM-003 [warning] GET /short") == 1, "one Inspector, not one inside another"
+
+
+def test_a_plugin_that_reruns_tests_keeps_doing_so(project: pytest.Pytester) -> None:
+    project.makepyfile(test_flaky='''
+import pytest
+from test_shop import client
+
+attempts = []
+
+
+@pytest.mark.flaky(reruns=2)
+def test_passes_on_the_second_try():
+    attempts.append(1)
+    assert client.get("/ok").status_code == 200
+    assert len(attempts) > 1
+
+
+@pytest.mark.flaky(reruns=1)
+def test_breaks_the_protocol_every_time():
+    client.get("/short")
+''')
+    result = run(project, "-rA", "--asgi-auto", "--asgi-strict", "test_flaky.py")
+    assert outcomes(result) == {"test_passes_on_the_second_try": "PASSED",
+                                "test_breaks_the_protocol_every_time": "FAILED"}, result.stdout.str()
+    assert "1 rerun" in result.stdout.str() or "rerun" in result.stdout.str()
+    assert "SEM-003 [warning] GET /short" in result.stdout.str()
