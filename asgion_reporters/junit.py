@@ -92,7 +92,7 @@ def junit_xml(report: Report, options: ReportOptions) -> str:
         "hostname": socket.gethostname(),
     })
     properties = _element(suite, "properties", {})
-    for name, value in (("app", report.app), ("asgion.version", __version__), ("profile", report.profile)):
+    for name, value in (("app", report.app), ("asgion_version", __version__), ("profile", report.profile)):
         if value:
             _element(properties, "property", {"name": name, "value": value})
     suite.extend(cases)

@@ -35,9 +35,9 @@ PROBLEM_SEVERITY = {Severity.ERROR: "error", Severity.WARNING: "warning", Severi
                     Severity.PERF: "recommendation"}
 #: The results asgion reports about a run rather than one rule: a connection that timed out, a failed startup.
 RUN_RULES = {
-    "asgion.timeout": ("timeout", "The app did not answer within --timeout; the client disconnected, then the "
+    "asgion/timeout": ("timeout", "The app did not answer within --timeout; the client disconnected, then the "
                                   "app was cancelled.", "error"),
-    "asgion.startup-failed": ("lifespan-startup-failed", "The app answered lifespan.startup with "
+    "asgion/startup-failed": ("lifespan-startup-failed", "The app answered lifespan.startup with "
                                                          "lifespan.startup.failed; no connection was made.", "error"),
 }
 
@@ -161,8 +161,8 @@ def _notifications(report: Report) -> list[dict[str, Any]]:
 def sarif_log(report: Report, options: ReportOptions) -> dict[str, Any]:
     root = repository_root(options.root)
     timeouts = [r for r in report.results if r.timed_out]
-    run_rules = [rule_id for rule_id, present in (("asgion.timeout", bool(timeouts)),
-                                                   ("asgion.startup-failed", report.startup_failure is not None))
+    run_rules = [rule_id for rule_id, present in (("asgion/timeout", bool(timeouts)),
+                                                   ("asgion/startup-failed", report.startup_failure is not None))
                  if present]
     rules = list(report.rules.values())
     index = {rule.id: i for i, rule in enumerate(rules)}
@@ -172,11 +172,11 @@ def sarif_log(report: Report, options: ReportOptions) -> dict[str, Any]:
     results = [_result(v, index, report, root, fingerprint, fallback)
                for scope in report.results for v in scope.violations]
     if report.startup_failure is not None:
-        results.insert(0, _run_result("asgion.startup-failed", report.startup_failure, index, report, root,
+        results.insert(0, _run_result("asgion/startup-failed", report.startup_failure, index, report, root,
                                       fingerprint, fallback))
     for scope in timeouts:
         detail = "; ".join(scope.notes) or "timed out"
-        results.append(_run_result("asgion.timeout", f"{scope.label}: {detail}", index, report, root, fingerprint,
+        results.append(_run_result("asgion/timeout", f"{scope.label}: {detail}", index, report, root, fingerprint,
                                    fallback))
     notifications = _notifications(report)
     version = asgion_version()

@@ -80,7 +80,7 @@ def test_a_failed_startup_is_an_error_case(run_cli: CliRun, tmp_path: Path) -> N
 def test_properties_and_the_failure_message(run_cli: CliRun, in_project: Path) -> None:
     root = ET.fromstring(render(run_cli, "junit", BUGGY).encode())
     properties = {p.get("name"): p.get("value") for p in root.iter("property")}
-    assert properties["app"] == BUGGY and properties["asgion.version"] and properties["profile"]
+    assert properties["app"] == BUGGY and properties["asgion_version"] and properties["profile"]
     failure = next(root.iter("failure"))
     message = failure.get("message", "")
     assert message.startswith("HF-002 http.response.body sent before http.response.start (and ")

@@ -69,11 +69,11 @@ def test_exceptions_timeouts_and_a_failed_startup_are_located_results(run_cli: C
     assert log["runs"][0]["invocations"][0]["executionSuccessful"] is True, "an app exception is not a tool failure"
     log = render_json(run_cli, "sarif", "tests.cli.apps:hangs", "--timeout", "0.2")
     validate(log)
-    [timeout] = [r for r in log["runs"][0]["results"] if r["ruleId"] == "asgion.timeout"]
+    [timeout] = [r for r in log["runs"][0]["results"] if r["ruleId"] == "asgion/timeout"]
     assert "GET /" in timeout["message"]["text"] and timeout["locations"]
     log = render_json(run_cli, "sarif", "tests.integration.apps.failing_startup:app")
     validate(log)
-    [startup] = [r for r in log["runs"][0]["results"] if r["ruleId"] == "asgion.startup-failed"]
+    [startup] = [r for r in log["runs"][0]["results"] if r["ruleId"] == "asgion/startup-failed"]
     assert "database unreachable" in startup["message"]["text"]
     assert startup["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == \
         "tests/integration/apps/failing_startup.py"
