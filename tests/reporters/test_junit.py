@@ -6,6 +6,8 @@ import xml.etree.ElementTree as ET
 from datetime import datetime
 from pathlib import Path
 
+import pytest
+import xmlschema
 from junitparser import Error, Failure, JUnitXml
 
 from tests.conftest import CliRun
@@ -85,3 +87,21 @@ def test_properties_and_the_failure_message(run_cli: CliRun, in_project: Path) -
     message = failure.get("message", "")
     assert message.startswith("HF-002 http.response.body sent before http.response.start (and ")
     assert message.endswith(" more)")
+
+
+#: Jenkins xUnit plugin's JUnit schema (junit-10.xsd, MIT licence, header kept in the file), as the plugin
+#: validates reports before it reads them.
+JENKINS_XSD = Path(__file__).parent / "data" / "junit-10.xsd"
+
+
+@pytest.mark.parametrize("args", [
+    (BUGGY,),
+    ("tests.cli.apps:raises",),
+    ("tests.cli.apps:hangs", "--timeout", "0.2"),
+    ("tests.integration.apps.failing_startup:app",),
+    ("tests.cli.apps:echo", "--path", "/a%00b%1bc", "--path", "/\u00e9"),
+    ("examples/clean_app.py:app",),
+])
+def test_reports_validate_against_jenkins_xunit_schema(args: tuple[str, ...], run_cli: CliRun,
+                                                       in_project: Path) -> None:
+    xmlschema.XMLSchema(str(JENKINS_XSD)).validate(render(run_cli, "junit", *args))
