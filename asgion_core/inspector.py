@@ -23,7 +23,12 @@ from asgion_core.connection import Connection, ConnectionKind, is_cancellation
 from asgion_core.dispatch import CompiledProtocol, compile_protocol
 from asgion_core.errors import ASGIProtocolError
 from asgion_core.location import set_entry_code, set_send_code
-from asgion_core.plugins import AsgionPluginManager, create_plugin_manager, default_plugin_manager
+from asgion_core.plugins import (
+    BUILTIN_DISTRIBUTION,
+    AsgionPluginManager,
+    create_plugin_manager,
+    default_plugin_manager,
+)
 from asgion_core.redaction import REDACTED, Redactor
 from asgion_core.report import AppException, InternalError, Report, ScopeResult
 from asgion_core.router import Router, blame_foreign_value
@@ -211,6 +216,14 @@ class Inspector:
         registry = self.plugin_manager.rule_registry()
         chosen = self.results if results is None else results
         fired = {v.rule_id for r in chosen for v in r.violations}
+        distributions = {}
+        for rule_id in fired:
+            try:
+                origin = self.plugin_manager.origins.get(registry.plugin_of(rule_id))
+            except KeyError:
+                continue
+            if origin is not None and origin[0] not in (BUILTIN_DISTRIBUTION, "", "(module)"):
+                distributions[rule_id] = origin
         return Report(
             app=app_name or getattr(self.app, "__qualname__", type(self.app).__name__),
             results=chosen,
@@ -218,6 +231,7 @@ class Inspector:
             plugin_errors=list(self.plugin_manager.plugin_errors),
             rules={rule_id: registry[rule_id] for rule_id in sorted(fired) if rule_id in registry},
             app_source=_source_file(self.app),
+            rule_distributions=distributions,
         )
 
     def open_result(self, scope: Scope) -> ScopeResult | None:

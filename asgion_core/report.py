@@ -152,6 +152,9 @@ class Report:
     profile: str = ""
     #: The config file the run read, if any (SARIF places results that have no location of their own there).
     config_source: str | None = None
+    #: The distribution (name, version) that brought each fired rule, for rules of third-party plugins (SARIF
+    #: lists them as tool extensions); rules of asgion itself are not listed.
+    rule_distributions: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     @property
     def violations(self) -> list[Violation]:

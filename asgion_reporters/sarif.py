@@ -1,7 +1,8 @@
 """The ``sarif`` reporter: SARIF 2.1.0 for GitHub Code Scanning and other SARIF consumers.
 
 One run; ``tool.driver.rules`` lists every rule that fired with its help text, a ``helpUri`` into docs/rules.md and
-the ``problem.severity``/``precision`` GitHub reads. One result per finding, located at the offending ``send``
+the ``problem.severity``/``precision`` GitHub reads; rules of third-party plugins are listed under
+``tool.extensions``, one component per distribution. One result per finding, located at the offending ``send``
 (artifact path relative to the repository root: ``GITHUB_WORKSPACE``, else the git toplevel, else the working
 directory), or, with a sentence saying so, at the app's module or the config file: GitHub rejects results without
 a location. ``partialFingerprints.primaryLocationLineHash`` (the key GitHub reads) is stable across runs and line
@@ -15,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -164,13 +166,18 @@ def sarif_log(report: Report, options: ReportOptions) -> dict[str, Any]:
     run_rules = [rule_id for rule_id, present in (("asgion/timeout", bool(timeouts)),
                                                    ("asgion/startup-failed", report.startup_failure is not None))
                  if present]
-    rules = list(report.rules.values())
+    rules = [rule for rule in report.rules.values() if rule.id not in report.rule_distributions]
     index = {rule.id: i for i, rule in enumerate(rules)}
     index.update({rule_id: len(rules) + i for i, rule_id in enumerate(run_rules)})
+    extensions = _extensions(report)
     fingerprint = _Fingerprints()
     fallback = _config_location(report, root)
     results = [_result(v, index, report, root, fingerprint, fallback)
                for scope in report.results for v in scope.violations]
+    for result in results:  # a third-party plugin's rule lives in its extension, not in the driver
+        where = extensions.places.get(result["ruleId"])
+        if where is not None:
+            result["rule"] = {"id": result["ruleId"], "index": where[1], "toolComponent": {"index": where[0]}}
     if report.startup_failure is not None:
         results.insert(0, _run_result("asgion/startup-failed", report.startup_failure, index, report, root,
                                       fingerprint, fallback))
@@ -190,7 +197,7 @@ def sarif_log(report: Report, options: ReportOptions) -> dict[str, Any]:
                 "semanticVersion": version,
                 "informationUri": INFORMATION_URI,
                 "rules": [_rule(rule) for rule in rules] + [_run_rule(rule_id) for rule_id in run_rules],
-            }},
+            }, **({"extensions": extensions.components} if extensions.components else {})},
             "originalUriBaseIds": {"%SRCROOT%": {"uri": Path(os.path.abspath(root)).as_uri() + "/"}},
             "invocations": [{
                 "executionSuccessful": not (report.internal_errors or report.plugin_errors),
@@ -201,6 +208,28 @@ def sarif_log(report: Report, options: ReportOptions) -> dict[str, Any]:
             "results": results,
         }],
     }
+
+
+@dataclass
+class _Extensions:
+    """``tool.extensions``: one component per third-party distribution with its rules, and where each rule is
+    (component index, rule index)."""
+
+    components: list[dict[str, Any]] = field(default_factory=list)
+    places: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+
+def _extensions(report: Report) -> _Extensions:
+    found = _Extensions()
+    by_distribution: dict[tuple[str, str], list[Rule]] = {}
+    for rule_id, distribution in sorted(report.rule_distributions.items()):
+        if rule_id in report.rules:
+            by_distribution.setdefault(distribution, []).append(report.rules[rule_id])
+    for component, ((name, version), rules) in enumerate(sorted(by_distribution.items())):
+        found.components.append({"name": name, **({"version": version} if version else {}),
+                                 "rules": [_rule(rule) for rule in rules]})
+        found.places.update({rule.id: (component, i) for i, rule in enumerate(rules)})
+    return found
 
 
 def _config_location(report: Report, root: str) -> tuple[str, int] | None:

@@ -103,3 +103,20 @@ def test_clean_runs_validate(app: str, run_cli: CliRun, in_project: Path) -> Non
     log = render_json(run_cli, "sarif", app)
     validate(log)
     assert log["runs"][0]["results"] == []
+
+
+def test_third_party_rules_are_tool_extensions_naming_their_distribution(run_cli: CliRun, in_project: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ASGION_DISABLE_PLUGIN_AUTOLOAD", raising=False)
+    log = render_json(run_cli, "sarif", BUGGY)
+    validate(log)
+    tool = log["runs"][0]["tool"]
+    if not any(e["name"] == "asgion-security-headers" for e in tool.get("extensions", [])):
+        pytest.skip("the example plugin asgion-security-headers is not installed (README test command)")
+    [extension] = [e for e in tool["extensions"] if e["name"] == "asgion-security-headers"]
+    assert {r["id"] for r in extension["rules"]} == {"SH-001"} and extension["version"]
+    assert "SH-001" not in {r["id"] for r in tool["driver"]["rules"]}, "the driver lists asgion's own rules"
+    sh001 = next(r for r in log["runs"][0]["results"] if r["ruleId"] == "SH-001")
+    component = sh001["rule"]["toolComponent"]["index"]
+    assert tool["extensions"][component]["rules"][sh001["rule"]["index"]]["id"] == "SH-001"
+    assert "ruleIndex" not in sh001
