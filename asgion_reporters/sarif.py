@@ -107,6 +107,10 @@ def _locate(location: Any, report: Report, root: str, fallback: tuple[str, int] 
     if where is None and fallback is not None:
         where, note = fallback, " (located at the config file: neither the send nor the app's module is in the " \
                                 "repository)"
+    if where is None and report.app_source:  # outside the repository altogether: the module by its absolute URI
+        note = " (located at the app's module, which is outside the repository)"
+        return [{"physicalLocation": {"artifactLocation": {"uri": Path(os.path.abspath(report.app_source)).as_uri()},
+                                      "region": {"startLine": 1}}}], note
     if where is None:
         return [], note
     return [{"physicalLocation": {"artifactLocation": {"uri": where[0], "uriBaseId": "%SRCROOT%"},

@@ -120,3 +120,15 @@ def test_third_party_rules_are_tool_extensions_naming_their_distribution(run_cli
     component = sh001["rule"]["toolComponent"]["index"]
     assert tool["extensions"][component]["rules"][sh001["rule"]["index"]]["id"] == "SH-001"
     assert "ruleIndex" not in sh001
+
+
+def test_an_app_outside_the_repository_still_gets_locations(run_cli: CliRun, in_project: Path,
+                                                           tmp_path: Path) -> None:
+    app = tmp_path / "elsewhere.py"
+    app.write_text((in_project / "examples" / "buggy_app.py").read_text())
+    log = render_json(run_cli, "sarif", f"{app}:app")
+    validate(log)
+    results = log["runs"][0]["results"]
+    assert len(results) >= 3 and all(r.get("locations") for r in results)
+    assert all("outside the repository" in r["message"]["text"] for r in results)
+    assert {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results} == {app.as_uri()}
