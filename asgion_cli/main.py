@@ -35,7 +35,7 @@ EPILOG = """\b
 Examples:
   asgion check main:app                          every discovered route, with lifespan
   asgion check main:app --blame app -v           only findings in your code; headers and sizes per scope
-  asgion check main:app --path /items --path POST:/items -d '{"a": 1}' -H 'content-type: application/json'
+  asgion check main:app --path /items --path POST:/items --json '{"a": 1}'   the body is the POST's alone
   asgion check examples/buggy_app.py:app --strict --format json --out report.json
   asgion check 'main:create_app()' --select HF,SEM --exclude-rules SEM-013
   asgion check main:app --path ws:/chat --ws-send hi --subprotocol chat.v1 --scenarios
