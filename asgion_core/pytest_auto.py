@@ -24,6 +24,8 @@ from asgion_core.violation import SourceLocation, Violation
 __all__ = ["AppView", "AutoInspection", "ClientView", "Finding", "TestTransport", "violation_from_dict"]
 
 Wrap = Callable[[Any], Any]
+#: Inspectors kept for reuse (one per app object); a suite that builds an app per test needs only the recent ones.
+MAX_INSPECTORS = 256
 
 
 @dataclass(frozen=True)
@@ -68,24 +70,25 @@ def violation_from_dict(data: dict[str, Any]) -> Violation:
 
 
 class ClientView:
-    """A test client as its framework's own code sees it while asgion inspects: ``app`` is the Inspector, every
-    other attribute (read or written) is the client's. Tests keep the client itself, whose ``app`` is theirs."""
+    """A test client or transport as its framework's own code sees it while asgion inspects: ``app`` is the
+    Inspector of the object's current ``app`` (so reassigning ``client.app`` still changes what runs); every other
+    attribute, read or written, is the object's own. The user's objects are never changed."""
 
-    __slots__ = ("_asgion_app", "_asgion_client")
+    __slots__ = ("_asgion_inspect", "_asgion_target")
 
-    def __init__(self, client: Any, app: Any) -> None:
-        object.__setattr__(self, "_asgion_client", client)
-        object.__setattr__(self, "_asgion_app", app)
+    def __init__(self, target: Any, inspect: Wrap) -> None:
+        object.__setattr__(self, "_asgion_target", target)
+        object.__setattr__(self, "_asgion_inspect", inspect)
 
     @property
     def app(self) -> Any:
-        return self._asgion_app
+        return self._asgion_inspect(self._asgion_target.app)
 
     def __getattr__(self, name: str) -> Any:
-        return getattr(self._asgion_client, name)
+        return getattr(self._asgion_target, name)
 
     def __setattr__(self, name: str, value: Any) -> None:
-        setattr(self._asgion_client, name, value)
+        setattr(self._asgion_target, name, value)
 
 
 def _installed(module: str) -> bool:
@@ -127,6 +130,7 @@ class AutoInspection:
         self.problems: list[str] = []
         self._undo: list[Callable[[], None]] = []
         self._lock = threading.Lock()  # test clients run the app in their own threads
+        self._inspectors: dict[int, Inspector] = {}
 
     def install(self, transports: Iterable[TestTransport]) -> list[str]:
         """Patch every transport whose module is installed; returns the names of those patched."""
@@ -148,15 +152,23 @@ class AutoInspection:
             self._undo.pop()()
 
     def wrapper(self, transport: str) -> Wrap:
-        """What a transport calls on the app it was given: an Inspector wrapping it (an Inspector stays as is)."""
+        """What a transport calls on the app it drives: that app's Inspector (one per app object, so a lifespan
+        manager and the transport a test then builds on its app share one; an Inspector stays as it is)."""
 
-        def wrap(app: Any) -> Any:
+        def inspect(app: Any) -> Any:
             if isinstance(app, Inspector):
                 return app
-            return Inspector(app, config=self.config, plugins=self.pm,
-                             on_violation=lambda violation: self.record(violation, transport))
+            with self._lock:
+                inspector = self._inspectors.pop(id(app), None)
+                if inspector is None or inspector.app is not app:
+                    inspector = Inspector(app, config=self.config, plugins=self.pm,
+                                          on_violation=lambda violation: self.record(violation, transport))
+                self._inspectors[id(app)] = inspector  # most recently used last
+                while len(self._inspectors) > MAX_INSPECTORS:
+                    self._inspectors.pop(next(iter(self._inspectors)))
+            return inspector
 
-        return wrap
+        return inspect
 
     def record(self, violation: Violation, transport: str) -> None:
         with self._lock:

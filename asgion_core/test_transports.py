@@ -1,22 +1,21 @@
 """The test clients ``pytest --asgi-auto`` wraps out of the box, as a plugin of the ``asgion_test_transports`` hook.
 
-Each entry patches a class of an installed framework (imported only when auto inspection is on) so that the app it
-drives is the Inspector, while the user's objects keep the user's app: ``client.app`` is untouched, and where the
-framework's own code reads ``client.app`` it is handed a :class:`~asgion_core.pytest_auto.ClientView` instead.
+Each entry patches a method of an installed framework's class (imported only when auto inspection is on) so that
+the code which calls the app is handed a :class:`~asgion_core.pytest_auto.ClientView` of its object, whose ``app``
+is the Inspector of the object's current app. Nothing the user holds is changed: ``client.app``,
+``transport.app`` and ``manager.app`` stay theirs.
 """
 
 from __future__ import annotations
 
 import functools
-import weakref
+import inspect
 from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
 from asgion_core.hookspecs import hookimpl
 from asgion_core.pytest_auto import AppView, ClientView, TestTransport, Wrap
-
-_INSPECTOR = "_asgion_inspector"
 
 
 @hookimpl
@@ -45,46 +44,37 @@ def _undo_all(*undo: Callable[[], None]) -> Callable[[], None]:
     return run
 
 
+def _viewed_method(owner: type, name: str, wrap: Wrap) -> Callable[[], None]:
+    """Patch the method ``owner.name`` (sync or async) to run on a view of its object whose ``app`` is inspected."""
+    original = owner.__dict__[name]
+    if inspect.iscoroutinefunction(original):
+
+        async def async_method(self: Any, *args: Any, **kwargs: Any) -> Any:
+            return await original(ClientView(self, wrap), *args, **kwargs)
+
+        return _patch(owner, name, async_method)
+
+    def method(self: Any, *args: Any, **kwargs: Any) -> Any:
+        return original(ClientView(self, wrap), *args, **kwargs)
+
+    return _patch(owner, name, method)
+
+
 def _starlette_test_client(module: ModuleType, wrap: Wrap) -> Callable[[], None]:
-    """Starlette's (and FastAPI's) TestClient: its transport gets the Inspector for HTTP and WebSocket, and the
-    lifespan it runs in ``with TestClient(app)`` sees a client view whose ``app`` is the Inspector."""
-    cls = module.TestClient
-    init, lifespan = cls.__dict__["__init__"], cls.__dict__["lifespan"]
-
-    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
-        init(self, *args, **kwargs)
-        transport: Any = getattr(self, "_transport", None)
-        if transport is not None and getattr(transport, "app", None) is self.app:
-            inspector = wrap(self.app)
-            transport.app = inspector
-            self.__dict__[_INSPECTOR] = inspector
-
-    async def run_lifespan(self: Any) -> None:
-        inspector = self.__dict__.get(_INSPECTOR)
-        await lifespan(self if inspector is None else ClientView(self, inspector))
-
-    return _undo_all(_patch(cls, "__init__", __init__), _patch(cls, "lifespan", run_lifespan))
+    """Starlette's (and FastAPI's) TestClient: its transport's requests and WebSocket sessions, and the lifespan it
+    runs in ``with TestClient(app)``."""
+    return _undo_all(_viewed_method(module._TestClientTransport, "handle_request", wrap),
+                     _viewed_method(module.TestClient, "lifespan", wrap))
 
 
 def _httpx_asgi_transport(module: ModuleType, wrap: Wrap) -> Callable[[], None]:
-    """httpx's ASGITransport (``AsyncClient(transport=ASGITransport(app))``): the transport drives the Inspector."""
-    return _wrap_app_attribute(module.ASGITransport, wrap)
-
-
-def _wrap_app_attribute(cls: type, wrap: Wrap) -> Callable[[], None]:
-    """Patch ``cls`` so that the ``app`` attribute its constructor sets is wrapped."""
-    init = cls.__dict__["__init__"]
-
-    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
-        init(self, *args, **kwargs)
-        self.app = wrap(self.app)
-
-    return _patch(cls, "__init__", __init__)
+    """httpx's ASGITransport (``AsyncClient(transport=ASGITransport(app))``)."""
+    return _viewed_method(module.ASGITransport, "handle_async_request", wrap)
 
 
 def _litestar_test_clients(module: ModuleType, wrap: Wrap) -> Callable[[], None]:
     """Litestar's TestClient and AsyncTestClient (``create_test_client`` too): their transport, WebSocket sessions
-    and lifespan handler read ``client.app``; each is given a client view whose ``app`` is the client's Inspector."""
+    and lifespan handler read ``client.app``; each is given a view of the client."""
     transport_module = __import__("litestar.testing.transport", fromlist=["TestClientTransport"])
     lifespan_module = __import__("litestar.testing.life_span_handler", fromlist=["LifeSpanHandler"])
     undo = []
@@ -92,26 +82,17 @@ def _litestar_test_clients(module: ModuleType, wrap: Wrap) -> Callable[[], None]
         init = cls.__dict__["__init__"]
 
         def __init__(self: Any, client: Any, *args: Any, _original: Any = init, **kwargs: Any) -> None:
-            _original(self, _viewed(client, wrap), *args, **kwargs)
+            viewed = client if isinstance(client, ClientView) else ClientView(client, wrap)
+            _original(self, viewed, *args, **kwargs)
 
         undo.append(_patch(cls, "__init__", __init__))
     return _undo_all(*undo)
 
 
-def _viewed(client: Any, wrap: Wrap) -> Any:
-    """``client`` seen through a view whose ``app`` is its Inspector (one Inspector per client, made once)."""
-    if isinstance(client, ClientView) or not hasattr(client, "app"):
-        return client
-    inspector = client.__dict__.get(_INSPECTOR)
-    if inspector is None:
-        inspector = client.__dict__[_INSPECTOR] = wrap(client.app)
-    return ClientView(client, inspector)
-
-
 def _quart_test_connections(module: ModuleType, wrap: Wrap) -> Callable[[], None]:
-    """Quart's test client: each HTTP and WebSocket test connection calls ``self.app`` and reads its attributes
-    (``response_class``); it gets an :class:`AppView`, called through the app's Inspector (one per app)."""
-    inspectors: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
+    """Quart's test client: each HTTP and WebSocket test connection (made per request, never the user's) calls its
+    ``app`` and reads its attributes (``response_class``); it gets an :class:`AppView` called through the
+    Inspector."""
     undo = []
     for cls in (module.TestHTTPConnection, module.TestWebsocketConnection):
         init = cls.__dict__["__init__"]
@@ -119,15 +100,14 @@ def _quart_test_connections(module: ModuleType, wrap: Wrap) -> Callable[[], None
         def __init__(self: Any, app: Any, *args: Any, _original: Any = init, **kwargs: Any) -> None:
             _original(self, app, *args, **kwargs)
             if self.app is app and not isinstance(app, AppView):
-                if app not in inspectors:
-                    inspectors[app] = wrap(app)
-                self.app = AppView(app, inspectors[app])
+                self.app = AppView(app, wrap(app))
 
         undo.append(_patch(cls, "__init__", __init__))
     return _undo_all(*undo)
 
 
 def _lifespan_manager(module: ModuleType, wrap: Wrap) -> Callable[[], None]:
-    """asgi-lifespan's LifespanManager: the app it runs (``manager.app``, the user's app with lifespan state) is
-    the Inspector, so requests a test then sends through ``ASGITransport(app=manager.app)`` share it."""
-    return _wrap_app_attribute(module.LifespanManager, wrap)
+    """asgi-lifespan's LifespanManager: the lifespan it runs is inspected by the Inspector of ``manager.app``,
+    the same one the transport a test builds on ``manager.app`` uses."""
+    return _viewed_method(module.LifespanManager, "run_app", wrap)
+

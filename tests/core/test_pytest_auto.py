@@ -286,3 +286,55 @@ def test_breaks_the_protocol_every_time():
                                 "test_breaks_the_protocol_every_time": "FAILED"}, result.stdout.str()
     assert "1 rerun" in result.stdout.str() or "rerun" in result.stdout.str()
     assert "SEM-003 [warning] GET /short" in result.stdout.str()
+
+
+def test_the_users_objects_are_left_as_they_are(project: pytest.Pytester) -> None:
+    project.makepyfile(test_identity='''
+import asyncio
+import contextlib
+
+import httpx
+from litestar import Litestar, get
+from litestar.testing import TestClient as LitestarClient
+from starlette.applications import Starlette
+from starlette.testclient import TestClient
+
+from shop import app
+
+started = []
+
+
+def starlette_app(name):
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        started.append(name)
+        yield
+
+    return Starlette(lifespan=lifespan)
+
+
+def litestar_app(text):
+    @get("/")
+    async def index() -> str:
+        return text
+
+    return Litestar([index])
+
+
+def test_transport_and_client_keep_the_app():
+    transport = httpx.ASGITransport(app=app)
+    assert transport.app is app and TestClient(app).app is app
+
+
+def test_a_reassigned_app_is_the_one_that_runs():
+    client = TestClient(starlette_app("one"))
+    client.app = starlette_app("two")
+    with client:
+        assert started == ["two"]
+    with LitestarClient(litestar_app("one")) as litestar:
+        litestar.app = litestar_app("two")
+        assert litestar.get("/").text == "two"
+''')
+    result = run(project, "-rA", "--asgi-auto", "test_identity.py")
+    assert outcomes(result) == {"test_transport_and_client_keep_the_app": "PASSED",
+                                "test_a_reassigned_app_is_the_one_that_runs": "PASSED"}, result.stdout.str()
