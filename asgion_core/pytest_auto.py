@@ -174,6 +174,12 @@ class AutoInspection:
         with self._lock:
             self.findings.append(Finding(self.current or "", transport, violation))
 
+    def take_all(self) -> list[Finding]:
+        """Every finding not yet taken (those of the session's own teardown, say)."""
+        with self._lock:
+            pending, self.findings = self.findings, []
+        return pending
+
     def take(self, nodeid: str) -> list[Finding]:
         """The findings made while ``nodeid`` ran, removed from the pending list."""
         with self._lock:

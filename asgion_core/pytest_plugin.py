@@ -52,6 +52,8 @@ _INSPECTORS = pytest.StashKey[list[Inspector]]()
 _SEEN = pytest.StashKey[dict[int, int]]()
 #: Whether another plugin's protocol runs the test (its reports are judged as they are made).
 _FOREIGN = pytest.StashKey[bool]()
+#: Whether asgion's own protocol runs the test (its reports are judged before they are logged).
+_OWN = pytest.StashKey[bool]()
 _STATE = pytest.StashKey["_State"]()
 _SEVERITIES = [s.value for s in Severity]
 
@@ -80,22 +82,26 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 class _State:
-    """The session: the project's asgion config (read once), the plugin manager, auto inspection and findings."""
+    """The session: the project's asgion config (read when first needed), the plugin manager, auto inspection and
+    the findings."""
 
     def __init__(self, config: pytest.Config) -> None:
         self.pytest_config = config
-        configured = config.getini("asgi_config")
-        try:
-            self.config = load_config(configured or None, start=config.rootpath)
-        except ConfigError as exc:
-            raise pytest.UsageError(f"asgion: {exc}") from None
+        self._config: AsgionConfig | None = None
         self._pm: AsgionPluginManager | None = None
         self.auto: AutoInspection | None = None
         self.findings = SessionFindings()
         self.targets: list[ReportTarget] = []
         self.problems: list[str] = []
-        #: Other plugins' implementations of the test protocol (found once the session starts).
-        self.foreign_protocols: list[Any] = []
+
+    @property
+    def config(self) -> AsgionConfig:
+        """The project's asgion config; a mistake in it is a ConfigError (read only when asgion is used, so a bad
+        [tool.asgion] never breaks a pytest run that does not use it)."""
+        if self._config is None:
+            configured = self.pytest_config.getini("asgi_config")
+            self._config = load_config(configured or None, start=self.pytest_config.rootpath)
+        return self._config
 
     @property
     def pm(self) -> AsgionPluginManager:
@@ -107,15 +113,28 @@ class _State:
         return self._pm
 
     def start(self) -> None:
+        """Check the options up front: a mistake is one usage error, before any test runs."""
         config = self.pytest_config
+        for value in (config.getoption("--asgi-min-severity"), config.getini("asgi_min_severity")):
+            if value:
+                try:
+                    Severity.parse(value)
+                except ValueError as exc:
+                    raise pytest.UsageError(f"asgion: asgi_min_severity: {exc}") from None
         values = config.getoption("--asgi-report") or []
+        option = config.getoption("--asgi-auto")
+        auto = option if option is not None else config.getini("asgi_auto")
+        if values or auto:
+            try:
+                self.config  # noqa: B018  (read now: its mistakes are usage errors)
+            except ConfigError as exc:
+                raise pytest.UsageError(f"asgion: {exc}") from None
         if values:
             try:
                 self.targets = parse_targets(values, self.pm.reporters())
             except ValueError as exc:
                 raise pytest.UsageError(str(exc)) from None
-        option = config.getoption("--asgi-auto")
-        if option if option is not None else config.getini("asgi_auto"):
+        if auto:
             self.auto = AutoInspection(self.config, self.pm)
 
     def install_transports(self) -> None:
@@ -127,6 +146,8 @@ class _State:
             self.problems += self.auto.problems
 
     def judges(self, item: pytest.Item) -> bool:
+        """Whether asgion runs this test's protocol: with auto inspection, or when it asks for asgi_inspect (a
+        test that reaches it through request.getfixturevalue is judged in its reports instead)."""
         return self.auto is not None or "asgi_inspect" in getattr(item, "fixturenames", ())
 
 
@@ -146,14 +167,14 @@ def pytest_collection(session: pytest.Session) -> None:
     state = session.config.stash.get(_STATE, None)
     if state is not None:
         state.install_transports()
-        state.foreign_protocols = _foreign_protocols(session.config)
 
 
-def _foreign_protocols(config: pytest.Config) -> list[Any]:
-    """The implementations of the test protocol by plugins other than pytest and asgion (pytest-rerunfailures,
-    flaky ...), in the order pluggy would call them: asgion must not bypass them."""
+def _foreign_protocols(item: pytest.Item) -> list[Any]:
+    """The implementations of the test protocol that apply to ``item`` (conftests in its directories included)
+    from plugins other than pytest and asgion (pytest-rerunfailures, flaky ...), in the order pluggy would call
+    them: asgion must not bypass them."""
     found = []
-    for impl in reversed(config.pluginmanager.hook.pytest_runtest_protocol.get_hookimpls()):
+    for impl in reversed(item.ihook.pytest_runtest_protocol.get_hookimpls()):
         plugin = impl.plugin
         module = plugin.__name__ if isinstance(plugin, ModuleType) else type(plugin).__module__
         if impl.hookwrapper or getattr(impl, "wrapper", False) or module == __name__:
@@ -197,7 +218,10 @@ def asgi_inspect(request: pytest.FixtureRequest) -> Callable[..., Inspector]:
     def factory(app: Any, *, config: AsgionConfig | None = None, use_config: bool = True,
                 **options: Any) -> Inspector:
         if config is None and use_config:
-            config = state.config
+            try:
+                config = state.config
+            except ConfigError as exc:
+                pytest.fail(f"asgion: {exc}", pytrace=False)
         if marker is not None:
             options["exclude_rules"] = [*marker.kwargs.get("exclude_rules", ()), *options.get("exclude_rules", ())]
         inspector = Inspector(app, config=config, **options)
@@ -217,12 +241,13 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
     state = item.config.stash.get(_STATE, None)
     if state is None or not state.judges(item):
         return None
-    for impl in state.foreign_protocols:
+    for impl in _foreign_protocols(item):
         item.stash[_FOREIGN] = True
         arguments = {"item": item, "nextitem": nextitem}
         if impl.function(**{name: arguments[name] for name in impl.argnames}) is not None:
             return True
         item.stash[_FOREIGN] = False
+    item.stash[_OWN] = True
     item.ihook.pytest_runtest_logstart(nodeid=item.nodeid, location=item.location)
     if state.auto is not None:
         state.auto.current = item.nodeid
@@ -254,8 +279,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     teardown's (an ERROR then: that protocol has logged the call already)."""
     outcome = yield
     state = item.config.stash.get(_STATE, None)
-    if state is None or not item.stash.get(_FOREIGN, False) or call.when == "setup":
+    if state is None or item.stash.get(_OWN, False) or call.when == "setup":
         return
+    if not item.stash.get(_FOREIGN, False) and not (call.when == "teardown" and item.stash.get(_INSPECTORS, [])):
+        return  # (asgi_inspect reached through getfixturevalue: judged once, at teardown)
     message = _judge(item, state)
     if call.when == "teardown" and state.auto is not None:
         state.auto.current = None
@@ -285,8 +312,13 @@ def _judge(item: pytest.Item, state: _State) -> str | None:
     if not findings or item.get_closest_marker("asgi_skip") is not None:
         return None
     marker = item.get_closest_marker("asgi_validate")
-    judged = judge(findings, floor=_floor(item.config, marker),
-                   exclude=list(marker.kwargs.get("exclude_rules", ())) if marker else [])
+    try:
+        floor = _floor(item.config, marker)
+    except ValueError as exc:
+        return f"asgion: @pytest.mark.asgi_validate(min_severity=...): {exc}"
+    excluded = marker.kwargs.get("exclude_rules", ()) if marker else ()
+    judged = judge(findings, floor=floor, exclude=[excluded] if isinstance(excluded, str) else list(excluded),
+                   only_app=state.config.blame == "app")
     state.findings.add(judged)
     if not judged.app:
         return None
@@ -299,14 +331,18 @@ def _judge(item: pytest.Item, state: _State) -> str | None:
     return None
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_sessionfinish(session: pytest.Session) -> None:
+    """After pytest's own teardown of what is left (session fixtures, and everything after -x): findings made
+    there, or outside any test (a module-level client's lifespan), still count."""
     state = session.config.stash.get(_STATE, None)
     if state is None:
         return
-    if state.auto is not None:  # findings made outside any test (a module-level client's lifespan, say)
-        stray = state.auto.take("")
+    if state.auto is not None:
+        stray = state.auto.take_all()
         if stray:
-            state.findings.add(judge(stray, floor=_floor(session.config, None), exclude=[]))
+            state.findings.add(judge(stray, floor=_floor(session.config, None), exclude=[],
+                                     only_app=state.config.blame == "app"))
     workeroutput = getattr(session.config, "workeroutput", None)
     if workeroutput is not None:  # a pytest-xdist worker: the controller merges and writes
         workeroutput["asgion"] = state.findings.to_json()

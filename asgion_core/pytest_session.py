@@ -49,14 +49,18 @@ class Judgement:
         return f"asgion found {len(self.app)} ASGI violation(s):\n" + "\n".join(lines)
 
 
-def judge(findings: Iterable[Finding], *, floor: Severity, exclude: Sequence[str]) -> Judgement:
+def judge(findings: Iterable[Finding], *, floor: Severity, exclude: Sequence[str],
+          only_app: bool = False) -> Judgement:
     """Sort a test's findings: below ``floor`` or matching an ``exclude`` pattern (ids, prefixes, globs) they are
-    dropped; server-side ones (the test client broke the protocol) never count against the test."""
+    dropped, and with ``only_app`` (config ``blame = "app"``) so are those an installed framework's code made;
+    server-side ones (the test client broke the protocol) never count against the test."""
     judged = Judgement()
     patterns = [p.upper() for p in exclude]
     for finding in findings:
         violation = finding.violation
         if violation.severity.rank < floor.rank or _excluded(violation.rule_id, patterns):
+            continue
+        if only_app and violation.owner == "framework":
             continue
         (judged.client if violation.owner == "server" else judged.app).append(finding)
     return judged

@@ -338,3 +338,103 @@ def test_a_reassigned_app_is_the_one_that_runs():
     result = run(project, "-rA", "--asgi-auto", "test_identity.py")
     assert outcomes(result) == {"test_transport_and_client_keep_the_app": "PASSED",
                                 "test_a_reassigned_app_is_the_one_that_runs": "PASSED"}, result.stdout.str()
+
+
+def test_asgi_inspect_reached_through_getfixturevalue_is_judged(project: pytest.Pytester) -> None:
+    project.makepyfile(test_dynamic='''
+from fastapi.testclient import TestClient
+from shop import app
+
+
+def test_dynamic(request):
+    TestClient(request.getfixturevalue("asgi_inspect")(app)).get("/short")
+''')
+    result = run(project, "-rA", "--asgi-strict", "test_dynamic.py")
+    assert "SEM-003 [warning] GET /short" in result.stdout.str()
+    assert outcomes(result)["test_dynamic"] in ("FAILED", "ERROR")
+
+
+def test_a_conftest_protocol_below_the_rootdir_is_respected(project: pytest.Pytester) -> None:
+    sub = project.mkpydir("sub")
+    (sub / "conftest.py").write_text('''
+import pytest
+from _pytest.runner import runtestprotocol
+
+
+def pytest_runtest_protocol(item, nextitem):
+    item.ihook.pytest_runtest_logstart(nodeid=item.nodeid, location=item.location)
+    for report in runtestprotocol(item, nextitem=nextitem, log=False):
+        if report.when == "call":
+            report.outcome = "skipped"
+            report.longrepr = (str(item.path), 1, "skipped by the conftest's own protocol")
+        item.ihook.pytest_runtest_logreport(report=report)
+    item.ihook.pytest_runtest_logfinish(nodeid=item.nodeid, location=item.location)
+    return True
+''')
+    (sub / "test_sub.py").write_text("def test_anything():\n    pass\n")
+    result = run(project, "-rA", "--asgi-auto", "sub")
+    result.assert_outcomes(skipped=1)
+
+
+def test_findings_of_the_session_teardown_count_even_after_x(project: pytest.Pytester) -> None:
+    project.makeconftest('''
+import pytest
+from fastapi.testclient import TestClient
+from shop import app
+
+
+@pytest.fixture(scope="session")
+def session_client():
+    client = TestClient(app)
+    yield client
+    client.get("/short")  # a last request as the session ends
+''')
+    project.makepyfile(test_session='''
+def test_fails(session_client):
+    assert False
+
+
+def test_never_runs(session_client):
+    pass
+''')
+    result = run(project, "-x", "--asgi-auto", "--asgi-report", "json:session.json", "test_session.py")
+    report = json.loads((project.path / "session.json").read_text())
+    rules = {v["rule_id"] for s in report["scopes"] for v in s["violations"]}
+    assert "SEM-003" in rules, (rules, result.stdout.str())
+
+
+def test_marker_mistakes_are_readable(project: pytest.Pytester) -> None:
+    project.makepyfile(test_markers='''
+import pytest
+from test_shop import client
+
+
+@pytest.mark.asgi_validate(min_severity="warn")
+def test_bad_severity():
+    client.get("/ok")
+
+
+@pytest.mark.asgi_validate(exclude_rules="SEM-003")
+def test_one_pattern_as_a_string():
+    client.get("/short")
+''')
+    result = run(project, "-rA", "--asgi-auto", "--asgi-strict", "test_markers.py")
+    out = result.stdout.str()
+    assert "INTERNALERROR" not in out
+    assert outcomes(result) == {"test_bad_severity": "FAILED", "test_one_pattern_as_a_string": "PASSED"}, out
+    assert "unknown severity 'warn'" in out
+
+
+def test_a_bad_config_does_not_break_a_run_that_does_not_use_asgion(project: pytest.Pytester) -> None:
+    (project.path / "pyproject.toml").write_text('[tool.asgion]\nblame = "mine"\n')
+    project.makepyfile(test_plain="def test_plain():\n    pass\n")
+    assert run(project, "test_plain.py").ret == pytest.ExitCode.OK
+    assert run(project, "--asgi-auto", "test_plain.py").ret == pytest.ExitCode.USAGE_ERROR
+
+
+def test_blame_app_in_the_config_counts_only_the_users_findings(project: pytest.Pytester) -> None:
+    (project.path / "pyproject.toml").write_text('[tool.asgion]\nblame = "app"\n')
+    result = run(project, "-rA", "--asgi-auto", "--asgi-strict")
+    failed = {name for name, outcome in outcomes(result).items() if outcome == "FAILED"}
+    assert "test_short_body" not in failed, "SEM-003 there is sent by Starlette, not by the user's code"
+    assert "test_websocket_left_open" in failed
