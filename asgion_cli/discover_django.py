@@ -117,10 +117,13 @@ def _view(callback: Any) -> Any:
         return callback
 
 
-def _methods(view: Any) -> list[str] | None:
-    """The methods a class-based view defines itself (``get``, ``post`` ...); None for a function view (GET)."""
+def _methods(view: Any) -> list[str]:
+    """The methods a class-based view defines itself (``get``, ``post`` ...; HEAD with GET, as View answers it);
+    GET and HEAD for a function view, which Django calls for any method."""
     if not inspect.isclass(view):
-        return None
+        return ["GET", "HEAD"]
     names = getattr(view, "http_method_names", ())
     own = [name for name in names if name != "options" and callable(getattr(view, name, None))]
-    return own or None
+    if "get" in own and "head" not in own:
+        own.append("head")
+    return own or ["GET", "HEAD"]

@@ -159,12 +159,10 @@ def sample_value(annotation: Any) -> str | None:
 def ordered_methods(methods: Iterable[object] | None) -> list[str]:
     """A route's methods, upper-case, GET first, then HEAD, then the rest in order (GET when none is declared).
 
-    A GET route is also driven with HEAD, declared or not: servers send HEAD to any GET route, and what the app
-    answers (the headers without the body, or a 405 with Allow) is part of its contract.
+    HEAD is driven where the route table has it: frameworks that answer HEAD on GET routes declare it there
+    (Starlette, werkzeug); a HEAD asgion made up would only meet the framework's 405.
     """
     names = {str(m).upper() for m in methods} if methods else {"GET"}
-    if "GET" in names:
-        names.add("HEAD")
     return sorted(names, key=lambda m: (m != "GET", m != "HEAD", m))
 
 

@@ -16,7 +16,7 @@ from asgion_core.plugins import AsgionPluginManager
 from asgion_core.pytest_auto import Finding
 from asgion_core.report import Report, ReportOptions, ScopeResult
 from asgion_core.rules import Severity
-from asgion_core.violation import Violation
+from asgion_core.violation import SourceLocation, Violation
 
 __all__ = ["Judgement", "ReportTarget", "SessionFindings", "describe_violation", "judge"]
 
@@ -122,20 +122,21 @@ class SessionFindings:
                       for f in sorted(self.client.values(), key=lambda f: (f.violation.rule_id, f.violation.message))]
         return lines
 
-    def report(self, pm: AsgionPluginManager) -> Report:
+    def report(self, pm: AsgionPluginManager, root: Path | None = None) -> Report:
         """One report for the session: a scope per test (labelled with its node id) holding its findings, in node
         id order so that a run with and without pytest-xdist give the same report; the test client's findings
-        follow under one scope per transport."""
+        follow under one scope per transport. A finding with no place in the code (the app ended, the client's
+        scope) is placed at the test file that met it, so that every SARIF result has a location."""
         by_test: dict[str, list[Violation]] = {}
         for finding in self.app:
             nodeid = finding.nodeid or "(outside any test)"
-            tagged = replace(finding.violation, scope_label=f"{finding.violation.scope_label} in {nodeid}")
+            tagged = replace(_located(finding, root), scope_label=f"{finding.violation.scope_label} in {nodeid}")
             by_test.setdefault(nodeid, []).append(tagged)
         results = [ScopeResult(label=nodeid, scope_type="pytest", violations=by_test[nodeid])
                    for nodeid in sorted(by_test)]
         by_transport: dict[str, list[Violation]] = {}
         for finding in sorted(self.client.values(), key=lambda f: (f.transport, f.violation.rule_id)):
-            by_transport.setdefault(finding.transport, []).append(finding.violation)
+            by_transport.setdefault(finding.transport, []).append(_located(finding, root))
         results += [ScopeResult(label=f"test client: {transport}", scope_type="pytest", violations=violations)
                     for transport, violations in sorted(by_transport.items())]
         registry = pm.rule_registry()
@@ -145,7 +146,7 @@ class SessionFindings:
 
     def write(self, targets: Sequence[ReportTarget], pm: AsgionPluginManager, root: Path) -> list[str]:
         """Write each report; returns the problems (a reporter that raised, a file that could not be written)."""
-        report = self.report(pm)
+        report = self.report(pm, root)
         reporters = pm.reporters()
         problems = []
         for target in targets:
@@ -156,6 +157,15 @@ class SessionFindings:
             except Exception as exc:
                 problems.append(f"--asgi-report {target.format}:{target.path}: {type(exc).__name__}: {exc}")
         return problems
+
+
+def _located(finding: Finding, root: Path | None) -> Violation:
+    """The finding's violation, placed at its test's file (line 1) when it has no location of its own."""
+    violation = finding.violation
+    if violation.location is not None or not finding.nodeid or root is None:
+        return violation
+    test_file = root / finding.nodeid.split("::", 1)[0]
+    return replace(violation, location=SourceLocation(str(test_file), 1, finding.nodeid.split("::")[-1]))
 
 
 def parse_targets(values: Iterable[str], known: Iterable[str]) -> list[ReportTarget]:

@@ -73,8 +73,8 @@ def test_sample_values_by_type() -> None:
 
 def test_methods_come_get_first() -> None:
     assert ordered_methods({"post", "HEAD", "GET", "OPTIONS"}) == ["GET", "HEAD", "OPTIONS", "POST"]
-    assert ordered_methods(None) == ["GET", "HEAD"], "a server sends HEAD to any GET route"
-    assert ordered_methods({"POST"}) == ["POST"]
+    assert ordered_methods(None) == ["GET"]
+    assert ordered_methods({"GET"}) == ["GET"], "HEAD only where the route table has it"
 
 
 def test_discoveries_are_capped_and_unfillable_paths_skipped() -> None:

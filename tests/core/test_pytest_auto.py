@@ -88,6 +88,8 @@ def test_one_report_for_the_session_the_same_under_xdist(project: pytest.Pyteste
     assert "2 workers" in result.stdout.str()
     single, merged = sarif_results(project.path / "single.sarif"), sarif_results(project.path / "merged.sarif")
     assert single == merged and len(single) == 7
+    results = json.loads((project.path / "single.sarif").read_text())["runs"][0]["results"]
+    assert all(r.get("locations") for r in results), "GitHub rejects results without a location"
     assert any("in test_shop.py::test_short_body" in text for _, text, _ in single), "tagged with the node id"
     scopes = [s["label"] for s in json.loads((project.path / "single.json").read_text())["scopes"]]
     assert scopes[:4] == sorted(f"test_shop.py::{name}" for name in BREAKING)
