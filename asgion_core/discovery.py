@@ -229,8 +229,15 @@ _CATEGORY_SAMPLES = {sre.CATEGORY_DIGIT: "0", sre.CATEGORY_NOT_DIGIT: "x", sre.C
 
 def _class_sample(items: list[tuple[Any, Any]]) -> str:
     if items and items[0][0] is sre.NEGATE:
-        excluded = {v for op, v in items[1:] if op is sre.LITERAL}
-        return next(c for c in "xyz0-" if ord(c) not in excluded)
+        def excluded(char: str) -> bool:
+            code = ord(char)
+            return any((op is sre.LITERAL and value == code) or (op is sre.RANGE and value[0] <= code <= value[1])
+                       for op, value in items[1:])
+
+        found = next((c for c in "xyzXYZ0-_~." if not excluded(c)), None)
+        if found is None:
+            raise ValueError("a negated class that excludes every sample character")
+        return found
     choices = []
     for op, value in items:
         if op is sre.LITERAL:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from asgion_core.discovery import SAMPLE_UUID
+from asgion_core.discovery import SAMPLE_UUID, sample_matching
 
 __all__ = ["OperationRequest", "json_body_for", "operation_request", "sample_json", "type_schema"]
 
@@ -56,6 +56,7 @@ def operation_request(document: Mapping[str, Any], path: str, method: str) -> Op
     path_values: dict[str, str] = {}
     query: list[tuple[str, str]] = []
     headers: list[tuple[str, str]] = []
+    cookies: list[str] = []
     for parameter in [*_as_list(shared), *_as_list(operation.get("parameters"))]:
         parameter = _resolve(document, parameter)
         if not isinstance(parameter, Mapping) or not isinstance(parameter.get("name"), str):
@@ -71,7 +72,9 @@ def operation_request(document: Mapping[str, Any], path: str, method: str) -> Op
         elif where == "header":
             headers.append((name.lower(), value))
         elif where == "cookie":
-            headers.append(("cookie", f"{name}={value}"))
+            cookies.append(f"{name}={value}")
+    if cookies:  # one Cookie header, as browsers send it (frameworks read only the first)
+        headers.append(("cookie", "; ".join(cookies)))
     body, content_type = _body(document, operation.get("requestBody"))
     if content_type:
         headers.append(("content-type", content_type))
@@ -144,18 +147,32 @@ def _sample_of_type(document: Mapping[str, Any], schema: Mapping[str, Any], kind
         value = low if isinstance(low, int | float) and not isinstance(low, bool) else 1
         if isinstance(schema.get("exclusiveMinimum"), int | float) or schema.get("exclusiveMinimum") is True:
             value += 1
-        high = schema.get("maximum")
-        if isinstance(high, int | float) and not isinstance(high, bool) and value > high:
-            value = high
+        high = schema.get("maximum", schema.get("exclusiveMaximum"))
+        if isinstance(high, int | float) and not isinstance(high, bool):
+            exclusive = isinstance(schema.get("exclusiveMaximum"), int | float) \
+                or schema.get("exclusiveMaximum") is True
+            if value > high or (exclusive and value >= high):
+                value = high - 1 if exclusive else high
         return int(value) if kind == "integer" else float(value)
     if kind == "boolean":
         return True
     if kind == "string":
         if schema.get("format") in _FORMAT_SAMPLES:
             return _FORMAT_SAMPLES[schema["format"]]
+        pattern = schema.get("pattern")
+        if isinstance(pattern, str):
+            matching = _pattern_sample(pattern)
+            if matching is not None:
+                return matching
         length = schema.get("minLength", 1)
         return "x" * (length if isinstance(length, int) and 0 < length <= 64 else 1)
     return None
+
+
+def _pattern_sample(pattern: str) -> str | None:
+    """A string that JSON Schema's ``pattern`` (a search, not a full match) accepts."""
+    body = pattern.removeprefix("^").removesuffix("$")
+    return sample_matching(body)
 
 
 def _resolve(document: Mapping[str, Any], value: Any, hops: int = 0) -> Any:

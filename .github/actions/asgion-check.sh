@@ -16,8 +16,8 @@ rm -f "$report"
 
 args=(check)
 [ -n "${ASGION_APP:-}" ] && args+=("$ASGION_APP")
-# paths are split on whitespace and never glob-expanded ("/*" stays "/*")
-read -r -a paths <<< "${ASGION_PATHS:-}"
+# paths are split on whitespace, newlines included, and never glob-expanded ("/*" stays "/*")
+read -r -d '' -a paths <<< "${ASGION_PATHS:-}" || true
 for path in "${paths[@]}"; do args+=(--path "$path"); done
 args+=(--format "$format:$report" --format github)
 [ "${ASGION_STRICT:-true}" = "true" ] && args+=(--strict)

@@ -85,3 +85,10 @@ def test_discoveries_are_capped_and_unfillable_paths_skipped() -> None:
     pattern = re.compile(r"{(\w+)}")
     assert fill_path("/a/{x}/{y}", pattern, lambda m: m.group(1).upper()) == "/a/X/Y"
     assert fill_path("/a/{x}", pattern, lambda m: None) is None
+
+
+def test_negated_classes_get_a_character_outside_them() -> None:
+    from asgion_core.discovery import sample_matching
+
+    assert sample_matching("[^a-z]+") == "X"
+    assert sample_matching("[^xyzXYZ0_~.-]") is None, "no sample: None, not an exception"

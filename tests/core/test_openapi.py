@@ -82,3 +82,16 @@ def test_samples_are_bounded_on_recursive_and_dangling_schemas() -> None:
     assert sample_json(document, {"$ref": "#/components/schemas/Missing"}) is None
     assert sample_json(document, {"type": "integer", "minimum": 10, "maximum": 5}) == 5
     assert sample_json(document, {"const": 7}) == 7 and sample_json(document, {"examples": ["e"]}) == "e"
+
+
+def test_cookies_share_one_header_and_patterns_and_exclusive_bounds_are_met() -> None:
+    document = {"paths": {"/p": {"get": {"parameters": [
+        {"name": "a", "in": "cookie", "required": True, "schema": {"type": "string"}},
+        {"name": "b", "in": "cookie", "required": True, "schema": {"type": "string"}},
+        {"name": "code", "in": "query", "required": True, "schema": {"type": "string", "pattern": "^[A-Z]{3}$"}},
+        {"name": "n", "in": "query", "required": True, "schema": {"type": "integer", "exclusiveMaximum": 0}},
+    ]}}}}
+    request = operation_request(document, "/p", "GET")
+    assert request is not None
+    assert request.headers == (("cookie", "a=x; b=x"),)
+    assert request.query == "code=AAA&n=-1"

@@ -98,7 +98,7 @@ def test_pre_commit_hook_fails_a_buggy_app_and_passes_a_clean_one(tmp_path: Path
 
 
 def test_action_args_are_split_like_a_shell_and_paths_are_not_globbed(tmp_path: Path) -> None:
-    result, outputs = run_action(tmp_path, app="tests.cli.apps:echo", paths="/* /b", strict="false", format="json",
+    result, outputs = run_action(tmp_path, app="tests.cli.apps:echo", paths="/*\n  /b", strict="false", format="json",
                                  args="-H 'x-note: two words' --exclude-rules SEM")
     assert result.returncode == 0, result.stdout + result.stderr
     labels = [s["label"] for s in json.loads(Path(outputs["report-path"]).read_text())["scopes"]]
