@@ -10,6 +10,7 @@ lane) that raises is recorded once and otherwise ignored.
 
 from __future__ import annotations
 
+import asyncio
 import fnmatch
 import time
 from collections import deque
@@ -511,7 +512,8 @@ def _source_file(app: Any) -> str | None:
 
 
 set_send_code(WiredConnection.checked_send.__code__)  # where the source-location walk starts
-set_entry_code(Inspector.__call__.__code__)  # and where it ends: beyond are the server's frames
+set_entry_code(Inspector.__call__.__code__)  # and where it ends: beyond are the server's frames,
+set_entry_code(asyncio.events.Handle._run.__code__)  # or the event loop's (a task the app spawned sends)
 
 
 def inspect(app: ASGIApp, **options: Any) -> Inspector:

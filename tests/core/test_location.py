@@ -94,3 +94,29 @@ def test_blame_settings_move_modules_across_the_line() -> None:
     assert DEFAULT_BLAME.kind(frame) == "user"
     assert Blame.of(library_packages=["tests"]).kind(frame) == "library"
     assert Blame.of(user_packages=["tests"], library_packages=["other"]).kind(frame) == "user"
+
+
+def test_a_send_from_a_task_is_never_blamed_on_whoever_runs_the_loop() -> None:
+    """The frames beyond an event loop's callback are the loop's caller (here this test), not the app."""
+    import asyncio
+
+    from asgion_core.inspector import Inspector
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        await receive()
+        # the send runs as a task of its own: only the loop's frames are above it
+        await asyncio.ensure_future(send({"type": "http.response.body", "body": b"early"}))
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: Any) -> None:
+        return None
+
+    inspector = Inspector(app)
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
+             "path": "/", "raw_path": b"/", "query_string": b"", "root_path": "", "headers": [],
+             "client": None, "server": None}
+    asyncio.run(inspector(scope, receive, send))
+    [hf002] = [v for v in inspector.violations if v.rule_id == "HF-002"]
+    assert hf002.location is None or "test_location" not in hf002.location.file, hf002.location
