@@ -45,7 +45,7 @@ def _walk(nodes: list[Any], found: Discovery, depth: int) -> None:
 
 def _add(template: str, method_map: dict[str, Any], resource: Any, found: Discovery) -> None:
     own = {method for method, responder in method_map.items()
-           if not installed_code(getattr(responder, "__func__", responder))}
+           if not installed_code(responder)}
     path = fill_path(template, _FIELD, _sample)
     if path is None:
         found.skipped.append(f"{template}: a field converter without a sample value")

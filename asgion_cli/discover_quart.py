@@ -32,7 +32,7 @@ def asgion_discover_routes(app: Any) -> Discovery | None:
         text = str(getattr(rule, "rule", ""))
         path = _fill(rule, text)
         view = _view(app, rule)
-        if view is not None and installed_code(getattr(view, "__func__", view)):
+        if view is not None and installed_code(view):
             framework_routes.append(text)
         else:
             found.add(text, path, methods=getattr(rule, "methods", None),

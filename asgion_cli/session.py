@@ -338,11 +338,11 @@ def _request(spec: RequestSpec, common: tuple[tuple[bytes, bytes], ...],
              subprotocols: tuple[str, ...]) -> ConnectionSpec:
     """A ``[[tool.asgion.requests]]`` entry as a connection: its own headers after the common ones, its body."""
     headers = common + tuple(parse_header(h) for h in spec.headers)
-    body = spec.json.encode() if spec.json is not None else (spec.body or "").encode("utf-8")
-    if spec.json is not None and not any(name == b"content-type" for name, _ in headers):
-        headers += ((b"content-type", b"application/json"),)
+    body = _Body(spec.json.encode() if spec.json is not None else (spec.body or "").encode("utf-8"),
+                 json=spec.json is not None)
+    headers += body.headers(headers)
     path = spec.path if not spec.method or ":" in spec.path.split("/")[0] else f"{spec.method.upper()}:{spec.path}"
-    return parse_path(path, default_method="POST" if body else "GET", headers=headers, body=body,
+    return parse_path(path, default_method="POST" if body.data else "GET", headers=headers, body=body.data,
                       frames=parse_frames(spec.ws_send, ()), subprotocols=subprotocols)
 
 

@@ -162,10 +162,7 @@ def endpoint_location(scope: Mapping[str, Any]) -> SourceLocation | None:
     """The file and line of the handler the framework routed this scope to, when the scope says (frameworks
     write it into the scope they route); None when it does not or the object has no source."""
     for key in _ENDPOINT_KEYS:
-        try:
-            found = handler_location(dict.get(scope, key)) if isinstance(scope, dict) else None
-        except Exception:  # a hostile or odd object is no endpoint
-            found = None
+        found = handler_location(dict.get(scope, key)) if isinstance(scope, dict) else None
         if found is not None:
             return found
     return None
