@@ -25,6 +25,7 @@ from asgion_core.pytest_auto import AutoInspection, Finding
 from asgion_core.pytest_session import ReportTarget, SessionFindings, judge, parse_targets, payload_of
 from asgion_core.rules import Severity
 from asgion_core.scenario import Scenario
+from asgion_core.selection import SelectionError, match_rules
 from asgion_core.testing import plugin_manager_for, run_scenario
 from asgion_core.violation import Violation
 
@@ -102,6 +103,15 @@ class _State:
             configured = self.pytest_config.getini("asgi_config")
             self._config = load_config(configured or None, start=self.pytest_config.rootpath)
         return self._config
+
+    @property
+    def blame_app(self) -> bool:
+        """Whether the config keeps only the findings of the user's own code (``blame = "app"``); a config that
+        cannot be read has said nothing (the place that needs it reports the mistake)."""
+        try:
+            return self.config.blame == "app"
+        except ConfigError:
+            return False
 
     @property
     def pm(self) -> AsgionPluginManager:
@@ -195,6 +205,12 @@ def _strict(config: pytest.Config) -> bool:
     return bool(option) if option is not None else bool(config.getini("asgi_strict"))
 
 
+def _marker_excludes(marker: pytest.Mark | None) -> list[str]:
+    """The asgi_validate marker's ``exclude_rules``: a list of patterns, or one pattern given as a string."""
+    excluded = marker.kwargs.get("exclude_rules", ()) if marker else ()
+    return [excluded] if isinstance(excluded, str) else list(excluded)
+
+
 def _floor(config: pytest.Config, marker: pytest.Mark | None) -> Severity:
     value = (marker.kwargs.get("min_severity") if marker else None) or config.getoption("--asgi-min-severity") \
         or config.getini("asgi_min_severity") or "perf"
@@ -223,7 +239,7 @@ def asgi_inspect(request: pytest.FixtureRequest) -> Callable[..., Inspector]:
             except ConfigError as exc:
                 pytest.fail(f"asgion: {exc}", pytrace=False)
         if marker is not None:
-            options["exclude_rules"] = [*marker.kwargs.get("exclude_rules", ()), *options.get("exclude_rules", ())]
+            options["exclude_rules"] = [*_marker_excludes(marker), *options.get("exclude_rules", ())]
         inspector = Inspector(app, config=config, **options)
         made.append(inspector)
         return inspector
@@ -316,9 +332,12 @@ def _judge(item: pytest.Item, state: _State) -> str | None:
         floor = _floor(item.config, marker)
     except ValueError as exc:
         return f"asgion: @pytest.mark.asgi_validate(min_severity=...): {exc}"
-    excluded = marker.kwargs.get("exclude_rules", ()) if marker else ()
-    judged = judge(findings, floor=floor, exclude=[excluded] if isinstance(excluded, str) else list(excluded),
-                   only_app=state.config.blame == "app")
+    try:  # the patterns mean what they mean in the config: ids, prefixes, globs and rule names
+        registry = state.pm.rule_registry()
+        excluded = {rule.id for pattern in _marker_excludes(marker) for rule in match_rules(pattern, registry)}
+    except SelectionError as exc:
+        return f"asgion: @pytest.mark.asgi_validate(exclude_rules=...): {exc}"
+    judged = judge(findings, floor=floor, exclude=excluded, only_app=state.blame_app)
     state.findings.add(judged)
     if not judged.app:
         return None
@@ -341,8 +360,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     if state.auto is not None:
         stray = state.auto.take_all()
         if stray:
-            state.findings.add(judge(stray, floor=_floor(session.config, None), exclude=[],
-                                     only_app=state.config.blame == "app"))
+            state.findings.add(judge(stray, floor=_floor(session.config, None), only_app=state.blame_app))
     workeroutput = getattr(session.config, "workeroutput", None)
     if workeroutput is not None:  # a pytest-xdist worker: the controller merges and writes
         workeroutput["asgion"] = state.findings.to_json()

@@ -3,11 +3,10 @@ summary lines and the merged report (also across pytest-xdist workers, whose fin
 
 from __future__ import annotations
 
-import fnmatch
 import json
 import os
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -49,25 +48,20 @@ class Judgement:
         return f"asgion found {len(self.app)} ASGI violation(s):\n" + "\n".join(lines)
 
 
-def judge(findings: Iterable[Finding], *, floor: Severity, exclude: Sequence[str],
+def judge(findings: Iterable[Finding], *, floor: Severity, exclude: Collection[str] = (),
           only_app: bool = False) -> Judgement:
-    """Sort a test's findings: below ``floor`` or matching an ``exclude`` pattern (ids, prefixes, globs) they are
-    dropped, and with ``only_app`` (config ``blame = "app"``) so are those an installed framework's code made;
-    server-side ones (the test client broke the protocol) never count against the test."""
+    """Sort a test's findings: below ``floor`` or of a rule id in ``exclude`` they are dropped, and with
+    ``only_app`` (config ``blame = "app"``) so are those an installed framework's code made; server-side ones (the
+    test client broke the protocol) never count against the test."""
     judged = Judgement()
-    patterns = [p.upper() for p in exclude]
     for finding in findings:
         violation = finding.violation
-        if violation.severity.rank < floor.rank or _excluded(violation.rule_id, patterns):
+        if violation.severity.rank < floor.rank or violation.rule_id in exclude:
             continue
         if only_app and violation.owner == "framework":
             continue
         (judged.client if violation.owner == "server" else judged.app).append(finding)
     return judged
-
-
-def _excluded(rule_id: str, patterns: list[str]) -> bool:
-    return any(rule_id.startswith(p) or fnmatch.fnmatchcase(rule_id, p) for p in patterns)
 
 
 @dataclass(frozen=True)
