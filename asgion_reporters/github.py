@@ -15,6 +15,7 @@ from typing import Any
 from asgion_core.hookspecs import hookimpl
 from asgion_core.report import Report, ReportOptions
 from asgion_core.rules import Severity
+from asgion_core.violation import SourceLocation
 from asgion_reporters._paths import project_location
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice", Severity.PERF: "notice"}
@@ -50,27 +51,30 @@ def _root(options: ReportOptions) -> str:
     return os.environ.get("GITHUB_WORKSPACE") or options.root
 
 
+def _place(location: SourceLocation | None, report: Report, root: str) -> tuple[str | None, int | None]:
+    """``file=`` and ``line=`` of an annotation (None, None when nothing in the project can be annotated)."""
+    where = project_location(location, report, root)
+    return where if where else (None, None)
+
+
 def all_annotations(report: Report, options: ReportOptions) -> list[tuple[str, str]]:
     """Every annotation as (kind, command line), in report order: findings, app exceptions (unless G-021 already
     says so), timeouts, a failed lifespan startup, internal errors."""
     root = _root(options)
     found = []
     if report.startup_failure is not None:
-        where = project_location(None, report, root)
-        file, line = where if where else (None, None)
+        file, line = _place(None, report, root)
         found.append(("error", command("error", report.startup_failure, file=file, line=line,
                                        title="asgion: lifespan startup failed")))
     for result in report.results:
         for v in result.violations:
-            where = project_location(v.location, report, root)
-            file, line = where if where else (None, None)
+            file, line = _place(v.location, report, root)
             text = f"{v.message} [{result.label}]" + (f"\nFix: {v.hint}" if v.hint else "")
             kind = COMMANDS[v.severity]
             found.append((kind, command(kind, text, file=file, line=line, title=f"asgion {v.rule_id}")))
         exc = result.exception
         if exc is not None and not any(v.rule_id == "G-021" for v in result.violations):
-            where = project_location(exc.location, report, root)
-            file, line = where if where else (None, None)
+            file, line = _place(exc.location, report, root)
             found.append(("error", command("error", f"{result.label}: the app raised {exc.type}: {exc.message}",
                                            file=file, line=line, title="asgion: app exception")))
         if result.timed_out:

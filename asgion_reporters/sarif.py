@@ -117,10 +117,15 @@ def _locate(location: Any, report: Report, root: str, fallback: tuple[str, int] 
                                   "region": {"startLine": where[1]}}}], note
 
 
+def _uri(locations: list[dict[str, Any]]) -> str:
+    """The artifact a result is located in ("" for none): part of what identifies it in the fingerprint."""
+    return str(locations[0]["physicalLocation"]["artifactLocation"]["uri"]) if locations else ""
+
+
 def _result(violation: Violation, index: dict[str, int], report: Report, root: str,
             fingerprint: _Fingerprints, fallback: tuple[str, int] | None) -> dict[str, Any]:
     locations, note = _locate(violation.location, report, root, fallback)
-    path = locations[0]["physicalLocation"]["artifactLocation"]["uri"] if locations else ""
+    path = _uri(locations)
     function = violation.location.function if violation.location else ""
     result: dict[str, Any] = {
         "ruleId": violation.rule_id,
@@ -141,7 +146,7 @@ def _result(violation: Violation, index: dict[str, int], report: Report, root: s
 def _run_result(rule_id: str, text: str, index: dict[str, int], report: Report, root: str,
                 fingerprint: _Fingerprints, fallback: tuple[str, int] | None) -> dict[str, Any]:
     locations, note = _locate(None, report, root, fallback)
-    path = locations[0]["physicalLocation"]["artifactLocation"]["uri"] if locations else ""
+    path = _uri(locations)
     result: dict[str, Any] = {"ruleId": rule_id, "ruleIndex": index[rule_id], "level": "error",
                               "message": {"text": text + note},
                               "partialFingerprints": {"primaryLocationLineHash": fingerprint(rule_id, path, text)}}
