@@ -12,7 +12,7 @@ import re
 import sys
 from typing import Any
 
-from asgion_core.discovery import SAMPLE_UUID, DiscoveredRoute, Discovery, ordered_methods, sample_matching
+from asgion_core.discovery import SAMPLE_UUID, Discovery, sample_matching
 from asgion_core.hookspecs import hookimpl
 from asgion_core.location import installed_code
 
@@ -64,8 +64,7 @@ def _walk(patterns: list[Any], prefix: str, found: Discovery, framework_routes: 
             if installed_code(view):
                 framework_routes.append(f"/{shown}")
                 continue
-            found.routes += [DiscoveredRoute("/" + prefix + piece, method, route=f"/{shown}", handler=view)
-                             for method in ordered_methods(_methods(view))]
+            found.add(f"/{shown}", "/" + prefix + piece, methods=_methods(view), handler=view)
 
 
 def _sample_piece(pattern: Any) -> str | None:

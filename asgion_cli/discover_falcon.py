@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from asgion_core.discovery import SAMPLE_UUID, DiscoveredRoute, Discovery, fill_path, framework_of, ordered_methods
+from asgion_core.discovery import SAMPLE_UUID, Discovery, fill_path, framework_of
 from asgion_core.hookspecs import hookimpl
 from asgion_core.location import installed_code
 
@@ -47,16 +47,12 @@ def _add(template: str, method_map: dict[str, Any], resource: Any, found: Discov
     own = {method for method, responder in method_map.items()
            if not installed_code(responder)}
     path = fill_path(template, _FIELD, _sample)
-    if path is None:
-        found.skipped.append(f"{template}: a field converter without a sample value")
-        return
     handler = type(resource) if resource is not None else None
-    if "WEBSOCKET" in own:
-        found.routes.append(DiscoveredRoute(path, websocket=True, route=template, handler=handler))
     http = own - {"WEBSOCKET"}
-    if http:
-        found.routes += [DiscoveredRoute(path, method, route=template, handler=handler)
-                         for method in ordered_methods(http)]
+    if http or path is None:  # (a path that cannot be filled is noted once)
+        found.add(template, path, methods=http, handler=handler)
+    if "WEBSOCKET" in own and path is not None:
+        found.add(template, path, websocket=True, handler=handler)
 
 
 def _sample(match: re.Match[str]) -> str | None:

@@ -35,10 +35,8 @@ def asgion_discover_routes(app: Any) -> Discovery | None:
         path = _fill(path_format, getattr(route, "path_parameters", None) or {})
         if _served_by_framework(route):
             framework_routes.append(path_format)
-        elif path is None:
-            found.skipped.append(f"{path_format}: a path parameter without a sample value")
-        elif "WebSocketRoute" in kinds:
-            found.routes.append(DiscoveredRoute(path, websocket=True, route=path_format, handler=_handler(route)))
+        elif path is None or "WebSocketRoute" in kinds:
+            found.add(path_format, path, websocket="WebSocketRoute" in kinds, handler=_handler(route))
         elif "HTTPRoute" in kinds:
             for method in ordered_methods(getattr(route, "methods", None)):
                 request = operation_request(document, path_format, "GET" if method == "HEAD" else method)
@@ -47,7 +45,7 @@ def asgion_discover_routes(app: Any) -> Discovery | None:
                     headers=request.headers if request else (), body=request.body if request else b"",
                     handler=_handler(route, method)))
         elif "ASGIRoute" in kinds:
-            found.routes.append(DiscoveredRoute(path, "GET", route=path_format, handler=_handler(route)))
+            found.add(path_format, path, handler=_handler(route))
     found.skip_framework_routes(framework_routes)
     return found.capped()
 

@@ -88,12 +88,7 @@ class _Walk:
             elif "Mount" in kinds:
                 self.mount(route, prefix, path_format, schema, depth)
             elif "WebSocketRoute" in kinds:
-                ws_path = _fill(route, path_format, {})
-                if ws_path is None:
-                    self.found.skipped.append(f"ws:{path_format}: a path parameter without a sample value")
-                else:
-                    self.found.routes.append(DiscoveredRoute(ws_path, websocket=True, route=path_format,
-                                                             handler=endpoint))
+                self.found.add(path_format, _fill(route, path_format, {}), websocket=True, handler=endpoint)
             elif "Route" in kinds:
                 self.http(route, path_format, schema)
 
