@@ -20,7 +20,7 @@ from _pytest.runner import runtestprotocol  # private, but the standard protocol
 
 from asgion_core.config import AsgionConfig, ConfigError, load_config
 from asgion_core.inspector import Inspector
-from asgion_core.plugins import AsgionPluginManager, PluginError, create_plugin_manager
+from asgion_core.plugins import AsgionPluginManager, PluginError, create_plugin_manager, default_plugin_manager
 from asgion_core.pytest_auto import AutoInspection, Finding
 from asgion_core.pytest_session import ReportTarget, SessionFindings, judge, parse_targets, payload_of
 from asgion_core.rules import Severity
@@ -120,7 +120,16 @@ class _State:
                 self._pm = create_plugin_manager()
             except PluginError as exc:
                 raise pytest.UsageError(f"asgion: {exc}") from None
+            # Registered now, at startup: registering imports the rules' examples, and inside a test that
+            # runs an event loop a suite's blocking-call detector (blockbuster) would make that fail and
+            # disable a plugin for the whole session.
+            self._pm.rule_registry()
         return self._pm
+
+    @property
+    def used_pm(self) -> bool:
+        """Whether anything in this session asked for the plugin manager (only then can a plugin have failed)."""
+        return self._pm is not None
 
     def start(self) -> None:
         """Check the options up front: a mistake is one usage error, before any test runs."""
@@ -230,6 +239,7 @@ def asgi_inspect(request: pytest.FixtureRequest) -> Callable[..., Inspector]:
     made = request.node.stash.setdefault(_INSPECTORS, [])
     marker = request.node.get_closest_marker("asgi_validate")
     state = request.config.stash[_STATE]
+    default_plugin_manager().rule_registry()  # before the test's event loop runs (see _State.pm)
 
     def factory(app: Any, *, config: AsgionConfig | None = None, use_config: bool = True,
                 **options: Any) -> Inspector:
@@ -361,6 +371,8 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         stray = state.auto.take_all()
         if stray:
             state.findings.add(judge(stray, floor=_floor(session.config, None), only_app=state.blame_app))
+    if state.used_pm:
+        state.findings.add_plugin_errors(state.pm.plugin_errors)
     workeroutput = getattr(session.config, "workeroutput", None)
     if workeroutput is not None:  # a pytest-xdist worker: the controller merges and writes
         workeroutput["asgion"] = state.findings.to_json()

@@ -78,6 +78,11 @@ class SessionFindings:
 
     app: list[Finding] = field(default_factory=list)
     client: dict[tuple[str, str, str], Finding] = field(default_factory=dict)
+    #: Plugins that failed (each once, whichever worker met it): a disabled plugin's rules were not checked.
+    plugin_errors: list[str] = field(default_factory=list)
+
+    def add_plugin_errors(self, errors: Iterable[str]) -> None:
+        self.plugin_errors += [e for e in dict.fromkeys(errors) if e not in self.plugin_errors]
 
     def add(self, judged: Judgement) -> None:
         self.app += judged.app
@@ -91,12 +96,14 @@ class SessionFindings:
     # -- pytest-xdist: what a worker sends, what the controller merges ----------------------------------------------
     def to_json(self) -> str:
         return json.dumps({"app": [f.to_dict() for f in self.app],
-                           "client": [f.to_dict() for f in self.client.values()]})
+                           "client": [f.to_dict() for f in self.client.values()],
+                           "plugin_errors": self.plugin_errors})
 
     def merge_json(self, payload: str) -> None:
         data = json.loads(payload)
         self.add(Judgement([Finding.from_dict(d) for d in data.get("app", ())],
                            [Finding.from_dict(d) for d in data.get("client", ())]))
+        self.add_plugin_errors(str(e) for e in data.get("plugin_errors", ()))
 
     # -- the terminal summary and the report -----------------------------------------------------------------------
     def summary_lines(self) -> list[str]:
@@ -114,6 +121,9 @@ class SessionFindings:
             lines.append("test client (the server side of the protocol; these never fail a test):")
             lines += [f"  {f.violation.rule_id:<9}{f.violation.message}  [{f.transport}]"
                       for f in sorted(self.client.values(), key=lambda f: (f.violation.rule_id, f.violation.message))]
+        if self.plugin_errors:
+            lines.append("plugin errors (their rules were not checked):")
+            lines += [f"  {error}" for error in self.plugin_errors]
         return lines
 
     def report(self, pm: AsgionPluginManager, root: Path | None = None) -> Report:
@@ -135,7 +145,8 @@ class SessionFindings:
                     for transport, violations in sorted(by_transport.items())]
         registry = pm.rule_registry()
         fired = sorted({v.rule_id for r in results for v in r.violations})
-        return Report(app="pytest session", results=results, plugin_errors=list(pm.plugin_errors),
+        errors = list(dict.fromkeys([*self.plugin_errors, *pm.plugin_errors]))
+        return Report(app="pytest session", results=results, plugin_errors=errors,
                       rules={rule_id: registry[rule_id] for rule_id in fired if rule_id in registry})
 
     def write(self, targets: Sequence[ReportTarget], pm: AsgionPluginManager, root: Path) -> list[str]:

@@ -193,6 +193,69 @@ def test_a_suite_that_turns_warnings_into_errors_keeps_its_outcomes(project: pyt
     assert "AsgionViolationWarning" in result.stdout.str(), "still shown as a warning"
 
 
+def test_a_suite_that_forbids_blocking_calls_in_its_event_loop_keeps_every_check(pytester: pytest.Pytester) -> None:
+    # Starlette's own suite runs blockbuster: a blocking call made under a starlette frame inside a running loop
+    # raises. asgion's one-time work (registering the rules imports their examples) must not happen there, or a
+    # built-in plugin is lost for the whole session.
+    pytester.makeconftest('''
+import pytest
+from blockbuster import BlockBuster
+
+
+@pytest.fixture(autouse=True)
+def blockbuster():
+    detector = BlockBuster("starlette")
+    detector.activate()
+    yield
+    detector.deactivate()
+''')
+    pytester.makepyfile(test_in_a_loop='''
+import asyncio
+
+from starlette.applications import Starlette
+from starlette.responses import Response
+from starlette.routing import Route
+from starlette.testclient import TestClient
+
+
+async def short(request):
+    return Response(b"abc", headers={"content-length": "10"})
+
+app = Starlette(routes=[Route("/short", short)])
+
+
+def test_client_made_inside_a_running_loop():
+    async def main():
+        return TestClient(app)  # the first Inspector of the session is made here, under starlette's frames
+
+    client = asyncio.run(main())
+    assert client.get("/short").status_code == 200
+''')
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-rA", "-W", "ignore::DeprecationWarning",
+                                           "--asgi-auto", "--asgi-strict")
+    out = result.stdout.str()
+    assert "SEM-003 [warning] GET /short" in out, out
+    assert "G-004" not in out and "disabled" not in out, out
+
+
+@pytest.mark.parametrize("xdist", [(), ("-n", "2")], ids=["one process", "xdist"])
+def test_a_plugin_that_failed_is_named_in_the_summary(project: pytest.Pytester, monkeypatch: pytest.MonkeyPatch,
+                                                      xdist: tuple[str, ...]) -> None:
+    project.makepyfile(broken_rules='''
+import pluggy
+
+@pluggy.HookimplMarker("asgion")
+def asgion_register_rules(registry):
+    raise RuntimeError("no rules today")
+''')
+    monkeypatch.setenv("ASGION_PLUGINS", "broken_rules")
+    monkeypatch.setenv("PYTHONPATH", str(project.path))
+    result = run(project, "--asgi-auto", *xdist)
+    summary = result.stdout.str().split("= asgion =")[-1]
+    assert summary.count("plugin 'broken_rules' disabled: rule registration failed: RuntimeError: no rules today") \
+        == 1, result.stdout.str()
+
+
 def test_quart_and_asgi_lifespan_clients_are_inspected(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_more_clients='''
 import asyncio
