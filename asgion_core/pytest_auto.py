@@ -16,8 +16,9 @@ from types import ModuleType
 from typing import Any
 
 from asgion_core.config import AsgionConfig
-from asgion_core.inspector import Inspector
+from asgion_core.inspector import MAX_INTERNAL_ERRORS, Inspector
 from asgion_core.plugins import AsgionPluginManager
+from asgion_core.report import InternalError
 from asgion_core.rules import Severity
 from asgion_core.violation import SourceLocation, Violation
 
@@ -131,6 +132,8 @@ class AutoInspection:
         self._undo: list[Callable[[], None]] = []
         self._lock = threading.Lock()  # test clients run the app in their own threads
         self._inspectors: dict[int, Inspector] = {}
+        #: What the checks of inspectors no longer kept raised (those of the kept ones are read at the end).
+        self._evicted_errors: list[InternalError] = []
 
     def install(self, transports: Iterable[TestTransport]) -> list[str]:
         """Patch every transport whose module is installed; returns the names of those patched."""
@@ -165,7 +168,8 @@ class AutoInspection:
                                           on_violation=lambda violation: self.record(violation, transport))
                 self._inspectors[id(app)] = inspector  # most recently used last
                 while len(self._inspectors) > MAX_INSPECTORS:
-                    self._inspectors.pop(next(iter(self._inspectors)))
+                    evicted = self._inspectors.pop(next(iter(self._inspectors)))
+                    self._evicted_errors = _distinct(self._evicted_errors, evicted.internal_errors)
             return inspector
 
         return inspect
@@ -180,6 +184,14 @@ class AutoInspection:
             pending, self.findings = self.findings, []
         return pending
 
+    def internal_errors(self) -> list[InternalError]:
+        """What any inspector's checks raised this session (each once): those checks found nothing there."""
+        with self._lock:
+            found = self._evicted_errors
+            for inspector in self._inspectors.values():
+                found = _distinct(found, inspector.internal_errors)
+        return found
+
     def take(self, nodeid: str) -> list[Finding]:
         """The findings made while ``nodeid`` ran, removed from the pending list."""
         with self._lock:
@@ -187,3 +199,12 @@ class AutoInspection:
             if mine:
                 self.findings = [f for f in self.findings if f.nodeid != nodeid]
         return mine
+
+
+def _distinct(kept: list[InternalError], more: Iterable[InternalError]) -> list[InternalError]:
+    """``kept`` and then each of ``more`` not in it, up to the Inspector's own cap."""
+    merged = list(kept)
+    for error in more:
+        if error not in merged and len(merged) < MAX_INTERNAL_ERRORS:
+            merged.append(error)
+    return merged

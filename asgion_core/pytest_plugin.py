@@ -333,6 +333,7 @@ def _judge(item: pytest.Item, state: _State) -> str | None:
         violations = inspector.violations
         findings += [Finding(item.nodeid, "asgi_inspect", v) for v in violations[seen.get(id(inspector), 0):]]
         seen[id(inspector)] = len(violations)
+        state.findings.add_internal_errors(inspector.internal_errors)
     if state.auto is not None:
         findings += state.auto.take(item.nodeid)
     if not findings or item.get_closest_marker("asgi_skip") is not None:
@@ -373,6 +374,8 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
             state.findings.add(judge(stray, floor=_floor(session.config, None), only_app=state.blame_app))
     if state.used_pm:
         state.findings.add_plugin_errors(state.pm.plugin_errors)
+    if state.auto is not None:
+        state.findings.add_internal_errors(state.auto.internal_errors())
     workeroutput = getattr(session.config, "workeroutput", None)
     if workeroutput is not None:  # a pytest-xdist worker: the controller merges and writes
         workeroutput["asgion"] = state.findings.to_json()

@@ -13,7 +13,7 @@ from typing import Any
 
 from asgion_core.plugins import AsgionPluginManager
 from asgion_core.pytest_auto import Finding
-from asgion_core.report import Report, ReportOptions, ScopeResult
+from asgion_core.report import InternalError, Report, ReportOptions, ScopeResult
 from asgion_core.rules import Severity
 from asgion_core.violation import SourceLocation, Violation
 
@@ -80,9 +80,14 @@ class SessionFindings:
     client: dict[tuple[str, str, str], Finding] = field(default_factory=dict)
     #: Plugins that failed (each once, whichever worker met it): a disabled plugin's rules were not checked.
     plugin_errors: list[str] = field(default_factory=list)
+    #: Checks that raised (each once): what they would have found is missing.
+    internal_errors: list[InternalError] = field(default_factory=list)
 
     def add_plugin_errors(self, errors: Iterable[str]) -> None:
         self.plugin_errors += [e for e in dict.fromkeys(errors) if e not in self.plugin_errors]
+
+    def add_internal_errors(self, errors: Iterable[InternalError]) -> None:
+        self.internal_errors += [e for e in dict.fromkeys(errors) if e not in self.internal_errors]
 
     def add(self, judged: Judgement) -> None:
         self.app += judged.app
@@ -97,13 +102,15 @@ class SessionFindings:
     def to_json(self) -> str:
         return json.dumps({"app": [f.to_dict() for f in self.app],
                            "client": [f.to_dict() for f in self.client.values()],
-                           "plugin_errors": self.plugin_errors})
+                           "plugin_errors": self.plugin_errors,
+                           "internal_errors": [e.to_dict() for e in self.internal_errors]})
 
     def merge_json(self, payload: str) -> None:
         data = json.loads(payload)
         self.add(Judgement([Finding.from_dict(d) for d in data.get("app", ())],
                            [Finding.from_dict(d) for d in data.get("client", ())]))
         self.add_plugin_errors(str(e) for e in data.get("plugin_errors", ()))
+        self.add_internal_errors(InternalError(**e) for e in data.get("internal_errors", ()))
 
     # -- the terminal summary and the report -----------------------------------------------------------------------
     def summary_lines(self) -> list[str]:
@@ -124,6 +131,9 @@ class SessionFindings:
         if self.plugin_errors:
             lines.append("plugin errors (their rules were not checked):")
             lines += [f"  {error}" for error in self.plugin_errors]
+        if self.internal_errors:
+            lines.append("internal errors (a check raised, so it found nothing there; please report them):")
+            lines += [f"  {error}" for error in self.internal_errors]
         return lines
 
     def report(self, pm: AsgionPluginManager, root: Path | None = None) -> Report:
@@ -147,6 +157,7 @@ class SessionFindings:
         fired = sorted({v.rule_id for r in results for v in r.violations})
         errors = list(dict.fromkeys([*self.plugin_errors, *pm.plugin_errors]))
         return Report(app="pytest session", results=results, plugin_errors=errors,
+                      internal_errors=list(self.internal_errors),
                       rules={rule_id: registry[rule_id] for rule_id in fired if rule_id in registry})
 
     def write(self, targets: Sequence[ReportTarget], pm: AsgionPluginManager, root: Path) -> list[str]:

@@ -15,9 +15,9 @@ from asgion_core.connection import Connection, ConnectionKind
 from asgion_core.dispatch import CompiledProtocol, Route
 from asgion_core.fsm import key_of
 from asgion_core.safe_text import describe_exception
-from asgion_core.value_walk import first_foreign
+from asgion_core.value_walk import PLAIN_TYPES, first_foreign
 
-__all__ = ["Router", "blame_foreign_value"]
+__all__ = ["SPEC_SCOPE_KEYS", "Router", "blame_foreign_value", "first_foreign_in_scope"]
 
 #: How a check's exception is recorded: ``isolate(compiled, check, exc)``.
 Isolate = Callable[[CompiledProtocol, Callable[..., Any], Exception], None]
@@ -101,7 +101,7 @@ class Router:
 
     def lane_failed(self, conn: Connection, message: Message, lane: Callable[..., Any], exc: Exception) -> None:
         """An express lane raised; the message takes its normal route next, which judges a foreign value itself."""
-        if first_foreign(message) is None and first_foreign(conn.scope) is None:
+        if first_foreign(message) is None and first_foreign_in_scope(conn.scope) is None:
             self.isolate(self.compiled, lane, exc)
 
     def _reject(self, conn: Connection, state: str, key: str, message: Message) -> None:
@@ -122,11 +122,32 @@ def blame_foreign_value(conn: Connection, message: Any, check: Callable[..., Any
         conn.report("G-010", f"{conn.direction}: message{foreign} could not be checked ({name} raised "
                              f"{describe_exception(exc, 200)})")
         return True
-    in_scope = first_foreign(conn.scope)
+    in_scope = first_foreign_in_scope(conn.scope)
     if in_scope is not None:
         conn.report("G-027", f"scope{in_scope} could not be read ({name} raised {describe_exception(exc, 200)})")
         return True
     return False
+
+
+#: The scope keys the ASGI spec defines and checks read. Anything else (Starlette's ``app``, ``router`` and
+#: ``endpoint``, a lifespan ``state`` full of the app's objects) is the app's own business and holds any object.
+SPEC_SCOPE_KEYS = ("type", "asgi", "http_version", "method", "scheme", "path", "raw_path", "query_string",
+                   "root_path", "headers", "client", "server", "subprotocols", "extensions")
+
+
+def first_foreign_in_scope(scope: Any) -> str | None:
+    """Like :func:`first_foreign` for a scope, looking only at its keys and at the values of spec keys."""
+    if type(scope) is not dict:
+        return first_foreign(scope)
+    for key in dict.keys(scope):
+        if type(key) not in PLAIN_TYPES:
+            return f" key ({type(key).__name__})"
+    for key in SPEC_SCOPE_KEYS:
+        if dict.__contains__(scope, key):
+            found = first_foreign(dict.__getitem__(scope, key), f"[{key!r}]")
+            if found is not None:
+                return found
+    return None
 
 
 def _slow_route(conn: Connection, message: Any, table: Mapping[str, Route], other: Route) -> Route:

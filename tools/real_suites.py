@@ -2,8 +2,9 @@
 
 For each framework named, the sdist of the version installed in the target interpreter is downloaded from PyPI
 (``pip download --no-binary``), unpacked, and its tests run twice in the same interpreter: plain, then with
-``--asgi-auto`` and a JSON session report. The script fails when any test's outcome differs; it prints the wall
-times, their ratio and the distinct findings per rule, and writes everything to ``WORKDIR/<framework>.json``.
+``--asgi-auto`` and a JSON session report. The script fails when any test's outcome differs, or when asgion reports
+a plugin it disabled or a check that raised (checks that did not run prove nothing); it prints the wall times, their
+ratio and the distinct findings per rule, and writes everything to ``WORKDIR/<framework>.json``.
 
     python tools/real_suites.py starlette --venv build/suite-venv
 
@@ -121,6 +122,10 @@ def compare(python: str, framework: str, workdir: Path, source: Path | None = No
             "outcomes": dict(Counter(plain.values())), "plain_seconds": round(plain_time, 2),
             "auto_seconds": round(auto_time, 2), "ratio": round(auto_time / plain_time, 3),
             "findings_by_rule": dict(app_rules.most_common()), "test_client": client_rules,
+            # a plugin disabled or a check that raised means checks did not run: the comparison proves less
+            "plugin_errors": data.get("plugin_errors", []),
+            "internal_errors": [f"{e['plugin']}: {e['where']}: {e['error']} ({e['at']})"
+                                for e in data.get("internal_errors", [])],
             "deselected": RACY.get(framework, [])}
 
 
@@ -151,7 +156,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {rule_id:<9}{count}")
         for line in result["test_client"]:
             print(f"  test client: {line}")
-        failed = failed or bool(result["changed"])
+        for line in result["plugin_errors"] + result["internal_errors"]:
+            print(f"  asgion failed: {line}")
+        failed = failed or bool(result["changed"] or result["plugin_errors"] or result["internal_errors"])
     return 1 if failed else 0
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from asgion import EventCheck, Inspector, hookimpl, inspect
 from asgion_core.plugins import create_plugin_manager
-from asgion_core.scenario import Scenario, receive, send
+from asgion_core.scenario import Scenario, http_scope, receive, send
 from asgion_core.testing import PluginFailure, run_scenario
 from tests.conftest import CliRun
 from tests.helpers import RecordingServer
@@ -124,6 +124,28 @@ def test_internal_errors_say_where_they_were_raised() -> None:
     [error] = inspector.internal_errors
     assert error.at.startswith(f"{__file__}:") and error.at.endswith("in broken")
     assert "RuntimeError: bug in my check" in str(error)
+
+
+class Framework:
+    """Stands for Starlette, which puts itself, its router and the endpoint into the scope."""
+
+
+def test_a_scope_holding_the_apps_own_objects_does_not_excuse_a_broken_check() -> None:
+    scope = http_scope()
+    scope.update(app=Framework(), endpoint=buggy, state={"pool": Framework()})
+    inspector = Inspector(buggy, plugins=create_plugin_manager(plugins=["http", Raises()], autoload=False, env={}))
+    RecordingServer().run(inspector, scope)
+    assert "G-027" not in {v.rule_id for v in inspector.violations}, "not the scope's fault"
+    assert [e.error for e in inspector.internal_errors] == ["RuntimeError: bug in my check"]
+
+
+def test_a_foreign_value_in_a_spec_key_is_still_blamed() -> None:
+    scope = http_scope()
+    scope["headers"] = [(b"host", Framework())]
+    inspector = Inspector(buggy, plugins=create_plugin_manager(plugins=["http", Raises()], autoload=False, env={}))
+    RecordingServer().run(inspector, scope)
+    assert any(v.rule_id == "G-027" and "['headers'][0][1] (Framework)" in v.message for v in inspector.violations)
+    assert inspector.internal_errors == []
 
 
 def test_run_scenario_fails_with_the_plugins_error() -> None:

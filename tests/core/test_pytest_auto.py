@@ -256,6 +256,37 @@ def asgion_register_rules(registry):
         == 1, result.stdout.str()
 
 
+@pytest.mark.parametrize("xdist", [(), ("-n", "2")], ids=["one process", "xdist"])
+def test_a_check_that_raised_is_named_in_the_summary_and_the_report(project: pytest.Pytester,
+                                                                   monkeypatch: pytest.MonkeyPatch,
+                                                                   xdist: tuple[str, ...]) -> None:
+    project.makepyfile(raising_check='''
+import pluggy
+from asgion import EventCheck, Rule, Severity
+
+hookimpl = pluggy.HookimplMarker("asgion")
+
+@hookimpl
+def asgion_register_rules(registry):
+    registry.register(Rule(id="RX-001", name="raises", severity=Severity.INFO, layer="raising",
+                           summary="A check that raises.", hint="None."))
+
+def check(conn, message):
+    raise ValueError("a bug in the check")
+
+@hookimpl
+def asgion_event_checks(scope_type, config):
+    return [EventCheck(check, ("RX-001",), "send", ("http.response.start",))] if scope_type == "http" else []
+''')
+    monkeypatch.setenv("ASGION_PLUGINS", "raising_check")
+    monkeypatch.setenv("PYTHONPATH", str(project.path))
+    result = run(project, "--asgi-auto", "--asgi-report", "json:report.json", *xdist)
+    summary = result.stdout.str().split("= asgion =")[-1]
+    assert summary.count("raising_check: ") == 1 and "ValueError: a bug in the check" in summary, summary
+    errors = json.loads((project.path / "report.json").read_text())["internal_errors"]
+    assert [e["plugin"] for e in errors] == ["raising_check"] and "a bug in the check" in errors[0]["error"]
+
+
 def test_quart_and_asgi_lifespan_clients_are_inspected(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_more_clients='''
 import asyncio
