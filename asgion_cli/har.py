@@ -187,14 +187,22 @@ def websocket_entry(record: TraceRecord, result: ScopeResult | None = None) -> d
 
 
 def pair_results(records: list[TraceRecord], results: Iterable[ScopeResult]) -> list[ScopeResult | None]:
-    """Each record's scope result (the n-th record of a label gets the n-th result of it), or None."""
+    """Each record's scope result, or None: the result that names the record's id, else (results read back
+    from elsewhere name none) the n-th result of the record's label for its n-th record."""
+    by_id: dict[str, ScopeResult] = {}
     by_label: dict[str, deque[ScopeResult]] = {}
     for result in results:
-        by_label.setdefault(result.label, deque()).append(result)
+        if result.trace_id:
+            by_id[result.trace_id] = result
+        else:
+            by_label.setdefault(result.label, deque()).append(result)
     paired: list[ScopeResult | None] = []
     for record in records:
-        queue = by_label.get(_record_label(record))
-        paired.append(queue.popleft() if queue else None)
+        result = by_id.get(record.id)
+        if result is None:
+            queue = by_label.get(_record_label(record))
+            result = queue.popleft() if queue else None
+        paired.append(result)
     return paired
 
 

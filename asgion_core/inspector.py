@@ -480,6 +480,7 @@ def _result(conn: Connection, exception: BaseException | None, now_ns: int) -> S
         violations=conn.violations,
         suppressed=conn.suppressed,
         duration_ns=now_ns - conn.started_ns,
+        trace_id=conn.trace.id if conn.trace is not None else "",
     )
     if exception is not None and conn.from_server(exception):
         # the server's own signal (e.g. OSError from send() after the client left) passed through the app

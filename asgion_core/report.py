@@ -92,6 +92,8 @@ class ScopeResult:
     #: What the protocol tells of the connection (response headers, body size), when the Inspector was asked to
     #: keep details (``asgion check -v``); header values of secret names are redacted.
     details: dict[str, Any] = field(default_factory=dict)
+    #: The id of the connection's trace record, when it was traced (what pairs a HAR entry with its findings).
+    trace_id: str = ""
 
     @property
     def failed(self) -> bool:

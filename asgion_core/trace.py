@@ -275,6 +275,7 @@ class Tracer:
         "end_marks",
         "event_bytes",
         "head",
+        "id",
         "keep",
         "kept_bytes",
         "marks",
@@ -293,6 +294,8 @@ class Tracer:
                  redactor: Redactor | None = None) -> None:
         self.started_ns = time.perf_counter_ns()
         self.started_at = datetime.now(UTC).isoformat()
+        #: The record's id, known from the start so that the connection's ScopeResult can name its trace.
+        self.id = os.urandom(8).hex()
         self.max_body = max_body_size
         self.redactor = redactor if redactor is not None else Redactor()
         #: The content type of what each direction carries (request: from the scope; response: from its start),
@@ -388,7 +391,7 @@ class Tracer:
         summary.bytes_sent = self.bytes_sent
         summary.bytes_received = self.bytes_received
         return TraceRecord(
-            id=os.urandom(8).hex(),
+            id=self.id,
             started_at=self.started_at,
             scope=self.scope,
             events=self._events(),

@@ -131,3 +131,12 @@ def test_har_shows_timeouts_and_app_exceptions(run_cli: CliRun) -> None:
     assert hung["_error"] in hung["comment"] and hung["time"] >= 200
     [raised] = json.loads(run_cli("trace", "tests.cli.apps:raises", "--format", "har")[1])["log"]["entries"]
     assert raised["response"]["status"] == 0 and raised["_error"].startswith("the app raised ValueError")
+
+
+def test_har_pairs_findings_with_their_entry_when_the_query_is_redacted(run_cli: CliRun) -> None:
+    data = json.loads(run_cli("trace", "tests.cli.apps:raises", "--path", "/?token=secret&page=2",
+                              "--format", "har")[1])
+    check_har(data)
+    [raised] = data["log"]["entries"]
+    assert "secret" not in json.dumps(raised), "the token is redacted in the record"
+    assert raised["response"]["status"] == 0 and raised["_error"].startswith("the app raised ValueError")
