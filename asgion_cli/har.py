@@ -198,11 +198,11 @@ def pair_results(records: list[TraceRecord], results: Iterable[ScopeResult]) -> 
             by_label.setdefault(result.label, deque()).append(result)
     paired: list[ScopeResult | None] = []
     for record in records:
-        result = by_id.get(record.id)
-        if result is None:
+        found = by_id.get(record.id)
+        if found is None:
             queue = by_label.get(_record_label(record))
-            result = queue.popleft() if queue else None
-        paired.append(result)
+            found = queue.popleft() if queue else None
+        paired.append(found)
     return paired
 
 
