@@ -213,7 +213,8 @@ class Connection:
         ``location`` is where the problem is in the app's code, when the check knows better than the send that
         is being judged (G-021: the line that raised); ``owner`` then says whose code that is (default ``app``).
         Otherwise a finding on a send points at the user's frame that sent it, or, when a framework made the
-        send, at the route's endpoint with the framework frame kept as ``sent_from``.
+        send (also when the user's code only forwarded the call to it, as a pure ASGI middleware does), at the
+        route's endpoint with the framework frame kept as ``sent_from``.
         """
         kind = self.kind
         if rule_id not in kind.enabled:
@@ -231,7 +232,10 @@ class Connection:
             if self.direction == "send":
                 origin = find_send_caller(kind.config.blame_rules)
                 location, owner = origin.location, "app" if origin.user else "framework"
-                if not origin.user:
+                if origin.forwarded is not None:  # the user's code only passed the call on to the framework's
+                    owner, sent_from = "framework", origin.forwarded
+                    location = endpoint_location(self.scope) or origin.location
+                elif not origin.user:
                     endpoint = endpoint_location(self.scope)
                     if endpoint is not None:
                         location, sent_from = endpoint, origin.location

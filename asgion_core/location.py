@@ -87,10 +87,16 @@ DEFAULT_BLAME = Blame()
 
 @dataclass(frozen=True, slots=True)
 class Origin:
-    """Where a finding points, and whether that is the user's own code."""
+    """Where a finding points, and whether that is the user's own code.
+
+    ``forwarded`` is the framework frame that made the send when the user's frame only passed the connection on
+    (a pure ASGI middleware awaiting ``self.app(scope, receive, send)``): then the route's endpoint is the better
+    place to look, when the scope names one.
+    """
 
     location: SourceLocation | None
     user: bool
+    forwarded: SourceLocation | None = None
 
 
 def _top_package(frame: FrameType) -> str:
@@ -102,7 +108,8 @@ def find_send_caller(blame: Blame = DEFAULT_BLAME) -> Origin:
     """The app code that awaited the innermost send wrapper on the current stack.
 
     The first frame of the user's code wins; when there is none (a framework built the response), the innermost
-    framework frame that is not a middleware's send wrapper.
+    framework frame that is not a middleware's send wrapper. A user frame that only called into an ASGI app of the
+    framework, which then sent, is marked as forwarding (see :class:`Origin`).
     """
     frame: FrameType | None = sys._getframe(1)
     while frame is not None and frame.f_code not in _send_codes:
@@ -111,10 +118,13 @@ def find_send_caller(blame: Blame = DEFAULT_BLAME) -> Origin:
         return Origin(None, False)
     fallback: FrameType | None = None
     wrapper: FrameType | None = None
-    frame = frame.f_back
+    callee, frame = frame, frame.f_back
     while frame is not None and frame.f_code not in _entry_codes:
         kind = blame.kind(frame)
         if kind == "user":
+            made_by = fallback or wrapper
+            if made_by is not None and _is_asgi_call(callee.f_code):
+                return Origin(_location(frame), True, forwarded=_location(made_by))
             return Origin(_location(frame), True)
         if kind == "library":
             # middleware send wrappers only pass the message on; the frame that built it is more useful
@@ -122,9 +132,15 @@ def find_send_caller(blame: Blame = DEFAULT_BLAME) -> Origin:
                 wrapper = wrapper or frame
             elif fallback is None:
                 fallback = frame
-        frame = frame.f_back
+        callee, frame = frame, frame.f_back
     chosen = fallback or wrapper
     return Origin(_location(chosen) if chosen is not None else None, False)
+
+
+def _is_asgi_call(code: CodeType) -> bool:
+    """Whether ``code`` is an ASGI app's entry (it takes ``scope``, ``receive`` and ``send``)."""
+    parameters = code.co_varnames[:code.co_argcount + code.co_kwonlyargcount]
+    return "scope" in parameters and "receive" in parameters and "send" in parameters
 
 
 def _location(frame: FrameType) -> SourceLocation:

@@ -120,3 +120,63 @@ def test_a_send_from_a_task_is_never_blamed_on_whoever_runs_the_loop() -> None:
     asyncio.run(inspector(scope, receive, send))
     [hf002] = [v for v in inspector.violations if v.rule_id == "HF-002"]
     assert hf002.location is None or "test_location" not in hf002.location.file, hf002.location
+
+
+class Forwarding:
+    """A pure ASGI middleware of the user's that only passes the connection on."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        await self.app(scope, receive, send)
+
+
+async def short_body(request: Any) -> Any:
+    from starlette.responses import Response
+
+    return Response(b"abc", media_type="text/plain; charset=utf-8", headers={"content-length": "10"})
+
+
+def test_a_middleware_that_only_forwards_is_not_blamed_for_what_the_framework_sent() -> None:
+    from starlette.applications import Starlette
+    from starlette.middleware import Middleware
+    from starlette.middleware.base import BaseHTTPMiddleware
+    from starlette.routing import Route
+    from starlette.testclient import TestClient
+
+    from asgion_core.inspector import Inspector
+
+    class Noop(BaseHTTPMiddleware):
+        async def dispatch(self, request: Any, call_next: Any) -> Any:
+            return await call_next(request)
+
+    found = {}
+    for name, middleware in {"plain": [Middleware(Noop)],
+                             "forwarding": [Middleware(Forwarding), Middleware(Noop)]}.items():
+        inspector = Inspector(Starlette(routes=[Route("/", short_body)], middleware=middleware))
+        TestClient(inspector).get("/")
+        [sem003] = [v for v in inspector.violations if v.rule_id == "SEM-003"]
+        found[name] = sem003
+    for sem003 in found.values():
+        assert sem003.owner == "framework" and sem003.location is not None
+        assert (sem003.location.function, sem003.location.file) == ("short_body", __file__)
+        assert sem003.sent_from is not None and "starlette" in sem003.sent_from.file
+    assert found["plain"].sent_from == found["forwarding"].sent_from
+
+
+def test_a_users_own_app_that_calls_a_framework_response_keeps_the_blame() -> None:
+    """No route names an endpoint: the user's line that called the response is the best place to look."""
+    from starlette.responses import Response
+    from starlette.testclient import TestClient
+
+    from asgion_core.inspector import Inspector
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        await Response(b"abc", headers={"content-length": "10"})(scope, receive, send)
+
+    inspector = Inspector(app)
+    TestClient(inspector).get("/")
+    [sem003] = [v for v in inspector.violations if v.rule_id == "SEM-003"]
+    assert sem003.location is not None and sem003.location.function == "app" and sem003.location.file == __file__
+    assert sem003.sent_from is not None and "starlette" in sem003.sent_from.file
