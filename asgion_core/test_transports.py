@@ -23,6 +23,7 @@ def asgion_test_transports() -> list[TestTransport]:
     return [
         TestTransport("starlette.testclient.TestClient", "starlette.testclient", _starlette_test_client),
         TestTransport("httpx.ASGITransport", "httpx", _httpx_asgi_transport),
+        TestTransport("httpx2.ASGITransport", "httpx2", _httpx_asgi_transport),  # httpx's successor, same API
         TestTransport("litestar.testing (TestClient, AsyncTestClient)", "litestar.testing", _litestar_test_clients),
         TestTransport("quart test client", "quart.testing.connections", _quart_test_connections),
         TestTransport("asgi_lifespan.LifespanManager", "asgi_lifespan", _lifespan_manager),
@@ -68,7 +69,7 @@ def _starlette_test_client(module: ModuleType, wrap: Wrap) -> Callable[[], None]
 
 
 def _httpx_asgi_transport(module: ModuleType, wrap: Wrap) -> Callable[[], None]:
-    """httpx's ASGITransport (``AsyncClient(transport=ASGITransport(app))``)."""
+    """httpx's (or httpx2's) ASGITransport (``AsyncClient(transport=ASGITransport(app))``)."""
     return _viewed_method(module.ASGITransport, "handle_async_request", wrap)
 
 

@@ -363,6 +363,34 @@ def test_lifespan_manager_and_transport_share_one_inspector():
     assert failures.count("SEM-003 [warning] GET /short") == 1, "one Inspector, not one inside another"
 
 
+def test_httpx2_transports_are_inspected(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_httpx2_client='''
+import asyncio
+
+import httpx2
+from starlette.applications import Starlette
+from starlette.responses import Response
+from starlette.routing import Route
+
+
+async def short(request):
+    return Response(b"abc", media_type="text/plain; charset=utf-8", headers={"content-length": "10"})
+
+app = Starlette(routes=[Route("/short", short)])
+
+
+def test_short_through_httpx2():
+    async def main():
+        async with httpx2.AsyncClient(transport=httpx2.ASGITransport(app=app), base_url="http://t") as client:
+            assert (await client.get("/short")).status_code == 200
+
+    asyncio.run(main())
+''')
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-rA", "--asgi-auto", "--asgi-strict")
+    assert outcomes(result) == {"test_short_through_httpx2": "FAILED"}, result.stdout.str()
+    assert "SEM-003 [warning] GET /short" in result.stdout.str()
+
+
 def test_a_plugin_that_reruns_tests_keeps_doing_so(project: pytest.Pytester) -> None:
     project.makepyfile(test_flaky='''
 import pytest
