@@ -36,6 +36,7 @@ from asgion_core.router import Router, blame_foreign_value
 from asgion_core.rules import Severity
 from asgion_core.safe_text import describe_exception, safe_repr
 from asgion_core.selection import select_rules
+from asgion_core.server_log import log_violation
 from asgion_core.trace import (
     DEFAULT_MAX_BODY_SIZE,
     DEFAULT_MAX_EVENTS,
@@ -518,5 +519,8 @@ set_entry_code(asyncio.events.Handle._run.__code__)  # or the event loop's (a ta
 
 
 def inspect(app: ASGIApp, **options: Any) -> Inspector:
-    """The middleware form: ``app = inspect(app)`` under any ASGI server. Options as for :class:`Inspector`."""
+    """The middleware form: ``app = inspect(app)`` under any ASGI server. Options as for :class:`Inspector`;
+    unless ``on_violation`` is given (``None`` to keep quiet), each finding is logged by the ``asgion`` logger
+    (:mod:`asgion_core.server_log`), since under a server nobody reads ``inspector.violations``."""
+    options.setdefault("on_violation", log_violation)
     return Inspector(app, **options)

@@ -132,3 +132,38 @@ def test_two_uvicorn_servers_share_one_inspector() -> None:
         thread.join(20)
     assert served > 0 and second.get("done", 0) > 0
     assert "LF-011" not in {v.rule_id for v in inspector.violations}
+
+
+def test_findings_reach_the_servers_log_with_no_setup(tmp_path: Any) -> None:
+    """``uvicorn main:app`` as a user starts it: the middleware form's findings are in the server's output."""
+    import subprocess
+    import sys
+
+    from tests.servers.conftest import free_port, wait_for_port
+
+    (tmp_path / "main.py").write_text('''
+from asgion import inspect
+
+
+async def short(scope, receive, send):
+    if scope["type"] != "http":
+        return
+    await send({"type": "http.response.start", "status": 200,
+                "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", b"10")]})
+    await send({"type": "http.response.body", "body": b"abc"})
+
+app = inspect(short)
+''')
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "uvicorn", "main:app", "--host", "127.0.0.1", "--port",
+                               str(port), "--lifespan", "off"], cwd=tmp_path, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True)
+    try:
+        wait_for_port(port)
+        with contextlib.suppress(httpx.HTTPError):  # uvicorn cuts the connection of a short body
+            httpx.get(f"http://127.0.0.1:{port}/", timeout=5)
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=10)[0]
+    assert "SEM-003 [warning] GET /: content-length declared 10 but only 3 bytes were sent (at " in output, output
+    assert "main.py:" in output.split("SEM-003")[1].splitlines()[0]

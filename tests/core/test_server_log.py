@@ -1,0 +1,38 @@
+"""asgion_core.server_log: the middleware form logs each finding, at the level of its severity."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import pytest
+
+from asgion import inspect
+from asgion_core.plugins import create_plugin_manager
+from tests.helpers import RecordingServer
+
+PM = create_plugin_manager(autoload=False, env={})
+
+
+async def body_first(scope: Any, receive: Any, send: Any) -> None:
+    await receive()
+    await send({"type": "http.response.body", "body": b"early"})  # HF-002, an error
+
+
+def test_findings_are_logged_at_their_severity_with_their_place(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.DEBUG, logger="asgion"):
+        RecordingServer().run(inspect(body_first, plugins=PM))
+    [record] = [r for r in caplog.records if "HF-002" in r.getMessage()]
+    assert record.name == "asgion" and record.levelno == logging.ERROR
+    assert record.getMessage().startswith("HF-002 [error] GET /: ")
+    assert f"(at {__file__}:" in record.getMessage() and record.getMessage().endswith("in body_first)")
+
+
+def test_a_callback_of_your_own_or_none_replaces_the_log(caplog: pytest.LogCaptureFixture) -> None:
+    seen: list[Any] = []
+    with caplog.at_level(logging.DEBUG, logger="asgion"):
+        RecordingServer().run(inspect(body_first, plugins=PM, on_violation=seen.append))
+        quiet = inspect(body_first, plugins=PM, on_violation=None)
+        RecordingServer().run(quiet)
+    assert not [r for r in caplog.records if r.name == "asgion"]
+    assert "HF-002" in {v.rule_id for v in seen} and "HF-002" in {v.rule_id for v in quiet.violations}
