@@ -4,7 +4,7 @@ Read by duck typing on the route classes' names, so neither framework is importe
 simply not recognised. Path parameters get valid sample values: from the route's converters (int, float, uuid,
 path, str) and, for FastAPI, from the endpoint's type hints (an ``int`` parameter without a converter gets 1) and
 its OpenAPI document, which also gives each operation its required query parameters, headers and body. With
-CORSMiddleware every route also gets an OPTIONS preflight.
+CORSMiddleware every path also gets an OPTIONS preflight, from an origin the middleware allows.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from asgion_core.discovery import (
     fill_path,
     framework_of,
     ordered_methods,
+    sample_matching,
     sample_value,
 )
 from asgion_core.hookspecs import hookimpl
@@ -32,6 +33,8 @@ _CONVERTER_SAMPLES = {"IntegerConvertor": "1", "FloatConvertor": "1.0", "PathCon
                       "UUIDConvertor": SAMPLE_UUID}
 _PARAMETER = re.compile(r"{([^}:]+)(?::[^}]*)?}")
 _FRAMEWORKS = ("starlette", "fastapi")
+#: The preflight's Origin when CORSMiddleware allows any (``*``) or its settings cannot be read.
+ANY_ORIGIN = "https://example.com"
 
 
 @hookimpl
@@ -42,7 +45,7 @@ def asgion_discover_routes(app: Any) -> Discovery | None:
         routes = list(app.routes)
     except Exception:
         return None
-    walk = _Walk(Discovery(source="starlette"), preflight=_answers_preflight(app))
+    walk = _Walk(Discovery(source="starlette"), preflight_origin=_preflight_origin(app))
     walk.routes(routes, "", _Schema(_openapi_document(app), ""), depth=0)
     found = walk.found
     found.skip_framework_routes(walk.framework_routes)
@@ -69,8 +72,10 @@ class _Walk:
     StaticFiles), whose findings would be the framework's, not the app's."""
 
     found: Discovery
-    preflight: bool
+    #: The Origin a preflight is sent from (one CORSMiddleware allows), or None when no preflight is answered.
+    preflight_origin: str | None
     framework_routes: list[str] = field(default_factory=list)
+    preflighted: set[str] = field(default_factory=set)
 
     def routes(self, routes: list[Any], prefix: str, schema: _Schema, depth: int) -> None:
         if depth > 8:
@@ -115,9 +120,11 @@ class _Walk:
                 path, method, route=path_format, query=request.query if request else "",
                 headers=request.headers if request else (), body=request.body if request else b"",
                 handler=getattr(route, "endpoint", None)))
-        if self.preflight and "OPTIONS" not in methods and path is not None:
+        origin = self.preflight_origin
+        if origin is not None and "OPTIONS" not in methods and path is not None and path not in self.preflighted:
+            self.preflighted.add(path)  # one preflight per path, however many routes share it
             self.found.routes.append(DiscoveredRoute(path, "OPTIONS", route=path_format, headers=(
-                ("origin", "https://example.com"), ("access-control-request-method", methods[0]))))
+                ("origin", origin), ("access-control-request-method", methods[0]))))
 
 
 def _flattened(routes: list[Any]) -> list[Any]:
@@ -161,13 +168,23 @@ def _openapi_document(app: Any) -> Mapping[str, Any] | None:
     return document if isinstance(document, Mapping) else None
 
 
-def _answers_preflight(app: Any) -> bool:
-    """Whether the app runs Starlette's CORSMiddleware, which answers OPTIONS preflights on every path."""
+def _preflight_origin(app: Any) -> str | None:
+    """When the app runs Starlette's CORSMiddleware (which answers OPTIONS preflights on every path), an Origin
+    it allows: the first one listed, one its ``allow_origin_regex`` matches, or any for ``*``; None without it."""
     try:
-        return any(getattr(getattr(m, "cls", None), "__name__", "") == "CORSMiddleware"
-                   for m in getattr(app, "user_middleware", None) or ())
-    except Exception:
-        return False
+        cors = next((m for m in getattr(app, "user_middleware", None) or ()
+                     if getattr(getattr(m, "cls", None), "__name__", "") == "CORSMiddleware"), None)
+        if cors is None:
+            return None
+        options = getattr(cors, "kwargs", None) or {}
+        listed = [o for o in options.get("allow_origins", ()) if isinstance(o, str) and o != "*"]
+        if listed:
+            return listed[0]
+        regex = options.get("allow_origin_regex")
+        matching = sample_matching(regex) if isinstance(regex, str) else None
+        return matching or ANY_ORIGIN
+    except Exception:  # a middleware list of another shape: preflight from anywhere
+        return ANY_ORIGIN
 
 
 def _fill(route: Any, path_format: str, documented: Mapping[str, str]) -> str | None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -132,3 +134,39 @@ def test_every_http_scope_shows_its_status(run_cli: CliRun) -> None:
 
 def test_d_alone_still_posts_to_the_root_as_in_0_6_1(run_cli: CliRun) -> None:
     assert labels(check(run_cli, "tests.cli.apps:echo", "-d", "x")) == ["POST /"]
+
+
+@pytest.mark.parametrize(("cors", "origin"), [
+    ("allow_origins=['http://localhost:3000']", "http://localhost:3000"),
+    ("allow_origin_regex=r'https://[a-z]+\\.example\\.org'", None),
+    ("allow_origins=['*']", "https://example.com"),
+])
+def test_preflights_come_from_an_origin_the_app_allows_once_per_path(
+        cors: str, origin: str | None, run_cli: CliRun, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "cors_app.py").write_text(f'''
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+app = FastAPI()
+app.add_middleware(CORSMiddleware, {cors}, allow_methods=["*"])
+
+
+@app.get("/items")
+def list_items() -> list[str]:
+    return []
+
+
+@app.post("/items")
+def add_item() -> str:
+    return "ok"
+''')
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "cors_app", raising=False)  # the CLI runs in this process: no stale app
+    data = check(run_cli, "cors_app:app", "-v")
+    preflights = [s for s in data["scopes"] if s["label"].startswith("OPTIONS ")]
+    assert [s["label"] for s in preflights] == ["OPTIONS /items"], "one preflight per path"
+    assert preflights[0]["status"] == 200, "the origin is one the middleware allows"
+    out = run_cli("trace", "cors_app:app", "--format", "json")[1]
+    [record] = [r for r in json.loads(out) if r["scope"].get("method") == "OPTIONS"]
+    sent = dict((name["$bytes"], value["$bytes"]) for name, value in record["scope"]["headers"])
+    assert sent["origin"] == origin if origin else re.fullmatch(r"https://[a-z]+\.example\.org", sent["origin"])
