@@ -71,6 +71,8 @@ class Inspector:
     :param strict: raise :class:`ASGIProtocolError` at the end of a connection that broke rules (only when the
         app itself did not raise).
     :param on_violation: called with each :class:`Violation` as it is found.
+    :param on_result: called with each connection's :class:`ScopeResult` as it is filed (a connection with
+        findings, an exception or notes, or every one with ``keep_clean_results``).
     :param exclude_paths: glob patterns of paths that pass through unvalidated.
     :param exclude_rules, include_rules, select, min_severity, profile, categories: rule selection on top of
         ``config`` (``select`` restricts to exactly the named rules, as ``--select`` does).
@@ -99,6 +101,7 @@ class Inspector:
         plugins: AsgionPluginManager | Iterable[str | object] | None = None,
         strict: bool = False,
         on_violation: Callable[[Violation], Any] | None = None,
+        on_result: Callable[[ScopeResult], Any] | None = None,
         exclude_paths: Iterable[str] = (),
         exclude_rules: Iterable[str] = (),
         include_rules: Iterable[str] = (),
@@ -154,6 +157,7 @@ class Inspector:
         self.keep_details = keep_details
         self.express = express
         self.on_violation = on_violation
+        self.on_result = on_result
         self._violations: deque[Violation] = deque(maxlen=max_violations)
         self._results: deque[ScopeResult] = deque(maxlen=max_results)
         self._internal_errors: list[InternalError] = []
@@ -402,6 +406,12 @@ class Inspector:
             except Exception as exc:
                 self._record(InternalError.from_exception("on_violation", "on_violation callback", exc))
 
+    def _tell(self, on_result: Callable[[ScopeResult], Any], result: ScopeResult) -> None:
+        try:
+            on_result(result)
+        except Exception as exc:
+            self._record(InternalError.from_exception("on_result", "on_result callback", exc))
+
     def _late_finding(self, conn: Connection) -> None:
         """A finding after the app call ended: file the connection's result if it had none, and say why."""
         note = "findings were made after the app call ended (by a task the app left running)"
@@ -449,6 +459,8 @@ class Inspector:
                 if self.keep_details:
                     result.details = self._details(conn)
                 self._results.append(result)
+                if self.on_result is not None:
+                    self._tell(self.on_result, result)
         except Exception as exc:
             self._record(InternalError.from_exception("core", "filing the scope result", exc))
         conn.ended = True  # from here on, a finding comes from a task the app left running

@@ -18,7 +18,7 @@ from typing import Any
 from asgion_core.config import AsgionConfig
 from asgion_core.inspector import MAX_INTERNAL_ERRORS, Inspector
 from asgion_core.plugins import AsgionPluginManager
-from asgion_core.report import InternalError
+from asgion_core.report import AppException, InternalError, ScopeResult
 from asgion_core.rules import Severity
 from asgion_core.violation import SourceLocation, Violation
 
@@ -127,6 +127,8 @@ class AutoInspection:
         #: The node id of the running test (None between tests); findings of a test's clients land under it.
         self.current: str | None = None
         self.findings: list[Finding] = []
+        #: The exceptions apps raised, by the test that was running (each test's first goes into the report).
+        self.exceptions: list[tuple[str, AppException]] = []
         #: Transports that could not be patched, with why (shown in the terminal summary).
         self.problems: list[str] = []
         self._undo: list[Callable[[], None]] = []
@@ -165,7 +167,8 @@ class AutoInspection:
                 inspector = self._inspectors.pop(id(app), None)
                 if inspector is None or inspector.app is not app:
                     inspector = Inspector(app, config=self.config, plugins=self.pm,
-                                          on_violation=lambda violation: self.record(violation, transport))
+                                          on_violation=lambda violation: self.record(violation, transport),
+                                          on_result=self.record_result)
                 self._inspectors[id(app)] = inspector  # most recently used last
                 while len(self._inspectors) > MAX_INSPECTORS:
                     evicted = self._inspectors.pop(next(iter(self._inspectors)))
@@ -177,6 +180,11 @@ class AutoInspection:
     def record(self, violation: Violation, transport: str) -> None:
         with self._lock:
             self.findings.append(Finding(self.current or "", transport, violation))
+
+    def record_result(self, result: ScopeResult) -> None:
+        if result.exception is not None:
+            with self._lock:
+                self.exceptions.append((self.current or "", result.exception))
 
     def take_all(self) -> list[Finding]:
         """Every finding not yet taken (those of the session's own teardown, say)."""

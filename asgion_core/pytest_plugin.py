@@ -9,9 +9,11 @@ and ``--asgi-report`` writes one report of the session.
 
 from __future__ import annotations
 
+import time
 import warnings
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import UTC, datetime
 from types import ModuleType
 from typing import Any
 
@@ -94,6 +96,8 @@ class _State:
         self.findings = SessionFindings()
         self.targets: list[ReportTarget] = []
         self.problems: list[str] = []
+        self.started_ns = time.perf_counter_ns()
+        self.findings.started_at = datetime.now(UTC)
 
     @property
     def config(self) -> AsgionConfig:
@@ -334,6 +338,7 @@ def _judge(item: pytest.Item, state: _State) -> str | None:
         findings += [Finding(item.nodeid, "asgi_inspect", v) for v in violations[seen.get(id(inspector), 0):]]
         seen[id(inspector)] = len(violations)
         state.findings.add_internal_errors(inspector.internal_errors)
+        state.findings.add_exceptions((item.nodeid, r.exception) for r in inspector.results if r.exception)
     if state.auto is not None:
         findings += state.auto.take(item.nodeid)
     if not findings or item.get_closest_marker("asgi_skip") is not None:
@@ -376,6 +381,8 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         state.findings.add_plugin_errors(state.pm.plugin_errors)
     if state.auto is not None:
         state.findings.add_internal_errors(state.auto.internal_errors())
+        state.findings.add_exceptions(state.auto.exceptions)
+    state.findings.elapsed_ns = time.perf_counter_ns() - state.started_ns
     workeroutput = getattr(session.config, "workeroutput", None)
     if workeroutput is not None:  # a pytest-xdist worker: the controller merges and writes
         workeroutput["asgion"] = state.findings.to_json()

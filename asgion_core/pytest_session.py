@@ -8,12 +8,13 @@ import os
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from asgion_core.plugins import AsgionPluginManager
 from asgion_core.pytest_auto import Finding
-from asgion_core.report import InternalError, Report, ReportOptions, ScopeResult
+from asgion_core.report import AppException, InternalError, Report, ReportOptions, ScopeResult
 from asgion_core.rules import Severity
 from asgion_core.violation import SourceLocation, Violation
 
@@ -82,9 +83,18 @@ class SessionFindings:
     plugin_errors: list[str] = field(default_factory=list)
     #: Checks that raised (each once): what they would have found is missing.
     internal_errors: list[InternalError] = field(default_factory=list)
+    #: The first exception an app raised in each test (the report shows the test's findings with it).
+    exceptions: dict[str, AppException] = field(default_factory=dict)
+    #: The session's wall time so far and when it started, for the report.
+    elapsed_ns: int = 0
+    started_at: datetime | None = None
 
     def add_plugin_errors(self, errors: Iterable[str]) -> None:
         self.plugin_errors += [e for e in dict.fromkeys(errors) if e not in self.plugin_errors]
+
+    def add_exceptions(self, raised: Iterable[tuple[str, AppException]]) -> None:
+        for nodeid, exception in raised:
+            self.exceptions.setdefault(nodeid, exception)
 
     def add_internal_errors(self, errors: Iterable[InternalError]) -> None:
         self.internal_errors += [e for e in dict.fromkeys(errors) if e not in self.internal_errors]
@@ -103,7 +113,8 @@ class SessionFindings:
         return json.dumps({"app": [f.to_dict() for f in self.app],
                            "client": [f.to_dict() for f in self.client.values()],
                            "plugin_errors": self.plugin_errors,
-                           "internal_errors": [e.to_dict() for e in self.internal_errors]})
+                           "internal_errors": [e.to_dict() for e in self.internal_errors],
+                           "exceptions": [[nodeid, _exception_to_dict(e)] for nodeid, e in self.exceptions.items()]})
 
     def merge_json(self, payload: str) -> None:
         data = json.loads(payload)
@@ -111,6 +122,7 @@ class SessionFindings:
                            [Finding.from_dict(d) for d in data.get("client", ())]))
         self.add_plugin_errors(str(e) for e in data.get("plugin_errors", ()))
         self.add_internal_errors(InternalError(**e) for e in data.get("internal_errors", ()))
+        self.add_exceptions((nodeid, _exception_from_dict(e)) for nodeid, e in data.get("exceptions", ()))
 
     # -- the terminal summary and the report -----------------------------------------------------------------------
     def summary_lines(self) -> list[str]:
@@ -146,7 +158,8 @@ class SessionFindings:
             nodeid = finding.nodeid or "(outside any test)"
             tagged = replace(_located(finding, root), scope_label=f"{finding.violation.scope_label} in {nodeid}")
             by_test.setdefault(nodeid, []).append(tagged)
-        results = [ScopeResult(label=nodeid, scope_type="pytest", violations=by_test[nodeid])
+        results = [ScopeResult(label=nodeid, scope_type="pytest", violations=by_test[nodeid],
+                               exception=self.exceptions.get(nodeid))
                    for nodeid in sorted(by_test)]
         by_transport: dict[str, list[Violation]] = {}
         for finding in sorted(self.client.values(), key=lambda f: (f.transport, f.violation.rule_id)):
@@ -157,7 +170,8 @@ class SessionFindings:
         fired = sorted({v.rule_id for r in results for v in r.violations})
         errors = list(dict.fromkeys([*self.plugin_errors, *pm.plugin_errors]))
         return Report(app="pytest session", results=results, plugin_errors=errors,
-                      internal_errors=list(self.internal_errors),
+                      internal_errors=list(self.internal_errors), elapsed_ns=self.elapsed_ns,
+                      started_at=self.started_at or datetime.now(UTC),
                       rules={rule_id: registry[rule_id] for rule_id in fired if rule_id in registry})
 
     def write(self, targets: Sequence[ReportTarget], pm: AsgionPluginManager, root: Path) -> list[str]:
@@ -173,6 +187,17 @@ class SessionFindings:
             except Exception as exc:
                 problems.append(f"--asgi-report {target.format}:{target.path}: {type(exc).__name__}: {exc}")
         return problems
+
+
+def _exception_to_dict(exception: AppException) -> dict[str, Any]:
+    return {**exception.to_dict(), "traceback": exception.traceback}
+
+
+def _exception_from_dict(data: dict[str, Any]) -> AppException:
+    location = data.get("location")
+    return AppException(str(data.get("type", "")), str(data.get("message", "")),
+                        SourceLocation(**location) if isinstance(location, dict) else None,
+                        str(data.get("traceback", "")))
 
 
 def _located(finding: Finding, root: Path | None) -> Violation:

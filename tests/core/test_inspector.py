@@ -131,6 +131,20 @@ def test_on_violation_callback_errors_are_isolated() -> None:
     assert any(e.plugin == "on_violation" for e in inspector.internal_errors)
 
 
+def test_on_result_hears_of_each_filed_connection_and_its_errors_are_isolated() -> None:
+    heard: list[Any] = []
+
+    def callback(result: Any) -> None:
+        heard.append(result)
+        raise RuntimeError("callback bug")
+
+    inspector = Inspector(buggy, on_result=callback)
+    RecordingServer().run(inspector)
+    RecordingServer().run(inspector)
+    assert heard == inspector.results and len(heard) == 2
+    assert [e.plugin for e in inspector.internal_errors] == ["on_result"]
+
+
 def test_exclude_paths_pass_through_unvalidated() -> None:
     inspector = Inspector(buggy, exclude_paths=["/health*"])
     RecordingServer().run(inspector, http_scope(path="/healthz"))

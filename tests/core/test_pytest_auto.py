@@ -97,6 +97,19 @@ def test_one_report_for_the_session_the_same_under_xdist(project: pytest.Pyteste
     assert scopes[4:] == ["test client: starlette.testclient.TestClient"]
 
 
+@pytest.mark.parametrize("xdist", [(), ("-n", "2")], ids=["one process", "xdist"])
+def test_the_session_report_counts_the_apps_exceptions_and_the_time(project: pytest.Pytester,
+                                                                      xdist: tuple[str, ...]) -> None:
+    run(project, "--asgi-auto", "--asgi-report", "json:session.json", "--asgi-report", "junit:session.xml", *xdist)
+    data = json.loads((project.path / "session.json").read_text())
+    [raised] = [s for s in data["scopes"] if s["label"] == "test_shop.py::test_app_exception_reaches_the_test"]
+    assert raised["exception"]["type"] == "ValueError" and raised["exception"]["location"]["file"] == "shop.py"
+    assert data["summary"]["exceptions"] == 1 and data["summary"]["elapsed_ms"] > 0
+    junit = (project.path / "session.xml").read_text()
+    case = junit.split('name="test_shop.py::test_app_exception_reaches_the_test"')[1].split("</testcase>")[0]
+    assert "<error" in case, "an app exception is an error case, as in asgion check's JUnit"
+
+
 def test_markers_apply_to_auto_inspection(project: pytest.Pytester) -> None:
     project.makepyfile(test_marked='''
 import pytest
