@@ -1,10 +1,12 @@
 """The ``github`` reporter: GitHub Actions workflow commands that annotate the offending lines.
 
 Each finding becomes ``::error``/``::warning``/``::notice`` with ``file=`` and ``line=`` (the offending ``send``,
-or the app's module), relative to ``GITHUB_WORKSPACE``. Values are escaped as the runner expects: ``%``, CR and LF
-everywhere, and also ``:`` and ``,`` inside properties. GitHub shows at most 10 annotations of each kind per step,
-so errors come first and a last notice counts what was left out; with ``GITHUB_STEP_SUMMARY`` set, a markdown
-table of every finding is appended there. A clean run prints nothing.
+or the app's module), relative to ``GITHUB_WORKSPACE``; the same finding at the same place is one annotation
+naming how many scopes met it, and a finding about the server or test client annotates no file. Values are
+escaped as the runner expects: ``%``, CR and LF everywhere, and also ``:`` and ``,`` inside properties. GitHub
+shows at most 10 annotations of each kind per step, so errors come first and a last notice counts the findings
+left out; with ``GITHUB_STEP_SUMMARY`` set, a markdown table of every finding is appended there. A clean run
+prints nothing.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import Any
 from asgion_core.hookspecs import hookimpl
 from asgion_core.report import Report, ReportOptions
 from asgion_core.rules import Severity
-from asgion_core.violation import SourceLocation
+from asgion_core.violation import SourceLocation, Violation
 from asgion_reporters._paths import project_location
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice", Severity.PERF: "notice"}
@@ -57,32 +59,38 @@ def _place(location: SourceLocation | None, report: Report, root: str) -> tuple[
     return where if where else (None, None)
 
 
-def all_annotations(report: Report, options: ReportOptions) -> list[tuple[str, str]]:
-    """Every annotation as (kind, command line), in report order: findings, app exceptions (unless G-021 already
-    says so), timeouts, a failed lifespan startup, internal errors."""
+def all_annotations(report: Report, options: ReportOptions) -> list[tuple[str, str, int]]:
+    """Every annotation as (kind, command line, how many findings it stands for), in report order: a failed
+    lifespan startup, findings, app exceptions (unless G-021 already says so), timeouts, internal errors."""
     root = _root(options)
     found = []
     if report.startup_failure is not None:
         file, line = _place(None, report, root)
         found.append(("error", command("error", report.startup_failure, file=file, line=line,
-                                       title="asgion: lifespan startup failed")))
+                                       title="asgion: lifespan startup failed"), 1))
+    # the same finding at the same place (one bug met by many scopes or tests) is one annotation
+    groups: dict[tuple[Any, ...], tuple[Violation, list[str]]] = {}
     for result in report.results:
         for v in result.violations:
-            file, line = _place(v.location, report, root)
-            text = f"{v.message} [{result.label}]" + (f"\nFix: {v.hint}" if v.hint else "")
-            kind = COMMANDS[v.severity]
-            found.append((kind, command(kind, text, file=file, line=line, title=f"asgion {v.rule_id}")))
+            file, line = _place(v.location, report, root) if v.owner != "server" else (None, None)
+            groups.setdefault((v.rule_id, v.message, file, line), (v, []))[1].append(result.label)
+    for (rule_id, message, file, line), (v, labels) in groups.items():
+        where = labels[0] if len(labels) == 1 else f"{labels[0]} and {len(labels) - 1} more"
+        text = f"{message} [{where}]" + (f"\nFix: {v.hint}" if v.hint else "")
+        kind = COMMANDS[v.severity]
+        found.append((kind, command(kind, text, file=file, line=line, title=f"asgion {rule_id}"), len(labels)))
+    for result in report.results:
         exc = result.exception
         if exc is not None and not any(v.rule_id == "G-021" for v in result.violations):
             file, line = _place(exc.location, report, root)
             found.append(("error", command("error", f"{result.label}: the app raised {exc.type}: {exc.message}",
-                                           file=file, line=line, title="asgion: app exception")))
+                                           file=file, line=line, title="asgion: app exception"), 1))
         if result.timed_out:
             found.append(("error", command("error", f"{result.label}: " + ("; ".join(result.notes) or "timed out"),
-                                           title="asgion: timeout")))
+                                           title="asgion: timeout"), 1))
     for error in report.internal_errors:
         found.append(("warning", command("warning", f"internal error in plugin {error.plugin}: {error.error}",
-                                         title="asgion: internal error")))
+                                         title="asgion: internal error"), 1))
     return found
 
 
@@ -94,16 +102,19 @@ def workflow_commands(report: Report, options: ReportOptions) -> list[str]:
     shown: list[str] = []
     per_kind = dict.fromkeys(_ORDER, 0)
     left_out = 0
-    for kind, line in ordered:
+    counts: dict[str, int] = {}
+    for kind, line, count in ordered:
         if per_kind[kind] < LIMIT:
             per_kind[kind] += 1
             shown.append(line)
+            counts[line] = count
         else:
-            left_out += 1
+            left_out += count
     if left_out:
         if per_kind["notice"] == LIMIT:  # make room: the summary notice must be one GitHub shows
-            shown.remove(next(line for line in reversed(shown) if line.startswith("::notice")))
-            left_out += 1
+            dropped = next(line for line in reversed(shown) if line.startswith("::notice"))
+            shown.remove(dropped)
+            left_out += counts[dropped]
         shown.append(command("notice", f"{left_out} more finding{'s' if left_out != 1 else ''}: see the report "
                                        "(GitHub shows at most 10 annotations of each kind per step)",
                              title="asgion"))

@@ -110,6 +110,15 @@ def test_the_session_report_counts_the_apps_exceptions_and_the_time(project: pyt
     assert "<error" in case, "an app exception is an error case, as in asgion check's JUnit"
 
 
+def test_github_annotations_of_the_session_put_the_test_clients_findings_on_no_file(
+        project: pytest.Pytester) -> None:
+    run(project, "--asgi-auto", "--asgi-report", "github:annotations.txt")
+    lines = (project.path / "annotations.txt").read_text().splitlines()
+    client = [line for line in lines if "G-011" in line]
+    assert client and all(line.startswith("::warning title=") for line in client), client
+    assert any(line.startswith("::warning file=shop.py,line=") for line in lines), "the app's own are placed"
+
+
 def test_markers_apply_to_auto_inspection(project: pytest.Pytester) -> None:
     project.makepyfile(test_marked='''
 import pytest

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -51,17 +52,44 @@ def parse_command(line: str) -> tuple[str, dict[str, str], str]:
     return name, {k: unescape(v) for k, v in properties.items()}, unescape(message)
 
 
-def test_errors_first_and_within_githubs_limits(run_cli: CliRun, in_project: Path) -> None:
+MANY = """
+async def app(scope, receive, send):
+    if scope["type"] != "http":
+        return
+    await receive()
+    number = int(scope["path"].strip("/p") or 0)
+    if number % 2:  # an error of its own on odd paths
+        await send({"type": "http.response.body", "body": b"early"})
+    await send({"type": "http.response.start", "status": 200, "headers": [
+        (b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(100 + number).encode())]})
+    await send({"type": "http.response.body", "body": b"x"})
+"""
+
+
+def represented(message: str) -> int:
+    """How many findings one annotation stands for: ``[GET /p0 and 13 more]`` is 14."""
+    more = re.search(r" and (\d+) more\]", message.split("\n")[0])
+    return 1 + int(more.group(1)) if more else 1
+
+
+def test_errors_first_and_within_githubs_limits(run_cli: CliRun, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "many_findings.py").write_text(MANY)
+    monkeypatch.syspath_prepend(str(tmp_path))
     paths = [arg for i in range(14) for arg in ("--path", f"/p{i}")]
-    lines = render(run_cli, "github", BUGGY, *paths).splitlines()
-    kinds = [parse_command(line)[0] for line in lines]
+    lines = render(run_cli, "github", "many_findings:app", *paths).splitlines()
+    parsed = [parse_command(line) for line in lines]
+    kinds = [name for name, _, _ in parsed]
     assert kinds == sorted(kinds, key=("error", "warning", "notice").index), "errors first"
-    assert all(kinds.count(kind) <= 10 for kind in set(kinds))
-    name, _, message = parse_command(lines[-1])
+    assert all(kinds.count(kind) <= 10 for kind in set(kinds)) and kinds.count("warning") == 10
+    [hf002] = [message for _, props, message in parsed if props.get("title") == "asgion HF-002"]
+    assert "[GET /p1 and 6 more]" in hf002, "the same finding at the same place is one annotation"
+    name, _, message = parsed[-1]
     assert name == "notice" and message.split()[1:4] == ["more", "findings:", "see"]
     left_out = int(message.split()[0])
-    total = json.loads(render(run_cli, "json", BUGGY, *paths))["summary"]["total"]
-    assert len(lines) - 1 + left_out == total, "nothing lost: shown plus counted is every finding"
+    total = json.loads(render(run_cli, "json", "many_findings:app", *paths))["summary"]["total"]
+    shown = sum(represented(message) for _, _, message in parsed[:-1])
+    assert shown + left_out == total, "nothing lost: shown plus counted is every finding"
 
 
 def test_a_step_summary_is_written_when_github_asks(run_cli: CliRun, in_project: Path, tmp_path: Path,
