@@ -241,7 +241,7 @@ RULES: tuple[Rule, ...] = (
         status='new',
         default_enabled=True,
         summary="The app call ended by raising an instance of Exception (cancellation and other BaseException subclasses are not reported). Not reported when: the scope is lifespan and the app had sent no lifespan message yet; the scope is lifespan and the app had already sent lifespan.startup.failed or lifespan.shutdown.failed; the exception is the very object the server's send() or receive() raised. End-of-connection rules stay silent when the app raised.",
-        hint='Handle the error in the app; report lifespan failures with startup.failed or shutdown.failed.',
+        hint='Handle the error in the app (a lifespan handler sends startup.failed or shutdown.failed instead).',
     ),
     Rule(
         id='G-022',

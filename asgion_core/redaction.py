@@ -1,10 +1,10 @@
 """What asgion never writes down: credentials in header values, query parameters and form or JSON body fields.
 
 A name is secret when it matches one of the patterns (shell-style, case-insensitive) of :data:`DEFAULT_SECRET_NAMES`
-or of the user's ``redact`` list; ``redact_replace`` replaces the defaults instead of extending them. The same
-test applies to header names (str, bytes or bytearray), query-string parameter names and the field names of
-``application/x-www-form-urlencoded`` and JSON bodies. Values are replaced by ``[redacted]``; names stay, so a
-trace still shows that the header was sent.
+(except the public :data:`PUBLIC_NAMES`) or of the user's ``redact`` list; ``redact_replace`` replaces the defaults
+instead of extending them. The same test applies to header names (str, bytes or bytearray), query-string parameter
+names and the field names of ``application/x-www-form-urlencoded`` and JSON bodies. Values are replaced by
+``[redacted]``; names stay, so a trace still shows that the header was sent.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-__all__ = ["DEFAULT_SECRET_NAMES", "REDACTED", "REDACTED_BYTES", "Redactor"]
+__all__ = ["DEFAULT_SECRET_NAMES", "PUBLIC_NAMES", "REDACTED", "REDACTED_BYTES", "Redactor"]
 
 #: The default patterns. ``auth`` covers authorization, proxy-authorization and x-auth-token; ``session`` covers
 #: session cookies' header forms; ``x-amz-security-token`` is covered by ``*token*``.
@@ -22,6 +22,9 @@ DEFAULT_SECRET_NAMES = (
     "authorization", "proxy-authorization", "cookie", "set-cookie", "*token*", "*secret*", "*password*",
     "*passwd*", "*api-key*", "*apikey*", "*api_key*", "*session*", "*auth*", "*signature*", "*credential*",
 )
+#: Names the default patterns match but whose values are public metadata, not secrets: CORS answers
+#: (``access-control-allow-credentials: true``) and authentication challenges (``www-authenticate``).
+PUBLIC_NAMES = ("access-control-*", "www-authenticate")
 REDACTED = "[redacted]"
 REDACTED_BYTES = REDACTED.encode()
 #: Names remembered per Redactor (most traffic repeats a few dozen header names).
@@ -34,10 +37,16 @@ class Redactor:
     __slots__ = ("_form", "_json", "_known", "_pattern", "patterns")
 
     def __init__(self, extra: Iterable[str] = (), replace: Iterable[str] | None = None) -> None:
-        base = tuple(replace) if replace is not None else DEFAULT_SECRET_NAMES
+        extra = tuple(extra)
+        replace = tuple(replace) if replace is not None else None
+        base = replace if replace is not None else DEFAULT_SECRET_NAMES
         self.patterns: tuple[str, ...] = tuple(dict.fromkeys(p.lower() for p in (*base, *extra)))
-        alternatives = "|".join(fnmatch.translate(p) for p in self.patterns) or r"(?!)"
-        self._pattern = re.compile(alternatives, re.IGNORECASE)
+        alternatives = [_any_of(extra)]
+        if replace is None:  # the defaults cast a wide net; the public names are taken out of it
+            alternatives.append(f"(?!{_any_of(PUBLIC_NAMES)})(?:{_any_of(DEFAULT_SECRET_NAMES)})")
+        else:
+            alternatives.append(_any_of(replace))
+        self._pattern = re.compile("|".join(alternatives), re.IGNORECASE)
         self._known: dict[str | bytes, bool] = {}
         # "name": value (a string, number, literal), for names that match; applied to JSON text
         self._json = re.compile(rb'"((?:[^"\\]|\\.){1,200})"(\s*:\s*)("(?:[^"\\]|\\.)*"?|[^,{}\[\]\s]+)')
@@ -123,3 +132,8 @@ def _unquote(name: bytes) -> bytes:
     from urllib.parse import unquote_to_bytes
 
     return unquote_to_bytes(name)
+
+
+def _any_of(patterns: Iterable[str]) -> str:
+    """A regular expression matching any of the shell-style ``patterns`` in full (nothing, for none)."""
+    return "|".join(fnmatch.translate(p.lower()) for p in patterns) or r"(?!)"

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan", "perf": "magenta"}
 OWNER_TITLES = {
     "app": "In your code",
-    "framework": "Sent by framework code (an installed package made the send; 'at' is the route's handler)",
+    "framework": "In framework code (an installed package made the send or raised; 'at' is the route's handler)",
     "server": "From the server or client (not the app's to fix)",
 }
 #: Scope labels a group names before it says "and N more".

@@ -98,7 +98,7 @@ def test_every_format_uses_the_same_location(run_cli: CliRun, shop: Path) -> Non
 
 def test_text_groups_findings_by_owner(run_cli: CliRun, shop: Path) -> None:
     out = run_cli("check", "shop:app", "--color", "never")[1]
-    yours, framework = out.index("In your code:"), out.index("Sent by framework code")
+    yours, framework = out.index("In your code:"), out.index("In framework code")
     assert yours < out.index("HF-002") < framework < out.index("SEM-003")
 
 

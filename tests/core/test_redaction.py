@@ -28,8 +28,10 @@ def test_secret_header_names_of_every_type(name: str, kind: type) -> None:
     assert Redactor().is_secret(value)
 
 
-@pytest.mark.parametrize("name", ["content-type", "accept", "x-request-id", "host", "user-agent"])
-def test_ordinary_names_are_kept(name: str) -> None:
+@pytest.mark.parametrize("name", ["content-type", "accept", "x-request-id", "host", "user-agent",
+                                  "access-control-allow-credentials", "Access-Control-Allow-Headers",
+                                  b"www-authenticate"])
+def test_ordinary_names_are_kept(name: str | bytes) -> None:
     assert not Redactor().is_secret(name)
 
 
@@ -52,6 +54,9 @@ def test_extend_and_replace() -> None:
     replaced = Redactor(replace=["x-only"])
     assert replaced.is_secret("x-only") and not replaced.is_secret("authorization")
     assert not Redactor(replace=[]).is_secret("authorization")
+    assert Redactor(extra=["www-authenticate"]).is_secret("WWW-Authenticate"), "asked for by name: redacted"
+    assert Redactor(replace=["*auth*"]).is_secret("www-authenticate"), "your own patterns have no exceptions"
+    assert Redactor(extra=(name for name in ["x-internal-*"])).is_secret("x-internal-id"), "any iterable"
     assert "*token*" in DEFAULT_SECRET_NAMES
 
 
