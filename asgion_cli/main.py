@@ -161,7 +161,7 @@ def rules(rule_id: str | None, output_format: str, layers: tuple[str, ...], fsm:
         click.echo(rules_view.explain(pm, rule_id, output_format))
     else:
         click.echo(rules_view.listing(pm, output_format, split_patterns(layers), color=_color(), retired=show_all,
-                                      width=line_width() or 80), nl=False)
+                                      width=line_width()), nl=False)
     return 0
 
 

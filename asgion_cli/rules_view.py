@@ -28,9 +28,10 @@ def rule_dict(rule: Rule, plugin: str) -> dict[str, Any]:
 
 
 def listing(pm: AsgionPluginManager, output_format: str, layers: tuple[str, ...], *, color: bool,
-            retired: bool = False, width: int = 80) -> str:
-    """The rule table (or JSON list) at ``width`` columns, summaries cut to fit; rules off by default are marked
-    "(off)"; retired rules, which never fire, only with ``retired``. Layer and status are in 'asgion rules ID'."""
+            retired: bool = False, width: int | None = 80) -> str:
+    """The rule table (or JSON list) at ``width`` columns, summaries cut to fit, or with ``width`` None (output
+    that is not a terminal: grep, a file) one whole line per rule; rules off by default are marked "(off)";
+    retired rules, which never fire, only with ``retired``. Layer and status are in 'asgion rules ID'."""
     registry = pm.rule_registry()
     in_layers = [r for r in registry if not layers or any(r.layer == c or r.layer.startswith(c + ".") for c in layers)]
     chosen = [r for r in in_layers if retired or r.status != "retired"]
@@ -39,6 +40,14 @@ def listing(pm: AsgionPluginManager, output_format: str, layers: tuple[str, ...]
         return json.dumps([rule_dict(r, registry.plugin_of(r.id)) for r in chosen], indent=2) + "\n"
     buffer = io.StringIO()
     names = [rule.name if rule.default_enabled else f"{rule.name} (off)" for rule in chosen]
+    more = f" ({hidden} retired hidden, --all)" if hidden else ""
+    footer = f"{len(chosen)} rules{more}; explain one: asgion rules ID"
+    if width is None:
+        name_width = max((len(n) for n in names), default=4)
+        lines = [f"{'id':<8} {'severity':<9} {'name':<{name_width}}  summary"]
+        lines += [f"{rule.id:<8} {rule.severity.value:<9} {name:<{name_width}}  {rule.summary}"
+                  for rule, name in zip(chosen, names, strict=True)]
+        return "\n".join([*lines, footer]) + "\n"
     name_width = min(28, max((len(n) for n in names), default=4))
     table = Table(box=None, pad_edge=False)
     table.add_column("id", no_wrap=True)
@@ -49,8 +58,7 @@ def listing(pm: AsgionPluginManager, output_format: str, layers: tuple[str, ...]
         table.add_row(rule.id, rule.severity.value, name, rule.summary)
     console = _console(buffer, color, width)
     console.print(table)
-    more = f" ({hidden} retired hidden, --all)" if hidden else ""
-    console.print(f"{len(chosen)} rules{more}; explain one: asgion rules ID")
+    console.print(footer)
     return buffer.getvalue()
 
 

@@ -97,9 +97,17 @@ def test_verbose_shows_status_headers_and_body_size(run_cli: CliRun, tmp_path: P
 
 
 def test_rules_table_fits_80_columns(run_cli: CliRun, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("COLUMNS", raising=False)
+    monkeypatch.setenv("COLUMNS", "80")
     out = run_cli("rules")[1]
     assert max(len(line) for line in out.splitlines()) <= 80
+    assert out.splitlines()[0].split() == ["id", "severity", "name", "summary"]
+
+
+def test_rules_piped_keep_every_summary_whole_on_one_line(run_cli: CliRun, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("COLUMNS", raising=False)
+    out = run_cli("rules")[1]  # not a terminal: grep and files get whole lines
+    [ex009] = [line for line in out.splitlines() if line.startswith("EX-009 ")]
+    assert ex009.endswith("without that exact message type as a key.") and "…" not in out
     assert out.splitlines()[0].split() == ["id", "severity", "name", "summary"]
 
 
