@@ -34,7 +34,7 @@ from asgion_core.discovery import discover
 from asgion_core.inspector import Inspector
 from asgion_core.location import handler_location
 from asgion_core.plugins import AsgionPluginManager
-from asgion_core.report import Report
+from asgion_core.report import Report, ScopeResult
 from asgion_core.rules import Severity
 from asgion_core.selection import SelectionError
 
@@ -290,6 +290,8 @@ def run(planned: Plan, *, show_progress: bool = False, **inspector_options: Any)
             progress.stop()
     report = inspector.report(planned.app_spec, results=outcome.results)
     report.notes = notes + list(outcome.notes)
+    if planned.discover:
+        report.notes += _not_found_note(outcome.results)
     report.startup_failure = outcome.startup_failure
     report.profile = planned.config.profile
     report.config_source = str(planned.config.source) if planned.config.source else None
@@ -303,6 +305,17 @@ def run(planned: Plan, *, show_progress: bool = False, **inspector_options: Any)
     report.app_source = loaded.source or report.app_source
     planned.pm.hook.asgion_session_finish(report=report)
     return Session(inspector, outcome, report, loaded)
+
+
+def _not_found_note(results: list[ScopeResult]) -> list[str]:
+    """Discovered paths are filled with sample values (1, "x"): when many answer 404 their handlers' code after the
+    lookup went unchecked, which the coverage line alone does not say."""
+    http = [r for r in results if r.scope_type == "http"]
+    missing = sum(1 for r in http if r.status == 404)
+    if not missing:
+        return []
+    return [f"{missing} of {len(http)} HTTP operations answered 404: sample path values (1, 'x') may name nothing "
+            "in the app's data; drive real ones with --path or [[tool.asgion.requests]]"]
 
 
 def _connections(planned: Plan, app: Any) -> tuple[list[ConnectionSpec], list[str]]:

@@ -170,3 +170,27 @@ def add_item() -> str:
     [record] = [r for r in json.loads(out) if r["scope"].get("method") == "OPTIONS"]
     sent = dict((name["$bytes"], value["$bytes"]) for name, value in record["scope"]["headers"])
     assert sent["origin"] == origin if origin else re.fullmatch(r"https://[a-z]+\.example\.org", sent["origin"])
+
+
+def test_operations_that_found_nothing_are_counted(run_cli: CliRun, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "lookup_app.py").write_text('''
+from fastapi import FastAPI, HTTPException
+
+app = FastAPI()
+
+
+@app.get("/items/{item_id}")
+def get_item(item_id: int) -> str:
+    raise HTTPException(404)
+
+
+@app.get("/")
+def root() -> str:
+    return "ok"
+''')
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "lookup_app", raising=False)
+    notes = check(run_cli, "lookup_app:app")["notes"]
+    assert any(n.startswith("1 of 2 HTTP operations answered 404: sample path values") for n in notes), notes
+    assert not any("answered 404" in n for n in check(run_cli, "lookup_app:app", "--path", "/")["notes"])
