@@ -108,8 +108,8 @@ def find_send_caller(blame: Blame = DEFAULT_BLAME) -> Origin:
     """The app code that awaited the innermost send wrapper on the current stack.
 
     The first frame of the user's code wins; when there is none (a framework built the response), the innermost
-    framework frame that is not a middleware's send wrapper. A user frame that only called into an ASGI app of the
-    framework, which then sent, is marked as forwarding (see :class:`Origin`).
+    framework frame that is not a middleware's send wrapper. A user's middleware frame that only called the app it
+    wraps, whose framework code then sent, is marked as forwarding (see :class:`Origin`).
     """
     frame: FrameType | None = sys._getframe(1)
     while frame is not None and frame.f_code not in _send_codes:
@@ -123,7 +123,7 @@ def find_send_caller(blame: Blame = DEFAULT_BLAME) -> Origin:
         kind = blame.kind(frame)
         if kind == "user":
             made_by = fallback or wrapper
-            if made_by is not None and _is_asgi_call(callee.f_code):
+            if made_by is not None and _forwards_to(frame, callee):
                 return Origin(_location(frame), True, forwarded=_location(made_by))
             return Origin(_location(frame), True)
         if kind == "library":
@@ -137,10 +137,28 @@ def find_send_caller(blame: Blame = DEFAULT_BLAME) -> Origin:
     return Origin(_location(chosen) if chosen is not None else None, False)
 
 
-def _is_asgi_call(code: CodeType) -> bool:
-    """Whether ``code`` is an ASGI app's entry (it takes ``scope``, ``receive`` and ``send``)."""
+def _forwards_to(frame: FrameType, callee: FrameType) -> bool:
+    """Whether ``frame`` is a middleware passing the connection to the app it wraps (``self.app`` or an ``app``
+    it closes over) and ``callee`` is that app's entry. A response object the user's code builds and calls is
+    not the wrapped app: a bad message it sends stays the user's."""
+    code = callee.f_code
     parameters = code.co_varnames[:code.co_argcount + code.co_kwonlyargcount]
-    return "scope" in parameters and "receive" in parameters and "send" in parameters
+    if not {"scope", "receive", "send"} <= set(parameters):
+        return False
+    try:
+        runs = callee.f_locals.get("self") if "self" in parameters else None
+        local = frame.f_locals
+        wrapped = [local.get("app"), getattr(local.get("self"), "app", None)]
+        return any(app is not None and (app is runs or _code_of(app) is code) for app in wrapped)
+    except Exception:  # an attribute that raises: not a plain middleware
+        return False
+
+
+def _code_of(app: Any) -> CodeType | None:
+    """The code an app object runs when it is a function or a bound method, else None."""
+    function = getattr(app, "__func__", app)
+    code = getattr(function, "__code__", None)
+    return code if isinstance(code, CodeType) else None
 
 
 def _location(frame: FrameType) -> SourceLocation:
