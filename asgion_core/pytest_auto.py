@@ -127,8 +127,8 @@ class AutoInspection:
         #: The node id of the running test (None between tests); findings of a test's clients land under it.
         self.current: str | None = None
         self.findings: list[Finding] = []
-        #: The exceptions apps raised, by the test that was running (each test's first goes into the report).
-        self.exceptions: list[tuple[str, AppException]] = []
+        #: The first exception an app raised while each test ran ("" between tests), for the report.
+        self.exceptions: dict[str, AppException] = {}
         #: Transports that could not be patched, with why (shown in the terminal summary).
         self.problems: list[str] = []
         self._undo: list[Callable[[], None]] = []
@@ -184,7 +184,7 @@ class AutoInspection:
     def record_result(self, result: ScopeResult) -> None:
         if result.exception is not None:
             with self._lock:
-                self.exceptions.append((self.current or "", result.exception))
+                self.exceptions.setdefault(self.current or "", result.exception)
 
     def take_all(self) -> list[Finding]:
         """Every finding not yet taken (those of the session's own teardown, say)."""

@@ -93,6 +93,8 @@ class _State:
         self._config: AsgionConfig | None = None
         self._pm: AsgionPluginManager | None = None
         self.auto: AutoInspection | None = None
+        #: The plugin manager of the asgi_inspect fixture's Inspectors, once a test asked for it.
+        self.fixture_pm: AsgionPluginManager | None = None
         self.findings = SessionFindings()
         self.targets: list[ReportTarget] = []
         self.problems: list[str] = []
@@ -243,7 +245,8 @@ def asgi_inspect(request: pytest.FixtureRequest) -> Callable[..., Inspector]:
     made = request.node.stash.setdefault(_INSPECTORS, [])
     marker = request.node.get_closest_marker("asgi_validate")
     state = request.config.stash[_STATE]
-    default_plugin_manager().rule_registry()  # before the test's event loop runs (see _State.pm)
+    state.fixture_pm = default_plugin_manager()  # the Inspectors made here use it: its failures are reported
+    state.fixture_pm.rule_registry()  # before the test's event loop runs (see _State.pm)
 
     def factory(app: Any, *, config: AsgionConfig | None = None, use_config: bool = True,
                 **options: Any) -> Inspector:
@@ -379,9 +382,11 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
             state.findings.add(judge(stray, floor=_floor(session.config, None), only_app=state.blame_app))
     if state.used_pm:
         state.findings.add_plugin_errors(state.pm.plugin_errors)
+    if state.fixture_pm is not None:
+        state.findings.add_plugin_errors(state.fixture_pm.plugin_errors)
     if state.auto is not None:
         state.findings.add_internal_errors(state.auto.internal_errors())
-        state.findings.add_exceptions(state.auto.exceptions)
+        state.findings.add_exceptions(state.auto.exceptions.items())
     state.findings.elapsed_ns = time.perf_counter_ns() - state.started_ns
     workeroutput = getattr(session.config, "workeroutput", None)
     if workeroutput is not None:  # a pytest-xdist worker: the controller merges and writes

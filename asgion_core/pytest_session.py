@@ -65,6 +65,10 @@ def judge(findings: Iterable[Finding], *, floor: Severity, exclude: Collection[s
     return judged
 
 
+#: The label of what happened between tests (a module-level client, a session fixture's lifespan).
+OUTSIDE_ANY_TEST = "(outside any test)"
+
+
 @dataclass(frozen=True)
 class ReportTarget:
     """``--asgi-report FORMAT:PATH``."""
@@ -128,7 +132,7 @@ class SessionFindings:
     def summary_lines(self) -> list[str]:
         lines: list[str] = []
         if self.app:
-            tests = Counter(f.nodeid or "(outside any test)" for f in self.app)
+            tests = Counter(f.nodeid or OUTSIDE_ANY_TEST for f in self.app)
             rules = Counter((f.violation.rule_id, f.violation.severity.value) for f in self.app)
             lines.append(f"{len(self.app)} finding{'s' if len(self.app) != 1 else ''} in {len(tests)} "
                          f"test{'s' if len(tests) != 1 else ''}:")
@@ -154,12 +158,13 @@ class SessionFindings:
         follow under one scope per transport. A finding with no place in the code (the app ended, the client's
         scope) is placed at the test file that met it, so that every SARIF result has a location."""
         by_test: dict[str, list[Violation]] = {}
+        raised = {nodeid or OUTSIDE_ANY_TEST: exception for nodeid, exception in self.exceptions.items()}
         for finding in self.app:
-            nodeid = finding.nodeid or "(outside any test)"
+            nodeid = finding.nodeid or OUTSIDE_ANY_TEST
             tagged = replace(_located(finding, root), scope_label=f"{finding.violation.scope_label} in {nodeid}")
             by_test.setdefault(nodeid, []).append(tagged)
         results = [ScopeResult(label=nodeid, scope_type="pytest", violations=by_test[nodeid],
-                               exception=self.exceptions.get(nodeid))
+                               exception=raised.get(nodeid))
                    for nodeid in sorted(by_test)]
         by_transport: dict[str, list[Violation]] = {}
         for finding in sorted(self.client.values(), key=lambda f: (f.transport, f.violation.rule_id)):

@@ -110,6 +110,27 @@ def test_the_session_report_counts_the_apps_exceptions_and_the_time(project: pyt
     assert "<error" in case, "an app exception is an error case, as in asgion check's JUnit"
 
 
+def test_an_exception_outside_any_test_is_in_the_session_report(project: pytest.Pytester) -> None:
+    project.makepyfile(test_at_import='''
+from starlette.testclient import TestClient
+from shop import app
+
+try:  # at collection: no test is running
+    TestClient(app).get("/boom")
+except ValueError:
+    pass
+
+
+def test_nothing():
+    pass
+''')
+    run(project, "--asgi-auto", "--asgi-report", "json:session.json", "test_at_import.py")
+    data = json.loads((project.path / "session.json").read_text())
+    [outside] = [s for s in data["scopes"] if s["label"] == "(outside any test)"]
+    assert [v["rule_id"] for v in outside["violations"]] == ["G-021"]
+    assert outside["exception"]["type"] == "ValueError" and data["summary"]["exceptions"] == 1
+
+
 def test_github_annotations_of_the_session_put_the_test_clients_findings_on_no_file(
         project: pytest.Pytester) -> None:
     run(project, "--asgi-auto", "--asgi-report", "github:annotations.txt")
@@ -276,6 +297,28 @@ def asgion_register_rules(registry):
     summary = result.stdout.str().split("= asgion =")[-1]
     assert summary.count("plugin 'broken_rules' disabled: rule registration failed: RuntimeError: no rules today") \
         == 1, result.stdout.str()
+
+
+def test_a_plugin_that_failed_is_named_when_only_the_fixture_used_it(pytester: pytest.Pytester,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    pytester.makepyfile(broken_rules='''
+import pluggy
+
+@pluggy.HookimplMarker("asgion")
+def asgion_register_rules(registry):
+    raise RuntimeError("no rules today")
+''', test_clean='''
+from starlette.applications import Starlette
+from starlette.testclient import TestClient
+
+
+def test_clean(asgi_inspect):
+    assert TestClient(asgi_inspect(Starlette())).get("/").status_code == 404
+''')
+    monkeypatch.setenv("ASGION_PLUGINS", "broken_rules")
+    monkeypatch.setenv("PYTHONPATH", str(pytester.path))
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-W", "ignore::DeprecationWarning")
+    assert "plugin 'broken_rules' disabled: rule registration failed" in result.stdout.str(), result.stdout.str()
 
 
 @pytest.mark.parametrize("xdist", [(), ("-n", "2")], ids=["one process", "xdist"])
