@@ -19,6 +19,7 @@ __all__ = [
     "exception_message",
     "exception_type",
     "format_traceback",
+    "one_line",
     "safe_repr",
     "safe_str",
 ]
@@ -36,6 +37,14 @@ def clip(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
     return f"{text[:limit]}... [{len(text) - limit} more characters]"
+
+
+def one_line(text: str) -> str:
+    """``text`` with every character that is not printable (CR, LF, ESC ...) written as its escape, so that text
+    a client chose (a request path) can neither start a new log line nor drive a terminal."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
 def _type_name(obj: object) -> str:

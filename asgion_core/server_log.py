@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 
 from asgion_core.rules import Severity
+from asgion_core.safe_text import one_line
 from asgion_core.violation import Violation
 
 __all__ = ["LOGGER", "log_violation"]
@@ -25,5 +26,6 @@ def log_violation(violation: Violation) -> None:
     if not LOGGER.isEnabledFor(level):
         return
     where = f" (at {violation.location})" if violation.location is not None else ""
-    LOGGER.log(level, "%s [%s] %s: %s%s", violation.rule_id, violation.severity.value,
-               violation.scope_label or violation.scope_type, violation.message, where)
+    # the label and message quote what the client sent (its path, its headers): one line, whatever it sent
+    LOGGER.log(level, "%s", one_line(f"{violation.rule_id} [{violation.severity.value}] "
+                                     f"{violation.scope_label or violation.scope_type}: {violation.message}{where}"))

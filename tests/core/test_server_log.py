@@ -9,6 +9,7 @@ import pytest
 
 from asgion import inspect
 from asgion_core.plugins import create_plugin_manager
+from asgion_core.scenario import http_scope
 from tests.helpers import RecordingServer
 
 PM = create_plugin_manager(autoload=False, env={})
@@ -36,3 +37,11 @@ def test_a_callback_of_your_own_or_none_replaces_the_log(caplog: pytest.LogCaptu
         RecordingServer().run(quiet)
     assert not [r for r in caplog.records if r.name == "asgion"]
     assert "HF-002" in {v.rule_id for v in seen} and "HF-002" in {v.rule_id for v in quiet.violations}
+
+
+def test_a_client_cannot_forge_log_lines(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.DEBUG, logger="asgion"):
+        RecordingServer().run(inspect(body_first, plugins=PM), http_scope(path="/x\nHF-999 [error] GET /admin\x1b[2J"))
+    [record] = [r for r in caplog.records if "HF-002" in r.getMessage()]
+    assert "\n" not in record.getMessage() and "\x1b" not in record.getMessage()
+    assert "GET /x\\nHF-999 [error] GET /admin\\x1b[2J: " in record.getMessage()
