@@ -281,7 +281,7 @@ def run(planned: Plan, *, show_progress: bool = False, **inspector_options: Any)
                                   max_violations=100_000, keep_clean_results=True, **inspector_options)
         except (SelectionError, ConfigError) as exc:
             raise UserError(str(exc)) from None
-        connections, notes = _connections(planned, loaded.app)
+        connections, notes, discovered = _connections(planned, loaded.app)
         progress = Progress(len(connections), enabled=None if show_progress else False)
         try:
             outcome = Driver(inspector, timeout=planned.options.timeout, lifespan=not planned.options.no_lifespan,
@@ -290,8 +290,8 @@ def run(planned: Plan, *, show_progress: bool = False, **inspector_options: Any)
             progress.stop()
     report = inspector.report(planned.app_spec, results=outcome.results)
     report.notes = notes + list(outcome.notes)
-    if planned.discover:
-        report.notes += _not_found_note(outcome.results)
+    labels = {inspector.redactor.label(spec.label) for spec in discovered}  # as the driver labels them
+    report.notes += _not_found_note([r for r in outcome.results if r.label in labels])
     report.startup_failure = outcome.startup_failure
     report.profile = planned.config.profile
     report.config_source = str(planned.config.source) if planned.config.source else None
@@ -307,20 +307,22 @@ def run(planned: Plan, *, show_progress: bool = False, **inspector_options: Any)
     return Session(inspector, outcome, report, loaded)
 
 
-def _not_found_note(results: list[ScopeResult]) -> list[str]:
-    """Discovered paths are filled with sample values (1, "x"): when many answer 404 their handlers' code after the
-    lookup went unchecked, which the coverage line alone does not say."""
-    http = [r for r in results if r.scope_type == "http"]
+def _not_found_note(discovered: list[ScopeResult]) -> list[str]:
+    """Discovered paths are filled with sample values (1, "x"): when they answer 404 their handlers' code after
+    the lookup went unchecked, which the coverage line alone does not say."""
+    http = [r for r in discovered if r.scope_type == "http"]
     missing = sum(1 for r in http if r.status == 404)
     if not missing:
         return []
-    return [f"{missing} of {len(http)} HTTP operations answered 404: sample path values (1, 'x') may name nothing "
-            "in the app's data; drive real ones with --path or [[tool.asgion.requests]]"]
+    return [f"{missing} of {len(http)} discovered HTTP operations answered 404: sample path values (1, 'x') may "
+            "name nothing in the app's data; drive real ones with --path or [[tool.asgion.requests]]"]
 
 
-def _connections(planned: Plan, app: Any) -> tuple[list[ConnectionSpec], list[str]]:
-    """The given connections, plus the discovered ones when discovery is on; the coverage line as a note."""
+def _connections(planned: Plan, app: Any) -> tuple[list[ConnectionSpec], list[str], list[ConnectionSpec]]:
+    """The connections to make (given, plus the discovered ones when discovery is on), the coverage line as a
+    note, and the discovered connections among them."""
     connections, notes = list(planned.connections), []
+    discovered: list[ConnectionSpec] = []
     drive = planned.options
     if planned.discover:
         found = discover(planned.pm, app)
@@ -333,6 +335,7 @@ def _connections(planned: Plan, app: Any) -> tuple[list[ConnectionSpec], list[st
                            handler=handler_location(route.handler))
             if (spec.method, spec.path, spec.websocket) not in known:
                 connections.append(spec)
+                discovered.append(spec)
         if found.routes:
             skipped = f"; skipped: {'; '.join(found.skipped)}" if found.skipped else ""
             notes.append(f"{len(found.routes)} operations on {found.route_count} discovered routes "
@@ -344,7 +347,7 @@ def _connections(planned: Plan, app: Any) -> tuple[list[ConnectionSpec], list[st
         connections = [planned.fallback]
     if drive.scenarios:
         connections = [variant for spec in connections for variant in (spec, *spec.scenarios())]
-    return connections, notes
+    return connections, notes, discovered
 
 
 def _request(spec: RequestSpec, common: tuple[tuple[bytes, bytes], ...],

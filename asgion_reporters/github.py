@@ -75,7 +75,8 @@ def all_annotations(report: Report, options: ReportOptions) -> list[tuple[str, s
             file, line = _place(v.location, report, root) if v.owner != "server" else (None, None)
             groups.setdefault((v.rule_id, v.message, file, line), (v, []))[1].append(result.label)
     for (rule_id, message, file, line), (v, labels) in groups.items():
-        where = labels[0] if len(labels) == 1 else f"{labels[0]} and {len(labels) - 1} more"
+        scopes = list(dict.fromkeys(labels))  # a scope that met it twice is one scope
+        where = scopes[0] if len(scopes) == 1 else f"{scopes[0]} and {len(scopes) - 1} more"
         text = f"{message} [{where}]" + (f"\nFix: {v.hint}" if v.hint else "")
         kind = COMMANDS[v.severity]
         found.append((kind, command(kind, text, file=file, line=line, title=f"asgion {rule_id}"), len(labels)))

@@ -192,5 +192,8 @@ def root() -> str:
     monkeypatch.syspath_prepend(str(tmp_path))
     monkeypatch.delitem(sys.modules, "lookup_app", raising=False)
     notes = check(run_cli, "lookup_app:app")["notes"]
-    assert any(n.startswith("1 of 2 HTTP operations answered 404: sample path values") for n in notes), notes
+    assert any(n.startswith("1 of 2 discovered HTTP operations answered 404: sample path") for n in notes), notes
     assert not any("answered 404" in n for n in check(run_cli, "lookup_app:app", "--path", "/")["notes"])
+    # your own paths and the --scenarios variants are not sample values
+    notes = check(run_cli, "lookup_app:app", "--discover", "--path", "/nothing", "--scenarios")["notes"]
+    assert any(n.startswith("1 of 2 discovered HTTP operations answered 404") for n in notes), notes

@@ -119,3 +119,22 @@ def test_paths_are_relative_to_the_workspace(run_cli: CliRun, in_project: Path,
     monkeypatch.setenv("GITHUB_WORKSPACE", str(in_project.parent))
     line = next(line for line in render(run_cli, "github", BUGGY).splitlines() if "HF-002" in line)
     assert parse_command(line)[1]["file"] == f"{in_project.name}/examples/buggy_app.py"
+
+
+def test_a_scope_that_met_a_finding_twice_counts_once_in_its_annotation(
+        run_cli: CliRun, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "late_bodies.py").write_text("""
+async def app(scope, receive, send):
+    if scope["type"] != "http":
+        return
+    await receive()
+    await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain")]})
+    await send({"type": "http.response.body", "body": b"x"})
+    for _ in range(3):
+        await send({"type": "http.response.body", "body": b"late"})
+""")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    lines = render(run_cli, "github", "late_bodies:app", "--path", "/").splitlines()
+    [late] = [message for _, props, message in map(parse_command, lines) if props.get("title") == "asgion HF-004"]
+    assert "[GET /]" in late, late
+
