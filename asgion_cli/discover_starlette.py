@@ -177,7 +177,9 @@ def _preflight_origin(app: Any) -> str | None:
         if cors is None:
             return None
         options = getattr(cors, "kwargs", None) or {}
-        listed = [o for o in options.get("allow_origins", ()) if isinstance(o, str) and o != "*"]
+        origins = options.get("allow_origins", ())
+        origins = [origins] if isinstance(origins, str) else origins  # one origin given as a string
+        listed = [o for o in origins if isinstance(o, str) and o != "*"]
         if listed:
             return listed[0]
         regex = options.get("allow_origin_regex")

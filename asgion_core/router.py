@@ -130,7 +130,7 @@ def blame_foreign_value(conn: Connection, message: Any, check: Callable[..., Any
 
 
 #: The scope keys the ASGI spec defines and checks read. Anything else (Starlette's ``app``, ``router`` and
-#: ``endpoint``, a lifespan ``state`` full of the app's objects) is the app's own business and holds any object.
+#: ``endpoint``) is the app's own business and holds any object; so do the values of ``state`` (its keys are read).
 SPEC_SCOPE_KEYS = ("type", "asgi", "http_version", "method", "scheme", "path", "raw_path", "query_string",
                    "root_path", "headers", "client", "server", "subprotocols", "extensions")
 
@@ -147,6 +147,13 @@ def first_foreign_in_scope(scope: Any) -> str | None:
             found = first_foreign(dict.__getitem__(scope, key), f"[{key!r}]")
             if found is not None:
                 return found
+    state = dict.get(scope, "state")
+    if state is not None and type(state) is not dict:
+        return f"['state'] ({type(state).__name__})"
+    if state is not None:
+        foreign_key = next((key for key in dict.keys(state) if type(key) not in PLAIN_TYPES), None)
+        if foreign_key is not None:
+            return f"['state'] key ({type(foreign_key).__name__})"
     return None
 
 

@@ -140,6 +140,7 @@ def test_d_alone_still_posts_to_the_root_as_in_0_6_1(run_cli: CliRun) -> None:
     ("allow_origins=['http://localhost:3000']", "http://localhost:3000"),
     ("allow_origin_regex=r'https://[a-z]+\\.example\\.org'", None),
     ("allow_origins=['*']", "https://example.com"),
+    ("allow_origins='http://localhost:8080'", "http://localhost:8080"),
 ])
 def test_preflights_come_from_an_origin_the_app_allows_once_per_path(
         cors: str, origin: str | None, run_cli: CliRun, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -167,3 +167,33 @@ def test_strict_fails_on_a_plugin_error(run_cli: CliRun, tmp_path: Path, monkeyp
     code, out, err = run_cli("check", clean, "-p", "broken_asgion_plugin", "--strict")
     assert code == 1, (out, err)
     assert "asgion_event_check is no asgion hook" in out
+
+
+class UnprintableKey:
+    def __str__(self) -> str:
+        raise RuntimeError("no str")
+
+
+def test_a_foreign_key_in_the_lifespan_state_is_blamed() -> None:
+    """The lifespan checks read the state's keys: a server's key that cannot be read is the scope's fault."""
+    import asyncio
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        await receive()
+        await send({"type": "lifespan.startup.complete"})
+        await receive()
+        await send({"type": "lifespan.shutdown.complete"})
+
+    messages = [{"type": "lifespan.startup"}, {"type": "lifespan.shutdown"}]
+
+    async def receive() -> Any:
+        return messages.pop(0)
+
+    async def send(message: Any) -> None:
+        return None
+
+    inspector = Inspector(app, plugins=create_plugin_manager(autoload=False, env={}))
+    asyncio.run(inspector({"type": "lifespan", "asgi": {"version": "3.0", "spec_version": "2.0"},
+                           "state": {UnprintableKey(): 1}}, receive, send))
+    assert any(v.rule_id == "G-027" and "['state'] key (UnprintableKey)" in v.message for v in inspector.violations)
+    assert inspector.internal_errors == []
