@@ -344,6 +344,9 @@ def _judge(item: pytest.Item, state: _State) -> str | None:
         state.findings.add_exceptions((item.nodeid, r.exception) for r in inspector.results if r.exception)
     if state.auto is not None:
         findings += state.auto.take(item.nodeid)
+    if findings:
+        file, line, _ = item.location  # relative to the rootdir; the line is 0-based
+        state.findings.test_places[item.nodeid] = (file, (line or 0) + 1)
     if not findings or item.get_closest_marker("asgi_skip") is not None:
         return None
     marker = item.get_closest_marker("asgi_validate")

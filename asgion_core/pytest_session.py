@@ -92,6 +92,9 @@ class SessionFindings:
     #: The session's wall time so far and when it started, for the report.
     elapsed_ns: int = 0
     started_at: datetime | None = None
+    #: Where each judged test is defined (its file relative to the rootdir, and the line of its ``def``): findings
+    #: with no place in the code of their own are placed there.
+    test_places: dict[str, tuple[str, int]] = field(default_factory=dict)
 
     def add_plugin_errors(self, errors: Iterable[str]) -> None:
         self.plugin_errors += [e for e in dict.fromkeys(errors) if e not in self.plugin_errors]
@@ -118,7 +121,8 @@ class SessionFindings:
                            "client": [f.to_dict() for f in self.client.values()],
                            "plugin_errors": self.plugin_errors,
                            "internal_errors": [e.to_dict() for e in self.internal_errors],
-                           "exceptions": [[nodeid, _exception_to_dict(e)] for nodeid, e in self.exceptions.items()]})
+                           "exceptions": [[nodeid, _exception_to_dict(e)] for nodeid, e in self.exceptions.items()],
+                           "test_places": self.test_places})
 
     def merge_json(self, payload: str) -> None:
         data = json.loads(payload)
@@ -127,6 +131,8 @@ class SessionFindings:
         self.add_plugin_errors(str(e) for e in data.get("plugin_errors", ()))
         self.add_internal_errors(InternalError(**e) for e in data.get("internal_errors", ()))
         self.add_exceptions((nodeid, _exception_from_dict(e)) for nodeid, e in data.get("exceptions", ()))
+        for nodeid, (file, line) in data.get("test_places", {}).items():
+            self.test_places.setdefault(nodeid, (str(file), int(line)))
 
     # -- the terminal summary and the report -----------------------------------------------------------------------
     def summary_lines(self) -> list[str]:
@@ -161,14 +167,14 @@ class SessionFindings:
         raised = {nodeid or OUTSIDE_ANY_TEST: exception for nodeid, exception in self.exceptions.items()}
         for finding in self.app:
             nodeid = finding.nodeid or OUTSIDE_ANY_TEST
-            tagged = replace(_located(finding, root), scope_label=f"{finding.violation.scope_label} in {nodeid}")
+            tagged = replace(self._located(finding, root), scope_label=f"{finding.violation.scope_label} in {nodeid}")
             by_test.setdefault(nodeid, []).append(tagged)
         results = [ScopeResult(label=nodeid, scope_type="pytest", violations=by_test[nodeid],
                                exception=raised.get(nodeid))
                    for nodeid in sorted(by_test)]
         by_transport: dict[str, list[Violation]] = {}
         for finding in sorted(self.client.values(), key=lambda f: (f.transport, f.violation.rule_id)):
-            by_transport.setdefault(finding.transport, []).append(_located(finding, root))
+            by_transport.setdefault(finding.transport, []).append(self._located(finding, root))
         results += [ScopeResult(label=f"test client: {transport}", scope_type="pytest", violations=violations)
                     for transport, violations in sorted(by_transport.items())]
         registry = pm.rule_registry()
@@ -178,6 +184,15 @@ class SessionFindings:
                       internal_errors=list(self.internal_errors), elapsed_ns=self.elapsed_ns,
                       started_at=self.started_at or datetime.now(UTC),
                       rules={rule_id: registry[rule_id] for rule_id in fired if rule_id in registry})
+
+    def _located(self, finding: Finding, root: Path | None) -> Violation:
+        """The finding's violation, placed at its test's ``def`` line (line 1 of the test's file when pytest did
+        not say) when it has no location of its own."""
+        violation = finding.violation
+        if violation.location is not None or not finding.nodeid or root is None:
+            return violation
+        file, line = self.test_places.get(finding.nodeid, (finding.nodeid.split("::", 1)[0], 1))
+        return replace(violation, location=SourceLocation(str(root / file), line, finding.nodeid.split("::")[-1]))
 
     def write(self, targets: Sequence[ReportTarget], pm: AsgionPluginManager, root: Path) -> list[str]:
         """Write each report; returns the problems (a reporter that raised, a file that could not be written)."""
@@ -205,13 +220,6 @@ def _exception_from_dict(data: dict[str, Any]) -> AppException:
                         str(data.get("traceback", "")))
 
 
-def _located(finding: Finding, root: Path | None) -> Violation:
-    """The finding's violation, placed at its test's file (line 1) when it has no location of its own."""
-    violation = finding.violation
-    if violation.location is not None or not finding.nodeid or root is None:
-        return violation
-    test_file = root / finding.nodeid.split("::", 1)[0]
-    return replace(violation, location=SourceLocation(str(test_file), 1, finding.nodeid.split("::")[-1]))
 
 
 def parse_targets(values: Iterable[str], known: Iterable[str]) -> list[ReportTarget]:

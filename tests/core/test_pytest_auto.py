@@ -91,6 +91,11 @@ def test_one_report_for_the_session_the_same_under_xdist(project: pytest.Pyteste
     assert single == merged and len(single) == 7
     results = json.loads((project.path / "single.sarif").read_text())["runs"][0]["results"]
     assert all(r.get("locations") for r in results), "GitHub rejects results without a location"
+    test_lines = {n + 1 for n, line in enumerate((project.path / "test_shop.py").read_text().splitlines())
+                  if line.startswith(("def test_", "async def test_"))}
+    placed = [r["locations"][0]["physicalLocation"] for r in results]
+    in_tests = [p["region"]["startLine"] for p in placed if p["artifactLocation"]["uri"] == "test_shop.py"]
+    assert in_tests and set(in_tests) <= test_lines, "a finding with no place of its own is at its test's def"
     assert any("in test_shop.py::test_short_body" in text for _, text, _ in single), "tagged with the node id"
     scopes = [s["label"] for s in json.loads((project.path / "single.json").read_text())["scopes"]]
     assert scopes[:4] == sorted(f"test_shop.py::{name}" for name in BREAKING)
