@@ -24,7 +24,7 @@ _MAX_DEPTH = 8
 
 @hookimpl
 def asgion_discover_routes(app: Any) -> Discovery | None:
-    if type(app).__name__ != "ASGIHandler" or not type(app).__module__.startswith("django."):
+    if not _is_django(app):
         return None
     urls = sys.modules.get("django.urls")
     try:
@@ -38,6 +38,27 @@ def asgion_discover_routes(app: Any) -> Discovery | None:
     _walk(patterns, "", found, framework_routes, depth=0)
     found.skip_framework_routes(framework_routes)
     return found.capped()
+
+
+@hookimpl
+def asgion_route_handler(app: Any, scope: Any) -> Any:
+    """The view Django's URLconf resolves the scope's path to (Django keeps it out of the scope)."""
+    if not _is_django(app) or dict.get(scope, "type") != "http":
+        return None
+    urls = sys.modules.get("django.urls")
+    path, root = dict.get(scope, "path"), dict.get(scope, "root_path") or ""
+    if urls is None or not isinstance(path, str) or not isinstance(root, str):
+        return None
+    try:
+        match = urls.resolve(path[len(root):] if root and path.startswith(root) else path)
+    except Exception:  # Resolver404, or a URLconf that does not import: no handler to name
+        return None
+    view = _view(match.func)
+    return None if installed_code(view) else view
+
+
+def _is_django(app: Any) -> bool:
+    return type(app).__name__ == "ASGIHandler" and type(app).__module__.startswith("django.")
 
 
 def _walk(patterns: list[Any], prefix: str, found: Discovery, framework_routes: list[str], depth: int) -> None:

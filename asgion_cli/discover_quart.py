@@ -41,6 +41,22 @@ def asgion_discover_routes(app: Any) -> Discovery | None:
     return found.capped()
 
 
+@hookimpl
+def asgion_route_handler(app: Any, scope: Any) -> Any:
+    """The view function Quart's URL map matches the scope to (Quart keeps it out of the scope)."""
+    scope_type = dict.get(scope, "type")
+    if framework_of(app) != "quart" or scope_type not in ("http", "websocket"):
+        return None
+    try:
+        adapter = app.url_map.bind("localhost")
+        endpoint, _ = adapter.match(dict.get(scope, "path"), method=dict.get(scope, "method") or "GET",
+                                    websocket=scope_type == "websocket")
+        view = app.view_functions.get(endpoint)
+    except Exception:  # no match (a 404, a 405, a redirect) or a map of another shape: no handler to name
+        return None
+    return None if view is None or installed_code(view) else view
+
+
 def _view(app: Any, rule: Any) -> Any:
     """The view function the rule's endpoint names (``app.view_functions``)."""
     try:

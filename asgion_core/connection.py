@@ -64,6 +64,9 @@ class ConnectionKind:
     final_states: frozenset[str] = frozenset()
     sink: Callable[[Connection, Violation], None] | None = None
     shared: dict[str, Any] = field(default_factory=dict)
+    #: Where the handler a scope was routed to is, for frameworks that do not say so in the scope (the
+    #: Inspector asks the ``asgion_route_handler`` plugins); None when nobody can tell.
+    route_handler: Callable[[Any], SourceLocation | None] | None = None
 
 
 class Connection:
@@ -206,6 +209,12 @@ class Connection:
     def spec_version(self) -> tuple[int, int]:
         return parse_spec_version(self.scope)
 
+    def _endpoint(self) -> SourceLocation | None:
+        """The handler this connection was routed to: from the scope, else from the route-handler plugins."""
+        found = endpoint_location(self.scope)
+        resolve = self.kind.route_handler
+        return found if found is not None or resolve is None else resolve(self.scope)
+
     def report(self, rule_id: str, message: str, location: SourceLocation | None = None, *,
                owner: str | None = None) -> None:
         """Record one occurrence of ``rule_id``; silently ignored when the rule is not enabled.
@@ -234,13 +243,13 @@ class Connection:
                 location, owner = origin.location, "app" if origin.user else "framework"
                 if origin.forwarded is not None:  # the user's code only passed the call on to the framework's
                     owner, sent_from = "framework", origin.forwarded
-                    location = endpoint_location(self.scope) or origin.location
+                    location = self._endpoint() or origin.location
                 elif not origin.user:
-                    endpoint = endpoint_location(self.scope)
+                    endpoint = self._endpoint()
                     if endpoint is not None:
                         location, sent_from = endpoint, origin.location
             else:  # the app ended or stayed silent: the handler it was routed to is the place to look
-                location = endpoint_location(self.scope)
+                location = self._endpoint()
         violation = Violation(
             rule_id=rule_id,
             severity=rule.severity,

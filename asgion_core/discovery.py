@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from asgion_core.plugins import AsgionPluginManager
+    from asgion_core.report import InternalError
 
 __all__ = ["DiscoveredRoute", "Discovery", "discover", "fill_path", "framework_of", "ordered_methods",
-           "sample_matching", "sample_value", "unwrap"]
+           "route_handler", "sample_matching", "sample_value", "unwrap"]
 
 #: The standard library's regex parser (re._parser, typed Any: it has no stubs); it turns a route's regex into the
 #: parts a matching sample is built from.
@@ -133,6 +134,15 @@ def discover(pm: AsgionPluginManager, app: Any) -> Discovery:
             answer.source = answer.source or plugin
             return answer
     return Discovery()
+
+
+def route_handler(pm: AsgionPluginManager, app: Any, scope: Any,
+                  on_error: Callable[[InternalError], None] | None = None) -> Any:
+    """What the plugins say ``app`` (or what it wraps) routes ``scope`` to (``asgion_route_handler``), or None."""
+    for candidate in unwrap(app):
+        for _, answer in pm.collect("asgion_route_handler", on_error=on_error, app=candidate, scope=scope):
+            return answer
+    return None
 
 
 #: A value every framework's converter of that type accepts in a path.

@@ -176,6 +176,23 @@ def asgion_discover_routes(app: Any) -> Discovery | None:
 
 
 @hookspec
+def asgion_route_handler(app: Any, scope: Any) -> Any:
+    """Name the handler ``app`` routes ``scope`` to, for a framework that does not write it into the scope.
+
+    :param app: the app an Inspector wraps, or one of the objects it wraps (offered outermost first, as for
+        :func:`asgion_discover_routes`).
+    :param scope: the connection's scope (read it, never change it).
+    :return: the handler (a view function, a class, a route object) or ``None`` when ``app`` is nothing this
+        plugin knows or no route matches.
+
+    Asked only when a finding needs a place and the send happened in framework code with no endpoint in the scope
+    (Starlette and Litestar write one; Django and Quart do not): the finding then points at the handler, the
+    framework frame kept as "sent from". Each (scope type, method, path) is asked once per Inspector. The first
+    answer wins; a plugin that raises is recorded as the Inspector's internal error.
+    """
+
+
+@hookspec
 def asgion_test_transports() -> Sequence[TestTransport] | None:
     """Name the test clients and transports that ``pytest --asgi-auto`` wraps with an Inspector.
 

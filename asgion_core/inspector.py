@@ -21,9 +21,10 @@ from typing import Any
 from asgion_core.checks import RETURNED_NONE, Outcome, Scope
 from asgion_core.config import AsgionConfig, ConfigError
 from asgion_core.connection import Connection, ConnectionKind, is_cancellation
+from asgion_core.discovery import route_handler
 from asgion_core.dispatch import CompiledProtocol, compile_protocol
 from asgion_core.errors import ASGIProtocolError
-from asgion_core.location import set_entry_code, set_send_code
+from asgion_core.location import handler_location, set_entry_code, set_send_code
 from asgion_core.plugins import (
     BUILTIN_DISTRIBUTION,
     AsgionPluginManager,
@@ -49,7 +50,7 @@ from asgion_core.trace import (
     should_trace,
     storages,
 )
-from asgion_core.violation import Violation
+from asgion_core.violation import SourceLocation, Violation
 from asgion_core.wired import Receive, Send, WiredConnection
 
 __all__ = ["Inspector", "inspect"]
@@ -59,6 +60,8 @@ _MISSING = object()
 #: Bounds that keep a long-running Inspector's memory flat whatever the traffic.
 MAX_UNKNOWN_SCOPE_TYPES = 64
 MAX_INTERNAL_ERRORS = 100
+#: Handler locations remembered per Inspector (an app has a bounded number of routes; paths with ids are many).
+MAX_HANDLERS = 1024
 
 
 class Inspector:
@@ -166,6 +169,8 @@ class Inspector:
         self._shared: dict[str, Any] = {"open": self._open}
         #: One Router (with its compiled protocol) per scope type; None for scope types no plugin handles.
         self._routers: dict[str, Router | None] = {}
+        #: Handler locations by (scope type, method, path), as the route-handler plugins named them.
+        self._handlers: dict[tuple[Any, Any, Any], SourceLocation | None] = {}
         self._excluding = bool(self.config.exclude_paths)
         self._generation = -1
         self._enabled: frozenset[str] = frozenset()
@@ -279,7 +284,7 @@ class Inspector:
             if compiled is not None:
                 machine = compiled.machine
                 kind = ConnectionKind(scope_type, self.config, compiled.enabled, compiled.rules, machine.initial,
-                                      machine.final_states, self._found, self._shared)
+                                      machine.final_states, self._found, self._shared, self._route_handler)
                 router = Router(compiled, self._isolate, kind, self.trace_failed)
             if router is not None or len(self._routers) < MAX_UNKNOWN_SCOPE_TYPES:
                 self._routers[scope_type] = router  # a server inventing scope types cannot grow this forever
@@ -405,6 +410,21 @@ class Inspector:
                 self.on_violation(violation)
             except Exception as exc:
                 self._record(InternalError.from_exception("on_violation", "on_violation callback", exc))
+
+    def _route_handler(self, scope: Any) -> SourceLocation | None:
+        """Where the handler ``scope`` was routed to is, for a framework that keeps that out of the scope (asked of
+        the ``asgion_route_handler`` plugins once per scope type, method and path; only when a finding needs it)."""
+        try:
+            key = (dict.get(scope, "type"), dict.get(scope, "method"), dict.get(scope, "path"))
+            hash(key)
+        except Exception:  # a scope of odd values: no handler rather than an error
+            return None
+        if key not in self._handlers:
+            handler = route_handler(self.plugin_manager, self.app, scope, on_error=self._record)
+            if len(self._handlers) >= MAX_HANDLERS:
+                self._handlers.clear()
+            self._handlers[key] = handler_location(handler) if handler is not None else None
+        return self._handlers[key]
 
     def _tell(self, on_result: Callable[[ScopeResult], Any], result: ScopeResult) -> None:
         try:

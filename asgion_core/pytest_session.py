@@ -187,12 +187,16 @@ class SessionFindings:
 
     def _located(self, finding: Finding, root: Path | None) -> Violation:
         """The finding's violation, placed at its test's ``def`` line (line 1 of the test's file when pytest did
-        not say) when it has no location of its own."""
+        not say) when it has no location in the project: none of its own, or one in an installed package (a
+        framework sent it and no endpoint was known), which code scanning cannot show; that one is kept as the
+        "sent from" place."""
         violation = finding.violation
-        if violation.location is not None or not finding.nodeid or root is None:
+        location = violation.location
+        if not finding.nodeid or root is None or (location is not None and _inside(location.file, root)):
             return violation
         file, line = self.test_places.get(finding.nodeid, (finding.nodeid.split("::", 1)[0], 1))
-        return replace(violation, location=SourceLocation(str(root / file), line, finding.nodeid.split("::")[-1]))
+        placed = SourceLocation(str(root / file), line, finding.nodeid.split("::")[-1])
+        return replace(violation, location=placed, sent_from=violation.sent_from or location)
 
     def write(self, targets: Sequence[ReportTarget], pm: AsgionPluginManager, root: Path) -> list[str]:
         """Write each report; returns the problems (a reporter that raised, a file that could not be written)."""
@@ -207,6 +211,14 @@ class SessionFindings:
             except Exception as exc:
                 problems.append(f"--asgi-report {target.format}:{target.path}: {type(exc).__name__}: {exc}")
         return problems
+
+
+def _inside(file: str, root: Path) -> bool:
+    """Whether ``file`` is one of the project's own (under ``root``, outside any installed package)."""
+    absolute = os.path.abspath(file)
+    base = os.path.abspath(root)
+    return absolute.startswith(base + os.sep) and not any(
+        part in absolute for part in (f"{os.sep}site-packages{os.sep}", f"{os.sep}dist-packages{os.sep}"))
 
 
 def _exception_to_dict(exception: AppException) -> dict[str, Any]:
