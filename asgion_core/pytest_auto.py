@@ -136,6 +136,9 @@ class AutoInspection:
         self._inspectors: dict[int, Inspector] = {}
         #: What the checks of inspectors no longer kept raised (those of the kept ones are read at the end).
         self._evicted_errors: list[InternalError] = []
+        #: The transports patched, and the tests ("" between tests) whose clients handed an app to one of them.
+        self.patched: list[str] = []
+        self.inspected: set[str] = set()
 
     def install(self, transports: Iterable[TestTransport]) -> list[str]:
         """Patch every transport whose module is installed; returns the names of those patched."""
@@ -150,6 +153,7 @@ class AutoInspection:
                 self.problems.append(f"{transport.name}: not inspected ({type(exc).__name__}: {exc})")
                 continue
             patched.append(transport.name)
+        self.patched += patched
         return patched
 
     def uninstall(self) -> None:
@@ -161,6 +165,8 @@ class AutoInspection:
         manager and the transport a test then builds on its app share one; an Inspector stays as it is)."""
 
         def inspect(app: Any) -> Any:
+            with self._lock:
+                self.inspected.add(self.current or "")
             if isinstance(app, Inspector):
                 return app
             with self._lock:

@@ -388,6 +388,8 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     if state.fixture_pm is not None:
         state.findings.add_plugin_errors(state.fixture_pm.plugin_errors)
     if state.auto is not None:
+        state.findings.add_patched(state.auto.patched)
+        state.findings.inspected |= state.auto.inspected
         state.findings.add_internal_errors(state.auto.internal_errors())
         state.findings.add_exceptions(state.auto.exceptions.items())
     state.findings.elapsed_ns = time.perf_counter_ns() - state.started_ns

@@ -95,6 +95,9 @@ class SessionFindings:
     #: Where each judged test is defined (its file relative to the rootdir, and the line of its ``def``): findings
     #: with no place in the code of their own are placed there.
     test_places: dict[str, tuple[str, int]] = field(default_factory=dict)
+    #: With --asgi-auto: the transports patched (None without it) and the tests whose apps were inspected.
+    patched: list[str] | None = None
+    inspected: set[str] = field(default_factory=set)
 
     def add_plugin_errors(self, errors: Iterable[str]) -> None:
         self.plugin_errors += [e for e in dict.fromkeys(errors) if e not in self.plugin_errors]
@@ -122,7 +125,8 @@ class SessionFindings:
                            "plugin_errors": self.plugin_errors,
                            "internal_errors": [e.to_dict() for e in self.internal_errors],
                            "exceptions": [[nodeid, _exception_to_dict(e)] for nodeid, e in self.exceptions.items()],
-                           "test_places": self.test_places})
+                           "test_places": self.test_places, "inspected": sorted(self.inspected),
+                           "patched": self.patched})
 
     def merge_json(self, payload: str) -> None:
         data = json.loads(payload)
@@ -131,12 +135,15 @@ class SessionFindings:
         self.add_plugin_errors(str(e) for e in data.get("plugin_errors", ()))
         self.add_internal_errors(InternalError(**e) for e in data.get("internal_errors", ()))
         self.add_exceptions((nodeid, _exception_from_dict(e)) for nodeid, e in data.get("exceptions", ()))
+        self.inspected.update(str(nodeid) for nodeid in data.get("inspected", ()))
+        if data.get("patched") is not None:
+            self.add_patched(str(name) for name in data["patched"])
         for nodeid, (file, line) in data.get("test_places", {}).items():
             self.test_places.setdefault(nodeid, (str(file), int(line)))
 
     # -- the terminal summary and the report -----------------------------------------------------------------------
     def summary_lines(self) -> list[str]:
-        lines: list[str] = []
+        lines: list[str] = self._coverage_lines()
         if self.app:
             tests = Counter(f.nodeid or OUTSIDE_ANY_TEST for f in self.app)
             rules = Counter((f.violation.rule_id, f.violation.severity.value) for f in self.app)
@@ -157,6 +164,20 @@ class SessionFindings:
             lines.append("internal errors (a check raised, so it found nothing there; please report them):")
             lines += [f"  {error}" for error in self.internal_errors]
         return lines
+
+    def add_patched(self, names: Iterable[str]) -> None:
+        self.patched = list(dict.fromkeys([*(self.patched or ()), *names]))
+
+    def _coverage_lines(self) -> list[str]:
+        """Under --asgi-auto, what was inspected: a clean run and a run that inspected nothing must not look alike."""
+        if self.patched is None:
+            return []
+        tests = len(self.inspected - {""})
+        if not self.inspected:
+            return ["nothing inspected: no test handed an app to a test client asgion patches ("
+                    + (", ".join(self.patched) or "none is installed") + ")"]
+        clean = "" if self.app else "; no findings in the apps"
+        return [f"inspected the apps of {tests} test{'s' if tests != 1 else ''} (--asgi-auto){clean}"]
 
     def report(self, pm: AsgionPluginManager, root: Path | None = None) -> Report:
         """One report for the session: a scope per test (labelled with its node id) holding its findings, in node

@@ -136,6 +136,20 @@ def test_nothing():
     assert outside["exception"]["type"] == "ValueError" and data["summary"]["exceptions"] == 1
 
 
+@pytest.mark.parametrize("xdist", [(), ("-n", "2")], ids=["one process", "xdist"])
+def test_a_run_that_inspected_nothing_says_so(pytester: pytest.Pytester, xdist: tuple[str, ...]) -> None:
+    pytester.makepyfile(test_no_client="def test_pure():\n    assert 1 + 1 == 2\n")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--asgi-auto", "--asgi-strict", *xdist)
+    out = result.stdout.str()
+    assert "nothing inspected: no test handed an app to a test client asgion patches (" in out, out
+    assert "starlette.testclient.TestClient" in out.split("nothing inspected")[1].splitlines()[0]
+
+
+def test_a_clean_run_says_what_it_inspected(project: pytest.Pytester) -> None:
+    result = run(project, "--asgi-auto", "-k", "test_websocket and not left_open")
+    assert "inspected the apps of 1 test (--asgi-auto); no findings in the apps" in result.stdout.str()
+
+
 def test_github_annotations_of_the_session_put_the_test_clients_findings_on_no_file(
         project: pytest.Pytester) -> None:
     run(project, "--asgi-auto", "--asgi-report", "github:annotations.txt")
