@@ -43,6 +43,8 @@ class Judgement:
 
     app: list[Finding] = field(default_factory=list)
     client: list[Finding] = field(default_factory=list)
+    #: Findings of framework code left out because the config keeps only the user's own (``blame = "app"``).
+    hidden: int = 0
 
     def message(self, root: Path | None = None) -> str:
         lines = [describe_violation(f.violation, root) for f in self.app]
@@ -60,6 +62,7 @@ def judge(findings: Iterable[Finding], *, floor: Severity, exclude: Collection[s
         if violation.severity.rank < floor.rank or violation.rule_id in exclude:
             continue
         if only_app and violation.owner == "framework":
+            judged.hidden += 1
             continue
         (judged.client if violation.owner == "server" else judged.app).append(finding)
     return judged
@@ -83,6 +86,8 @@ class SessionFindings:
 
     app: list[Finding] = field(default_factory=list)
     client: dict[tuple[str, str, str], Finding] = field(default_factory=dict)
+    #: Findings of framework code left out (``blame = "app"``), counted so the summary can say so.
+    hidden: int = 0
     #: Plugins that failed (each once, whichever worker met it): a disabled plugin's rules were not checked.
     plugin_errors: list[str] = field(default_factory=list)
     #: Checks that raised (each once): what they would have found is missing.
@@ -111,6 +116,7 @@ class SessionFindings:
 
     def add(self, judged: Judgement) -> None:
         self.app += judged.app
+        self.hidden += judged.hidden
         for finding in judged.client:  # one of each; the same one whichever worker or test met it first
             key = (finding.violation.rule_id, finding.violation.message, finding.transport)
             kept = self.client.get(key)
@@ -126,7 +132,7 @@ class SessionFindings:
                            "internal_errors": [e.to_dict() for e in self.internal_errors],
                            "exceptions": [[nodeid, _exception_to_dict(e)] for nodeid, e in self.exceptions.items()],
                            "test_places": self.test_places, "inspected": sorted(self.inspected),
-                           "patched": self.patched})
+                           "patched": self.patched, "hidden": self.hidden})
 
     def merge_json(self, payload: str) -> None:
         data = json.loads(payload)
@@ -136,6 +142,7 @@ class SessionFindings:
         self.add_internal_errors(InternalError(**e) for e in data.get("internal_errors", ()))
         self.add_exceptions((nodeid, _exception_from_dict(e)) for nodeid, e in data.get("exceptions", ()))
         self.inspected.update(str(nodeid) for nodeid in data.get("inspected", ()))
+        self.hidden += int(data.get("hidden", 0))
         if data.get("patched") is not None:
             self.add_patched(str(name) for name in data["patched"])
         for nodeid, (file, line) in data.get("test_places", {}).items():
@@ -157,6 +164,9 @@ class SessionFindings:
             lines.append("test client (the server side of the protocol; these never fail a test):")
             lines += [f"  {f.violation.rule_id:<9}{f.violation.message}  [{f.transport}]"
                       for f in sorted(self.client.values(), key=lambda f: (f.violation.rule_id, f.violation.message))]
+        if self.hidden:
+            lines.append(f"{self.hidden} finding{'s' if self.hidden != 1 else ''} in framework code not counted "
+                         '(blame = "app")')
         if self.plugin_errors:
             lines.append("plugin errors (their rules were not checked):")
             lines += [f"  {error}" for error in self.plugin_errors]

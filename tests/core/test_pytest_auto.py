@@ -651,3 +651,4 @@ def test_blame_app_in_the_config_counts_only_the_users_findings(project: pytest.
     failed = {name for name, outcome in outcomes(result).items() if outcome == "FAILED"}
     assert "test_short_body" not in failed, "SEM-003 there is sent by Starlette, not by the user's code"
     assert "test_websocket_left_open" in failed
+    assert re.search(r"\n\d+ findings? in framework code not counted \(blame = \"app\"\)", result.stdout.str())
