@@ -129,7 +129,8 @@ def _result(violation: Violation, index: dict[str, int], report: Report, root: s
     function = violation.location.function if violation.location else ""
     result: dict[str, Any] = {
         "ruleId": violation.rule_id,
-        "level": LEVELS[violation.severity],
+        # a finding about the server or test client is no defect of the code it is placed at: a note, not an alert
+        "level": "note" if violation.owner == "server" else LEVELS[violation.severity],
         "message": {"text": f"{violation.message} ({violation.scope_label})"
                             + (f" Fix: {violation.hint}" if violation.hint else "") + note},
         "partialFingerprints": {"primaryLocationLineHash": fingerprint(violation.rule_id, path, function,

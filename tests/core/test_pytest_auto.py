@@ -96,6 +96,8 @@ def test_one_report_for_the_session_the_same_under_xdist(project: pytest.Pyteste
     placed = [r["locations"][0]["physicalLocation"] for r in results]
     in_tests = [p["region"]["startLine"] for p in placed if p["artifactLocation"]["uri"] == "test_shop.py"]
     assert in_tests and set(in_tests) <= test_lines, "a finding with no place of its own is at its test's def"
+    client = [r for r in results if r["properties"]["owner"] == "server"]
+    assert client and {r["level"] for r in client} == {"note"}, "the test client's findings are no code alerts"
     assert any("in test_shop.py::test_short_body" in text for _, text, _ in single), "tagged with the node id"
     scopes = [s["label"] for s in json.loads((project.path / "single.json").read_text())["scopes"]]
     assert scopes[:4] == sorted(f"test_shop.py::{name}" for name in BREAKING)
