@@ -74,12 +74,13 @@ def _import(target: str) -> Any:
         return _import_file(Path(target))
     if "" not in sys.path and os.getcwd() not in sys.path:
         sys.path.insert(0, os.getcwd())
+    _add_src_layout(target.partition(".")[0])
     try:
         return importlib.import_module(target)
     except ModuleNotFoundError as exc:
         if exc.name and (target == exc.name or target.startswith(exc.name + ".")):
-            raise UserError(f"cannot import module {target!r}: no such module (run from the project directory?)")\
-                from None
+            raise UserError(f"cannot import module {target!r}: no such module (run from the project directory, or "
+                            "put the folder that holds it on PYTHONPATH)") from None
         raise UserError(f"importing {target!r} failed: module {exc.name!r} is not installed") from None
     except SyntaxError as exc:
         raise UserError(f"syntax error in {exc.filename}:{exc.lineno}: {exc.msg}") from None
@@ -94,6 +95,12 @@ def _import_file(path: Path) -> Any:
         raise UserError(f"app file {str(path)[:80]}...: {exc.strerror}") from None
     if not exists:
         raise UserError(f"app file {path} does not exist")
+    package = _package_of(path.resolve())
+    if package is not None:  # a module inside a package (src/pkg/asgi.py): imported as pkg.asgi, relative imports work
+        base, dotted = package
+        if base not in sys.path:
+            sys.path.insert(0, base)
+        return _import(dotted)
     name = path.stem if path.stem.isidentifier() else "asgion_app"
     folder = str(path.resolve().parent)
     if folder not in sys.path:
@@ -110,3 +117,28 @@ def _import_file(path: Path) -> Any:
     except BaseException as exc:
         raise UserError(f"importing {path} raised {describe_exception(exc)}") from None
     return module
+
+
+def _package_of(path: Path) -> tuple[str, str] | None:
+    """For a file inside a package (its folder has ``__init__.py``), the folder above the outermost package and
+    the file's dotted module name; None for a file that stands alone."""
+    parts = [path.stem]
+    folder = path.parent
+    while (folder / "__init__.py").is_file() and folder.name.isidentifier():
+        parts.insert(0, folder.name)
+        folder = folder.parent
+    if len(parts) == 1 or not all(part.isidentifier() for part in parts):
+        return None
+    return str(folder), ".".join(parts)
+
+
+def _add_src_layout(top: str) -> None:
+    """The src layout: a package under ``./src`` that is not installed is importable, as in the project's tests."""
+    src = Path.cwd() / "src"
+    if top.isidentifier() and ((src / top).is_dir() or (src / f"{top}.py").is_file()) and str(src) not in sys.path:
+        try:
+            installed = importlib.util.find_spec(top) is not None
+        except (ImportError, ValueError):
+            installed = False
+        if not installed:
+            sys.path.insert(0, str(src))
