@@ -292,6 +292,7 @@ def run(planned: Plan, *, show_progress: bool = False, **inspector_options: Any)
     report.notes = notes + list(outcome.notes)
     labels = {inspector.redactor.label(spec.label) for spec in discovered}  # as the driver labels them
     report.notes += _not_found_note([r for r in outcome.results if r.label in labels])
+    report.notes += _server_error_note(outcome.results)
     report.startup_failure = outcome.startup_failure
     report.profile = planned.config.profile
     report.config_source = str(planned.config.source) if planned.config.source else None
@@ -305,6 +306,18 @@ def run(planned: Plan, *, show_progress: bool = False, **inspector_options: Any)
     report.app_source = loaded.source or report.app_source
     planned.pm.hook.asgion_session_finish(report=report)
     return Session(inspector, outcome, report, loaded)
+
+
+def _server_error_note(results: list[ScopeResult]) -> list[str]:
+    """A 5xx the framework answered is no protocol finding, but the route is not healthy either: say so, since
+    the exception behind it never reached asgion."""
+    failed = [r.label for r in results if r.scope_type == "http" and r.status is not None and r.status >= 500
+              and r.exception is None]
+    if not failed:
+        return []
+    shown = ", ".join(failed[:5]) + (f" and {len(failed) - 5} more" if len(failed) > 5 else "")
+    return [f"{len(failed)} HTTP operation{'s' if len(failed) != 1 else ''} answered 5xx ({shown}): the framework "
+            "answered a server error for the app; its exception, if any, is in the app's log, not here"]
 
 
 def _not_found_note(discovered: list[ScopeResult]) -> list[str]:

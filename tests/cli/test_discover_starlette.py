@@ -198,3 +198,27 @@ def root() -> str:
     # your own paths and the --scenarios variants are not sample values
     notes = check(run_cli, "lookup_app:app", "--discover", "--path", "/nothing", "--scenarios")["notes"]
     assert any(n.startswith("1 of 2 discovered HTTP operations answered 404") for n in notes), notes
+
+
+def test_server_errors_the_framework_answered_are_named(run_cli: CliRun, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "crashing_app.py").write_text('''
+from fastapi import FastAPI
+from fastapi.responses import PlainTextResponse
+
+app = FastAPI()
+
+
+@app.exception_handler(NameError)
+async def oops(request, exc):
+    return PlainTextResponse("oops", status_code=500)
+
+
+@app.post("/login")
+def login() -> str:
+    return UserRepository  # noqa: F821  (the bug a framework turns into a 500)
+''')
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "crashing_app", raising=False)
+    notes = check(run_cli, "crashing_app:app")["notes"]
+    assert any(n.startswith("1 HTTP operation answered 5xx (POST /login): the framework") for n in notes), notes
