@@ -37,7 +37,7 @@ from asgion_core.router import Router, blame_foreign_value
 from asgion_core.rules import Severity
 from asgion_core.safe_text import describe_exception, safe_repr
 from asgion_core.selection import select_rules
-from asgion_core.server_log import log_violation
+from asgion_core.server_log import ServerLog
 from asgion_core.trace import (
     DEFAULT_MAX_BODY_SIZE,
     DEFAULT_MAX_EVENTS,
@@ -554,5 +554,6 @@ def inspect(app: ASGIApp, **options: Any) -> Inspector:
     """The middleware form: ``app = inspect(app)`` under any ASGI server. Options as for :class:`Inspector`;
     unless ``on_violation`` is given (``None`` to keep quiet), each finding is logged by the ``asgion`` logger
     (:mod:`asgion_core.server_log`), since under a server nobody reads ``inspector.violations``."""
-    options.setdefault("on_violation", log_violation)
+    if "on_violation" not in options:
+        options["on_violation"] = ServerLog()
     return Inspector(app, **options)

@@ -26,7 +26,17 @@ def test_findings_are_logged_at_their_severity_with_their_place(caplog: pytest.L
     [record] = [r for r in caplog.records if "HF-002" in r.getMessage()]
     assert record.name == "asgion" and record.levelno == logging.ERROR
     assert record.getMessage().startswith("HF-002 [error] GET /: ")
-    assert f"(at {__file__}:" in record.getMessage() and record.getMessage().endswith("in body_first)")
+    assert f"(at {__file__}:" in record.getMessage()
+    assert record.getMessage().endswith("in body_first; logged once for this place)")
+
+
+def test_the_same_bug_met_again_is_logged_once(caplog: pytest.LogCaptureFixture) -> None:
+    app = inspect(body_first, plugins=PM)
+    with caplog.at_level(logging.DEBUG, logger="asgion"):
+        for _ in range(3):
+            RecordingServer().run(app)
+    assert len([r for r in caplog.records if "HF-002" in r.getMessage()]) == 1
+    assert [v.rule_id for v in app.violations].count("HF-002") == 3, "the Inspector still keeps every one"
 
 
 def test_a_callback_of_your_own_or_none_replaces_the_log(caplog: pytest.LogCaptureFixture) -> None:
