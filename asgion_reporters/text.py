@@ -83,7 +83,7 @@ class TextReporter:
             highlight=False,
         )
         for result in report.results:
-            self._scope(console, result, options)
+            self._scope(console, result, options, report)
         if options.statistics:
             self._statistics(console, report)
         else:
@@ -106,7 +106,7 @@ class TextReporter:
         console.print(self._summary(report))
         return buffer.getvalue()
 
-    def _scope(self, console: Console, result: ScopeResult, options: ReportOptions) -> None:
+    def _scope(self, console: Console, result: ScopeResult, options: ReportOptions, report: Report) -> None:
         from rich.text import Text
 
         status, style = "ok", "green"
@@ -117,6 +117,8 @@ class TextReporter:
         elif result.violations:
             count = len(result.violations) + sum(result.suppressed.values())
             status, style = f"{count} violation{'s' if count != 1 else ''}", "bold"
+        elif result.scope_type == "lifespan" and any(n.startswith("lifespan unsupported") for n in report.notes):
+            status, style = "unsupported", "yellow"  # the run's note says why; "ok" would read as a healthy startup
         header = Text()
         header.append(result.label, style="bold")
         if result.status is not None:

@@ -146,3 +146,10 @@ def _read_all(fd: int) -> str:
     while select.select([fd], [], [], 0.2)[0]:
         chunks.append(os.read(fd, 65536))
     return b"".join(chunks).decode(errors="replace")
+
+
+def test_a_lifespan_the_app_does_not_speak_is_not_called_ok(run_cli: CliRun) -> None:
+    out = run_cli("check", "tests.cli.apps:raises", "--color", "never")[1]
+    assert out.splitlines()[0].split() == ["lifespan", "unsupported"]
+    assert run_cli("check", "examples/clean_app.py:app", "--color", "never")[1].splitlines()[0].split() == \
+        ["lifespan", "ok"]
