@@ -21,7 +21,8 @@ from typing import Any
 from asgion_core.violation import SourceLocation
 
 __all__ = ["DEFAULT_BLAME", "Blame", "Origin", "endpoint_location", "find_raise_site", "find_send_caller",
-           "handler_location", "installed_code", "raise_origin", "set_entry_code", "set_send_code"]
+           "handler_location", "installed_code", "installed_file", "project_file", "raise_origin", "set_entry_code",
+           "set_send_code"]
 
 _OWN_PACKAGES = ("asgion", "asgion_core", "asgion_http", "asgion_websocket", "asgion_lifespan",
                  "asgion_reporters", "asgion_cli")
@@ -75,7 +76,7 @@ class Blame:
                 return "user"
             if package in self.library_packages:
                 return "library"
-        if any(part in filename for part in _THIRD_PARTY):
+        if installed_file(filename):
             return "library"
         if filename.startswith(_STDLIB):
             return "skip"
@@ -240,7 +241,7 @@ def installed_code(value: Any) -> bool:
     try:
         code = getattr(value, "__code__", None)
         if isinstance(code, CodeType):
-            return any(part in code.co_filename for part in _THIRD_PARTY)
+            return installed_file(code.co_filename)
         return _is_library_type(value if inspect.isclass(value) else type(value))
     except Exception:
         return False
@@ -248,5 +249,17 @@ def installed_code(value: Any) -> bool:
 
 def _is_library_type(cls: type) -> bool:
     module = sys.modules.get(cls.__module__)
-    file = getattr(module, "__file__", None) or ""
-    return any(part in file for part in _THIRD_PARTY)
+    return installed_file(getattr(module, "__file__", None) or "")
+
+
+def installed_file(filename: str) -> bool:
+    """Whether a source file belongs to an installed package (site-packages, dist-packages)."""
+    return any(part in filename for part in _THIRD_PARTY)
+
+
+def project_file(file: str, root: str) -> bool:
+    """Whether ``file`` is the project's own: under ``root``, and not in an installed package there (a virtual
+    environment inside the project)."""
+    absolute = os.path.abspath(file)
+    base = os.path.abspath(root)
+    return absolute.startswith(base + os.sep) and not installed_file(absolute[len(base):])

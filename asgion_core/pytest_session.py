@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from asgion_core.location import project_file
 from asgion_core.plugins import AsgionPluginManager
 from asgion_core.pytest_auto import Finding
 from asgion_core.report import AppException, InternalError, Report, ReportOptions, ScopeResult
@@ -223,7 +224,7 @@ class SessionFindings:
         "sent from" place."""
         violation = finding.violation
         location = violation.location
-        if not finding.nodeid or root is None or (location is not None and _inside(location.file, root)):
+        if not finding.nodeid or root is None or (location is not None and project_file(location.file, str(root))):
             return violation
         file, line = self.test_places.get(finding.nodeid, (finding.nodeid.split("::", 1)[0], 1))
         placed = SourceLocation(str(root / file), line, finding.nodeid.split("::")[-1])
@@ -242,14 +243,6 @@ class SessionFindings:
             except Exception as exc:
                 problems.append(f"--asgi-report {target.format}:{target.path}: {type(exc).__name__}: {exc}")
         return problems
-
-
-def _inside(file: str, root: Path) -> bool:
-    """Whether ``file`` is one of the project's own (under ``root``, outside any installed package)."""
-    absolute = os.path.abspath(file)
-    base = os.path.abspath(root)
-    return absolute.startswith(base + os.sep) and not any(
-        part in absolute for part in (f"{os.sep}site-packages{os.sep}", f"{os.sep}dist-packages{os.sep}"))
 
 
 def _exception_to_dict(exception: AppException) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+from asgion_core.location import project_file
 from asgion_core.report import Report
 from asgion_core.violation import SourceLocation
 
@@ -28,17 +29,13 @@ def short_path(file: str, root: str) -> str:
     return shown
 
 
-def inside(file: str, root: str) -> bool:
-    absolute = os.path.abspath(file)
-    base = os.path.abspath(root)
-    return absolute.startswith(base + os.sep) and os.sep + "site-packages" + os.sep not in absolute[len(base):]
 
 
 def project_location(location: SourceLocation | None, report: Report, root: str) -> tuple[str, int] | None:
     """Where CI annotations should point: the offending ``send`` when it is project code, else the app's module
     (line 1), else nowhere. Files outside the project (installed frameworks) cannot be annotated."""
-    if location is not None and inside(location.file, root):
+    if location is not None and project_file(location.file, root):
         return relative_path(location.file, root), max(1, location.line)
-    if report.app_source and inside(report.app_source, root):
+    if report.app_source and project_file(report.app_source, root):
         return relative_path(report.app_source, root), 1
     return None
