@@ -167,9 +167,8 @@ class AutoInspection:
         def inspect(app: Any) -> Any:
             with self._lock:
                 self.inspected.add(self.current or "")
-            if isinstance(app, Inspector):
-                return app
-            with self._lock:
+                if isinstance(app, Inspector):
+                    return app
                 inspector = self._inspectors.pop(id(app), None)
                 if inspector is None or inspector.app is not app:
                     inspector = Inspector(app, config=self.config, plugins=self.pm,

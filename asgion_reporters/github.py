@@ -100,22 +100,21 @@ def workflow_commands(report: Report, options: ReportOptions) -> list[str]:
     left out, a last notice that says how many."""
     found = all_annotations(report, options)
     ordered = sorted(found, key=lambda item: _ORDER.index(item[0]))
-    shown: list[str] = []
+    kept: list[tuple[str, str, int]] = []
     per_kind = dict.fromkeys(_ORDER, 0)
     left_out = 0
-    counts: dict[str, int] = {}
     for kind, line, count in ordered:
         if per_kind[kind] < LIMIT:
             per_kind[kind] += 1
-            shown.append(line)
-            counts[line] = count
+            kept.append((kind, line, count))
         else:
             left_out += count
+    shown = [line for _, line, _ in kept]
     if left_out:
         if per_kind["notice"] == LIMIT:  # make room: the summary notice must be one GitHub shows
-            dropped = next(line for line in reversed(shown) if line.startswith("::notice"))
-            shown.remove(dropped)
-            left_out += counts[dropped]
+            last = max(i for i, (kind, _, _) in enumerate(kept) if kind == "notice")
+            left_out += kept[last][2]
+            del shown[last]
         shown.append(command("notice", f"{left_out} more finding{'s' if left_out != 1 else ''}: see the report "
                                        "(GitHub shows at most 10 annotations of each kind per step)",
                              title="asgion"))

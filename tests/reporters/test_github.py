@@ -138,3 +138,24 @@ async def app(scope, receive, send):
     [late] = [message for _, props, message in map(parse_command, lines) if props.get("title") == "asgion HF-004"]
     assert "[GET /]" in late, late
 
+
+
+def test_when_notices_are_full_the_last_one_makes_room_for_the_count(
+        run_cli: CliRun, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "many_notices.py").write_text("""
+async def app(scope, receive, send):
+    if scope["type"] != "http":
+        return
+    await receive()
+    kind = "text/x" + scope["path"].strip("/")
+    await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", kind.encode())]})
+    await send({"type": "http.response.body", "body": b"x"})
+""")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    paths = [arg for i in range(14) for arg in ("--path", f"/p{i}")]
+    parsed = [parse_command(line) for line in render(run_cli, "github", "many_notices:app", *paths).splitlines()]
+    assert [name for name, _, _ in parsed].count("notice") == 10
+    name, props, message = parsed[-1]
+    assert name == "notice" and props.get("title") == "asgion"
+    total = json.loads(render(run_cli, "json", "many_notices:app", *paths))["summary"]["total"]
+    assert sum(represented(m) for _, _, m in parsed[:-1]) + int(message.split()[0]) == total
