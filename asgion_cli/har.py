@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import base64
 import importlib.metadata
-from collections import deque
 from collections.abc import Iterable
 from datetime import datetime
 from http import HTTPStatus
@@ -187,33 +186,9 @@ def websocket_entry(record: TraceRecord, result: ScopeResult | None = None) -> d
 
 
 def pair_results(records: list[TraceRecord], results: Iterable[ScopeResult]) -> list[ScopeResult | None]:
-    """Each record's scope result, or None: the result that names the record's id, else (results read back
-    from elsewhere name none) the n-th result of the record's label for its n-th record."""
-    by_id: dict[str, ScopeResult] = {}
-    by_label: dict[str, deque[ScopeResult]] = {}
-    for result in results:
-        if result.trace_id:
-            by_id[result.trace_id] = result
-        else:
-            by_label.setdefault(result.label, deque()).append(result)
-    paired: list[ScopeResult | None] = []
-    for record in records:
-        found = by_id.get(record.id)
-        if found is None:
-            queue = by_label.get(_record_label(record))
-            found = queue.popleft() if queue else None
-        paired.append(found)
-    return paired
-
-
-def _record_label(record: TraceRecord) -> str:
-    """The label the driver gives the connection of ``record`` (``GET /p?q``, ``WS /p``)."""
-    scope = record.scope
-    query = _text(scope.get("query_string", b""))
-    suffix = f"?{query}" if query else ""
-    if record.scope_type == "websocket":
-        return f"{'WSS' if scope.get('scheme') == 'wss' else 'WS'} {scope.get('path', '')}{suffix}"
-    return f"{scope.get('method', '')} {scope.get('path', '')}{suffix}"
+    """Each record's scope result (the one that names the record's id), or None."""
+    by_id = {result.trace_id: result for result in results if result.trace_id}
+    return [by_id.get(record.id) for record in records]
 
 
 def har(records: list[TraceRecord], results: Iterable[ScopeResult] = ()) -> dict[str, Any]:
