@@ -66,6 +66,13 @@ async def app(scope, receive, send):
 """
 
 
+def app_module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, source: str) -> str:
+    """Write ``source`` as module ``name`` on the import path; its ``app`` as the CLI names it."""
+    (tmp_path / f"{name}.py").write_text(source)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    return f"{name}:app"
+
+
 def represented(message: str) -> int:
     """How many findings one annotation stands for: ``[GET /p0 and 13 more]`` is 14."""
     more = re.search(r" and (\d+) more\]", message.split("\n")[0])
@@ -74,10 +81,9 @@ def represented(message: str) -> int:
 
 def test_errors_first_and_within_githubs_limits(run_cli: CliRun, tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    (tmp_path / "many_findings.py").write_text(MANY)
-    monkeypatch.syspath_prepend(str(tmp_path))
+    app = app_module(tmp_path, monkeypatch, "many_findings", MANY)
     paths = [arg for i in range(14) for arg in ("--path", f"/p{i}")]
-    lines = render(run_cli, "github", "many_findings:app", *paths).splitlines()
+    lines = render(run_cli, "github", app, *paths).splitlines()
     parsed = [parse_command(line) for line in lines]
     kinds = [name for name, _, _ in parsed]
     assert kinds == sorted(kinds, key=("error", "warning", "notice").index), "errors first"
@@ -87,7 +93,7 @@ def test_errors_first_and_within_githubs_limits(run_cli: CliRun, tmp_path: Path,
     name, _, message = parsed[-1]
     assert name == "notice" and message.split()[1:4] == ["more", "findings:", "see"]
     left_out = int(message.split()[0])
-    total = json.loads(render(run_cli, "json", "many_findings:app", *paths))["summary"]["total"]
+    total = json.loads(render(run_cli, "json", app, *paths))["summary"]["total"]
     shown = sum(represented(message) for _, _, message in parsed[:-1])
     assert shown + left_out == total, "nothing lost: shown plus counted is every finding"
 
@@ -123,7 +129,7 @@ def test_paths_are_relative_to_the_workspace(run_cli: CliRun, in_project: Path,
 
 def test_a_scope_that_met_a_finding_twice_counts_once_in_its_annotation(
         run_cli: CliRun, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    (tmp_path / "late_bodies.py").write_text("""
+    app = app_module(tmp_path, monkeypatch, "late_bodies", """
 async def app(scope, receive, send):
     if scope["type"] != "http":
         return
@@ -133,16 +139,14 @@ async def app(scope, receive, send):
     for _ in range(3):
         await send({"type": "http.response.body", "body": b"late"})
 """)
-    monkeypatch.syspath_prepend(str(tmp_path))
-    lines = render(run_cli, "github", "late_bodies:app", "--path", "/").splitlines()
+    lines = render(run_cli, "github", app, "--path", "/").splitlines()
     [late] = [message for _, props, message in map(parse_command, lines) if props.get("title") == "asgion HF-004"]
     assert "[GET /]" in late, late
 
 
-
 def test_when_notices_are_full_the_last_one_makes_room_for_the_count(
         run_cli: CliRun, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    (tmp_path / "many_notices.py").write_text("""
+    app = app_module(tmp_path, monkeypatch, "many_notices", """
 async def app(scope, receive, send):
     if scope["type"] != "http":
         return
@@ -151,11 +155,10 @@ async def app(scope, receive, send):
     await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", kind.encode())]})
     await send({"type": "http.response.body", "body": b"x"})
 """)
-    monkeypatch.syspath_prepend(str(tmp_path))
     paths = [arg for i in range(14) for arg in ("--path", f"/p{i}")]
-    parsed = [parse_command(line) for line in render(run_cli, "github", "many_notices:app", *paths).splitlines()]
+    parsed = [parse_command(line) for line in render(run_cli, "github", app, *paths).splitlines()]
     assert [name for name, _, _ in parsed].count("notice") == 10
     name, props, message = parsed[-1]
     assert name == "notice" and props.get("title") == "asgion"
-    total = json.loads(render(run_cli, "json", "many_notices:app", *paths))["summary"]["total"]
+    total = json.loads(render(run_cli, "json", app, *paths))["summary"]["total"]
     assert sum(represented(m) for _, _, m in parsed[:-1]) + int(message.split()[0]) == total
